@@ -1,0 +1,40 @@
+"""The one exception hierarchy: every failure a user can see is an ExtractorError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ExtractorError(Exception):
+    """Cannot proceed. The message is one line a user can act on; the CLI prints it as is."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.reason = message
+        super().__init__(f"{self.path.name}: {message}" if self.path is not None else message)
+
+
+class UnreadableInputError(ExtractorError):
+    """The file cannot be opened or decoded: missing, not the format it claims, damaged."""
+
+
+class EncryptedInputError(ExtractorError):
+    """The document is password protected."""
+
+
+class ScannedInputError(ExtractorError):
+    """The document has no text layer; we do not OCR."""
+
+
+class NoTariffTableError(ExtractorError):
+    """The document opens but holds no tariff table."""
+
+
+class MissingMetadataError(ExtractorError):
+    """A fact every row needs (the effective date) is nowhere to be found."""
+
+
+class UsageError(ExtractorError):
+    """The caller asked for something inconsistent."""

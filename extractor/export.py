@@ -1,0 +1,187 @@
+"""Deterministic writers: same rows in, byte-identical files out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from extractor.model import Extraction, Issue, TariffRow
+from extractor.values import format_amount
+
+AMOUNTS = {
+    "fee",
+    "reimbursement_preferential",
+    "reimbursement_standard",
+    "copayment_preferential",
+    "copayment_standard",
+}
+
+
+def sort_key(row: TariffRow) -> tuple[Any, ...]:
+    """language, code_amb, code_hos, age band (open ends first), then effective date."""
+    return (
+        row.language,
+        row.code_amb,
+        row.code_hos or "",
+        -1 if row.age_min is None else row.age_min,
+        10**6 if row.age_max is None else row.age_max,
+        row.effective_from,
+    )
+
+
+def row_values(row: TariffRow) -> dict[str, str | int | None]:
+    """One row as export values: amounts as decimal strings, dates ISO, no floats anywhere."""
+    from schemas import COLUMNS
+
+    values: dict[str, str | int | None] = {}
+    for name in COLUMNS:
+        value = getattr(row, name)
+        if name in AMOUNTS:
+            values[name] = format_amount(value) if value is not None else None
+        elif name == "effective_from":
+            values[name] = value.isoformat()
+        else:
+            values[name] = value
+    return values
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def tariffs_csv(rows: Iterable[TariffRow]) -> str:
+    from schemas import COLUMNS
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row_values(row).values()])
+    return buffer.getvalue()
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def tariffs_json(extractions: list[Extraction], rows: list[TariffRow]) -> str:
+    return _json(
+        {
+            "circulars": [circular_record(extraction) for extraction in extractions],
+            "rows": [row_values(row) for row in rows],
+        }
+    )
+
+
+def circular_record(extraction: Extraction) -> dict[str, Any]:
+    info = extraction.info
+    return {
+        "circular": info.circular,
+        "language": info.language,
+        "effective_from": info.effective_from.isoformat(),
+        "issued_on": info.issued_on.isoformat() if info.issued_on else None,
+        "subject": info.subject,
+        "source_file": info.source_file,
+        "rows": len(extraction.rows),
+        "sections": extraction.sections,
+        "flagged": flagged_rows(extraction),
+    }
+
+
+def flagged_rows(extraction: Extraction) -> int:
+    """Source lines with at least one issue (an issue with raw cells concerns one line)."""
+    return len({issue.location for issue in extraction.issues if issue.raw})
+
+
+def issues_json(issues: list[Issue]) -> str:
+    return _json([issue.as_dict() for issue in issues])
+
+
+def datapackage_json() -> str:
+    """A Frictionless Data Package whose Table Schema is generated from the pandera schema."""
+    from schemas import TariffTable
+
+    schema = TariffTable.to_schema()
+    fields = []
+    for name, column in schema.columns.items():
+        metadata = column.metadata or {}
+        field: dict[str, Any] = {
+            "name": name,
+            "type": metadata.get("type", "string"),
+            "title": metadata.get("title_fr", name),
+            "description": column.description or "",
+            "titles": {"fr": metadata.get("title_fr"), "nl": metadata.get("title_nl")},
+            "constraints": {"required": not column.nullable},
+        }
+        for check in column.checks:
+            statistics = check.statistics or {}
+            if "min_value" in statistics:
+                field["constraints"]["minimum"] = statistics["min_value"]
+            if "allowed_values" in statistics:
+                field["constraints"]["enum"] = sorted(statistics["allowed_values"])
+        if name in AMOUNTS:
+            field["constraints"]["minimum"] = 0
+            field["bareNumber"] = True
+            field["decimalChar"] = "."
+        if name.startswith("code_"):
+            field["constraints"]["pattern"] = "[0-9]{6}"
+        fields.append(field)
+    return _json(
+        {
+            "profile": "tabular-data-package",
+            "name": "inami-tariffs",
+            "title": "INAMI/RIZIV tariffs",
+            "resources": [
+                {
+                    "name": "tariffs",
+                    "path": "tariffs.csv",
+                    "profile": "tabular-data-resource",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+                    "schema": {
+                        "fields": fields,
+                        "primaryKey": list(schema.unique or []),
+                        "missingValues": [""],
+                    },
+                }
+            ],
+        }
+    )
+
+
+def write_exports(extractions: list[Extraction], out_dir: Path) -> list[Path]:
+    """tariffs.csv, tariffs.json, datapackage.json and issues.json into out_dir."""
+    # Input order must not change a byte: circulars, rows and issues all have a sort order.
+    extractions = sorted(
+        extractions, key=lambda e: (e.info.effective_from, e.info.language, e.info.source_file)
+    )
+    rows = sorted((row for e in extractions for row in e.rows), key=sort_key)
+    issues = [issue for extraction in extractions for issue in extraction.issues]
+    outputs = {
+        "tariffs.csv": tariffs_csv(rows),
+        "tariffs.json": tariffs_json(extractions, rows),
+        "datapackage.json": datapackage_json(),
+        "issues.json": issues_json(issues),
+    }
+    written = []
+    for name, content in outputs.items():
+        write_atomic(out_dir / name, content)
+        written.append(out_dir / name)
+    return written

@@ -1,0 +1,117 @@
+"""Circular number, language, subject and effective date, from text, file name or options."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from extractor import vocabulary
+from extractor.errors import MissingMetadataError
+from extractor.model import CircularInfo, Issue, RawDocument
+from extractor.values import find_dates, parse_date
+from extractor.vocabulary import Language, fold
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the caller states on the command line wins over what the document says."""
+
+    effective_from: date | None = None
+    circular: str | None = None
+    language: Language | None = None
+
+
+def detect_language(text: str) -> Language | None:
+    """Count French and Dutch function words; None when the text says too little."""
+    words = re.findall(r"[a-z'-]+", fold(text))
+    scores = {
+        lang: sum(word in vocab for word in words)
+        for lang, vocab in vocabulary.LANGUAGE_WORDS.items()
+    }
+    if max(scores.values()) < 3 or scores["fr"] == scores["nl"]:
+        return None
+    return "fr" if scores["fr"] > scores["nl"] else "nl"
+
+
+def find_effective_date(text: str) -> date | None:
+    """The first date introduced by an effective-date phrase ("à partir du", "vanaf" ...)."""
+    folded = fold(text)
+    for position, found in find_dates(text):
+        if vocabulary.EFFECTIVE_DATE_LEAD.search(folded[max(0, position - 60) : position]):
+            return found
+    return None
+
+
+def find_circular_number(text: str) -> tuple[str, date | None] | None:
+    match = vocabulary.CIRCULAR_NUMBER.search(fold(text))
+    if not match:
+        return None
+    issued = parse_date(match.group("issued")) if match.group("issued") else None
+    return f"{match.group('year')}/{match.group('serial')}", issued
+
+
+def find_subject(text: str) -> str:
+    for line in text.splitlines():
+        if vocabulary.SUBJECT_LEAD.match(fold(line)):
+            return line.strip()
+    return ""
+
+
+def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo, list[Issue]]:
+    """Everything a row needs to know about its circular; raises when the date is unknown."""
+    issues: list[Issue] = []
+    file_name = document.path.split("#", 1)[0]
+    stem = Path(file_name).stem
+
+    language = overrides.language or detect_language(document.text)
+    if language is None:
+        raise MissingMetadataError("cannot tell whether the document is French or Dutch", file_name)
+
+    found = find_circular_number(document.text)
+    number_in_name = vocabulary.CIRCULAR_NUMBER_IN_FILENAME.search(fold(stem))
+    circular = overrides.circular or (found[0] if found else "")
+    if not circular and number_in_name:
+        circular = f"{number_in_name.group('year')}/{number_in_name.group('serial')}"
+    if not circular:
+        issues.append(
+            Issue(
+                "warning",
+                "circular-number-missing",
+                "no circular number in the document or its file name; pass --circular",
+                document.path,
+            )
+        )
+
+    in_document = find_effective_date(document.title) or find_effective_date(document.text)
+    name_dates = find_dates(stem)
+    in_name = name_dates[-1][1] if name_dates else None
+    effective_from = overrides.effective_from or in_document or in_name
+    if effective_from is None:
+        raise MissingMetadataError(
+            "no effective date in the document or its file name; pass --effective-from YYYY-MM-DD",
+            file_name,
+        )
+    for where, other in (("document", in_document), ("file name", in_name)):
+        if other is not None and other != effective_from:
+            issues.append(
+                Issue(
+                    "warning",
+                    "effective-date-conflict",
+                    f"the {where} gives {other.isoformat()}, using {effective_from.isoformat()}",
+                    document.path,
+                )
+            )
+            break
+
+    subject = find_subject(document.text) or document.title
+    info = CircularInfo(
+        circular=circular,
+        language=language,
+        effective_from=effective_from,
+        subject=subject,
+        source_file=file_name,
+        issued_on=found[1] if found else None,
+    )
+    return info, issues

@@ -1,0 +1,126 @@
+"""Plain data shared by every stage: raw rows with provenance, circular metadata, issues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+CellValue = str | Decimal | None
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """One cell as the reader saw it.
+
+    `value` is text, or a Decimal where the source stores a number (XLSX numeric cells),
+    so that no amount ever passes through a float. `span` is how many grid columns the
+    cell covers (merged header cells). `marks` are footnote marks the reader recognised
+    by typography (PDF superscripts); XLSX marks are found later, in the text.
+    """
+
+    value: CellValue
+    location: str
+    span: int = 1
+    marks: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "" if self.value is None else str(self.value).strip()
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One line of a source, in reading order: a table row, a heading, a footnote or prose.
+
+    Cell positions are grid columns of the reader (sheet columns, or the columns the PDF
+    reader found), so a header row and the data rows under it line up by index.
+    """
+
+    cells: tuple[RawCell, ...]
+    location: str
+
+    def filled(self) -> list[tuple[int, RawCell]]:
+        return [(index, cell) for index, cell in enumerate(self.cells) if cell.text]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader hands on: its rows, plus the text it found around the tables."""
+
+    path: str
+    format: Literal["xlsx", "pdf"]
+    rows: tuple[RawRow, ...]
+    text: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CircularInfo:
+    """Facts about one circular, from its text, its file name or the command line."""
+
+    circular: str
+    language: Literal["fr", "nl"]
+    effective_from: date
+    subject: str
+    source_file: str
+    issued_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A source line we flagged or rejected: kept in issues.json, never dropped silently."""
+
+    severity: Severity
+    rule: str
+    message: str
+    location: str
+    raw: tuple[str, ...] = ()
+    code: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+            "location": self.location,
+            "code": self.code,
+            "raw": list(self.raw),
+        }
+
+
+@dataclass
+class TariffRow:
+    """One canonical tariff line; fields follow schemas/tariffs.py column for column."""
+
+    circular: str
+    language: str
+    effective_from: date
+    code_amb: str
+    code_hos: str | None
+    age_min: int | None
+    age_max: int | None
+    fee: Decimal | None
+    reimbursement_preferential: Decimal | None
+    reimbursement_standard: Decimal | None
+    copayment_preferential: Decimal | None
+    copayment_standard: Decimal | None
+    description: str
+    footnotes: str
+    section: str
+    source: str
+    group_session: bool = False
+    raw: tuple[str, ...] = field(default=(), repr=False)
+
+
+@dataclass
+class Extraction:
+    """The result of extracting one input: its metadata, its accepted rows and its issues."""
+
+    info: CircularInfo
+    rows: list[TariffRow]
+    issues: list[Issue]
+    sections: int = 0
+    tables: int = 0

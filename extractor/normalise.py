@@ -1,0 +1,416 @@
+"""Raw rows → canonical tariff rows: header columns, sections, age bands, footnotes, amounts.
+
+Pure: takes a RawDocument and its CircularInfo, returns rows and issues. Nothing here knows
+whether the rows came from a PDF or a workbook.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extractor import vocabulary
+from extractor.model import CircularInfo, Extraction, Issue, RawCell, RawDocument, RawRow, TariffRow
+from extractor.values import (
+    ValueParseError,
+    clean_text,
+    looks_like_code,
+    parse_age_band,
+    parse_amount,
+    parse_code,
+)
+from extractor.vocabulary import fold
+
+AMOUNT_COLUMNS = (
+    "fee",
+    "reimbursement_preferential",
+    "reimbursement_standard",
+    "copayment_preferential",
+    "copayment_standard",
+)
+_HEADER_ROLES = ("code", "description", "fee", "reimbursement", "copayment")
+_GLUED_MARK = re.compile(r"^(?P<label>.*?[^\d\s])\s?(?P<mark>\d)$")
+_TRAILING_MARK = re.compile(r"^(?P<text>.*[^\s\-–—/])\s+(?P<mark>\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which grid column holds which canonical field, for the table under one header."""
+
+    index: dict[str, int]
+    marks: tuple[str, ...] = ()
+    group_session: bool = False
+    location: str = ""
+
+
+def _header_labels(row: RawRow) -> dict[int, str]:
+    """Grid column → label, spreading a merged cell's text over every column it spans."""
+    labels: dict[int, str] = {}
+    for index, cell in enumerate(row.cells):
+        if cell.text:
+            for covered in range(index, index + max(cell.span, 1)):
+                labels[covered] = cell.text
+    return labels
+
+
+def _top_role(label: str) -> str | None:
+    folded = fold(label)
+    if vocabulary.COPAYMENT_HEADER.search(folded):
+        return "copayment"
+    if vocabulary.REIMBURSEMENT_HEADER.search(folded):
+        return "reimbursement"
+    if vocabulary.FEE_HEADER.search(folded):
+        return "fee"
+    if vocabulary.DESCRIPTION_HEADER.search(folded):
+        return "description"
+    if vocabulary.CODE_HEADER.search(folded):
+        return "code"
+    return None
+
+
+def _is_sub_header(row: RawRow) -> bool:
+    texts = [fold(cell.text) for _, cell in row.filled()]
+    if not texts or any(looks_like_code(cell.value) for _, cell in row.filled()):
+        return False
+    known = (
+        vocabulary.AMBULATORY,
+        vocabulary.HOSPITAL,
+        vocabulary.STANDARD_REGIME,
+        vocabulary.PREFERENTIAL_REGIME,
+    )
+    return all(any(pattern.search(text) for pattern in known) for text in texts)
+
+
+def _strip_header_mark(cell: RawCell) -> tuple[str, tuple[str, ...]]:
+    text = cell.text
+    match = _GLUED_MARK.match(text)
+    if match and not cell.marks:
+        return match.group("label").strip(), (match.group("mark"),)
+    return text, cell.marks
+
+
+def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] | None:
+    """A header row (and its sub-header) → Columns, or None if the row is not a header.
+
+    Returns whether the next row was consumed as the sub-header.
+    """
+    stripped: dict[int, tuple[str, tuple[str, ...]]] = {
+        index: _strip_header_mark(cell) for index, cell in row.filled()
+    }
+    if any(looks_like_code(row.cells[index].value) for index in stripped):
+        return None
+    roles = {_top_role(text) for text, _ in stripped.values()} - {None}
+    if len(roles) < 3 and not {"code", "fee"} <= roles:
+        return None
+    marks = tuple(sorted({m for _, cell_marks in stripped.values() for m in cell_marks}))
+    top = _header_labels(
+        RawRow(
+            tuple(
+                RawCell(stripped[i][0] if i in stripped else None, c.location, c.span)
+                for i, c in enumerate(row.cells)
+            ),
+            row.location,
+        )
+    )
+    consumed = next_row is not None and _is_sub_header(next_row)
+    sub = _header_labels(next_row) if consumed and next_row is not None else {}
+    index: dict[str, int] = {}
+    for column in sorted(set(top) | set(sub)):
+        name = _column_name(top.get(column, ""), sub.get(column, ""))
+        if name and name not in index:
+            index[name] = column
+    if "code_amb" not in index or "fee" not in index:
+        return None
+    group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
+    return Columns(index, marks, group, row.location), consumed
+
+
+def _column_name(top: str, sub: str) -> str | None:
+    role = _top_role(top)
+    sub_folded = fold(sub)
+    if role is None and sub:
+        role = _top_role(sub) or (
+            "code"
+            if vocabulary.AMBULATORY.search(sub_folded) or vocabulary.HOSPITAL.search(sub_folded)
+            else None
+        )
+    if role == "code":
+        return "code_hos" if vocabulary.HOSPITAL.search(fold(f"{top} {sub}")) else "code_amb"
+    if role in ("reimbursement", "copayment"):
+        regime_text = fold(f"{top} {sub}")
+        if vocabulary.STANDARD_REGIME.search(regime_text):
+            return f"{role}_standard"
+        if vocabulary.PREFERENTIAL_REGIME.search(regime_text):
+            return f"{role}_preferential"
+        return None
+    return role
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+    band: tuple[int | None, int | None] | None
+
+
+@dataclass
+class _Pending:
+    """A parsed row waiting for the footnotes printed under its table.
+
+    A typographic mark (a PDF superscript) is certain; a trailing number in XLSX text is
+    only a candidate, taken for a mark when a footnote with that number exists.
+    """
+
+    row: TariffRow
+    position: int
+    description_mark: str | None
+    mark_is_certain: bool
+    unmarked_description: str
+    header_marks: tuple[str, ...]
+
+
+@dataclass
+class _State:
+    columns: Columns | None = None
+    headings: list[_Heading] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+    footnotes: list[tuple[int, str, str]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    tables: int = 0
+
+    def section(self) -> str:
+        return " > ".join(heading.text for heading in self.headings)
+
+    def band(self) -> tuple[int | None, int | None]:
+        for heading in reversed(self.headings):
+            if heading.band is not None:
+                return heading.band
+        return None, None
+
+    def in_group_section(self) -> bool:
+        return any(vocabulary.GROUP_SESSION.search(fold(h.text)) for h in self.headings)
+
+
+def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
+    """Walk the rows in reading order, keeping the heading path and the current header."""
+    state = _State()
+    rows = document.rows
+    skip_next = False
+    for position, row in enumerate(rows):
+        if skip_next:
+            skip_next = False
+            continue
+        filled = row.filled()
+        if not filled:
+            continue
+        if len(filled) == 1 and not looks_like_code(filled[0][1].value):
+            _text_row(state, position, filled[0][1])
+            continue
+        header = detect_header(row, rows[position + 1] if position + 1 < len(rows) else None)
+        if header is not None:
+            state.columns, skip_next = header
+            state.tables += 1
+            continue
+        _table_row(state, position, row, info)
+    rows_out = _resolve_footnotes(state)
+    sections = len({row.section for row in rows_out})
+    return Extraction(info, rows_out, state.issues, sections=sections, tables=state.tables)
+
+
+def _text_row(state: _State, position: int, cell: RawCell) -> None:
+    text = clean_text(cell.text)
+    heading = vocabulary.NUMBERED_HEADING.match(text)
+    if heading:
+        level = heading.group("number").rstrip(".").count(".") + 1
+        while state.headings and state.headings[-1].level >= level:
+            state.headings.pop()
+        state.headings.append(_Heading(level, text, parse_age_band(text)))
+        return
+    footnote = vocabulary.FOOTNOTE_LINE.match(text)
+    if footnote and state.columns is not None:
+        state.footnotes.append((position, footnote.group("mark"), footnote.group("text")))
+        return
+    band = parse_age_band(text)
+    if band is not None:
+        # An unnumbered beneficiary-group line rules until the next one.
+        state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
+        state.headings.insert(0, _Heading(0, text, band))
+
+
+def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) -> None:
+    raw = tuple(cell.text for cell in row.cells)
+    columns = state.columns
+    if columns is None:
+        if any(looks_like_code(cell.value) for _, cell in row.filled()):
+            state.issues.append(
+                Issue(
+                    "error",
+                    "header-missing",
+                    "a row with a code but no table header above it",
+                    row.location,
+                    raw,
+                )
+            )
+        return
+    code_index = columns.index["code_amb"]
+    code_cell = row.cells[code_index] if code_index < len(row.cells) else None
+    if code_cell is None or not code_cell.text:
+        shifted = [cell for _, cell in row.filled() if looks_like_code(cell.value)]
+        if shifted:
+            state.issues.append(
+                Issue(
+                    "error",
+                    "row-shifted",
+                    "the code is not in the code column: the row is shifted and its amounts are"
+                    " incomplete; nothing was filled in",
+                    shifted[0].location,
+                    raw,
+                    code=shifted[0].text,
+                )
+            )
+        elif any(_is_amount(cell) for _, cell in row.filled()):
+            state.issues.append(
+                Issue("error", "code-missing", "amounts without a code", row.location, raw)
+            )
+        else:
+            state.issues.append(
+                Issue(
+                    "warning",
+                    "row-unrecognised",
+                    "a row inside a table that is neither a tariff line nor a heading",
+                    row.location,
+                    raw,
+                )
+            )
+        return
+    try:
+        code_amb = parse_code(code_cell.value)
+    except ValueParseError as error:
+        state.issues.append(Issue("error", "code-format", str(error), code_cell.location, raw))
+        return
+    assert code_amb is not None
+    code_hos = None
+    if "code_hos" in columns.index and columns.index["code_hos"] < len(row.cells):
+        hos_cell = row.cells[columns.index["code_hos"]]
+        try:
+            code_hos = parse_code(hos_cell.value)
+        except ValueParseError as error:
+            state.issues.append(
+                Issue("error", "code-format", str(error), hos_cell.location, raw, code_amb)
+            )
+            return
+
+    amounts: dict[str, Decimal | None] = {}
+    for name in AMOUNT_COLUMNS:
+        if name not in columns.index:
+            amounts[name] = None
+            continue
+        cell = (
+            row.cells[columns.index[name]]
+            if columns.index[name] < len(row.cells)
+            else RawCell(None, row.location)
+        )
+        try:
+            amounts[name] = parse_amount(cell.value)
+        except ValueParseError as error:
+            state.issues.append(
+                Issue("error", "amount-unparseable", str(error), cell.location, raw, code_amb)
+            )
+            return
+    present = [
+        name for name in AMOUNT_COLUMNS if name in columns.index and amounts[name] is not None
+    ]
+    expected = [name for name in AMOUNT_COLUMNS if name in columns.index]
+    fee_only = present == ["fee"]
+    if present != expected and not fee_only:
+        missing = ", ".join(name for name in expected if name not in present)
+        state.issues.append(
+            Issue(
+                "error",
+                "amount-missing",
+                f"amounts missing ({missing}); nothing was filled in",
+                code_cell.location,
+                raw,
+                code_amb,
+            )
+        )
+        return
+
+    description_cell = (
+        row.cells[columns.index["description"]]
+        if "description" in columns.index and columns.index["description"] < len(row.cells)
+        else RawCell(None, row.location)
+    )
+    description = clean_text(description_cell.text)
+    mark, certain, unmarked = None, False, description
+    if description_cell.marks:
+        mark, certain = description_cell.marks[0], True
+    elif glued := _TRAILING_MARK.match(description):
+        mark, unmarked = glued.group("mark"), glued.group("text")
+    age_min, age_max = state.band()
+    tariff = TariffRow(
+        circular=info.circular,
+        language=info.language,
+        effective_from=info.effective_from,
+        code_amb=code_amb,
+        code_hos=code_hos,
+        age_min=age_min,
+        age_max=age_max,
+        description=description,
+        footnotes="",
+        section=state.section(),
+        source=code_cell.location,
+        group_session=columns.group_session or state.in_group_section(),
+        raw=raw,
+        **amounts,
+    )
+    state.pending.append(_Pending(tariff, position, mark, certain, unmarked, columns.marks))
+
+
+def _is_amount(cell: RawCell) -> bool:
+    try:
+        return parse_amount(cell.value) is not None
+    except ValueParseError:
+        return False
+
+
+def _resolve_footnotes(state: _State) -> list[TariffRow]:
+    """Attach footnote text: the first definition after the row, else the last one before."""
+
+    def footnote_text(mark: str, position: int) -> str | None:
+        after = [text for pos, m, text in state.footnotes if m == mark and pos > position]
+        before = [text for pos, m, text in state.footnotes if m == mark and pos < position]
+        return after[0] if after else (before[-1] if before else None)
+
+    rows = []
+    for pending in state.pending:
+        row, texts = pending.row, []
+        if pending.description_mark is not None:
+            text = footnote_text(pending.description_mark, pending.position)
+            if text is not None or pending.mark_is_certain:
+                row.description = pending.unmarked_description
+            if text is not None:
+                texts.append(f"({pending.description_mark}) {text}")
+            elif pending.mark_is_certain:
+                state.issues.append(_undefined_mark(pending.description_mark, row))
+        for mark in pending.header_marks:
+            text = footnote_text(mark, pending.position)
+            if text is None:
+                state.issues.append(_undefined_mark(mark, row))
+            else:
+                texts.append(f"({mark}) {text}")
+        row.footnotes = " | ".join(dict.fromkeys(texts))
+        rows.append(row)
+    return rows
+
+
+def _undefined_mark(mark: str, row: TariffRow) -> Issue:
+    return Issue(
+        "warning",
+        "footnote-undefined",
+        f"footnote mark {mark} has no footnote text",
+        row.source,
+        row.raw,
+        row.code_amb,
+    )

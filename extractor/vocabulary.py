@@ -1,0 +1,133 @@
+"""Every French and Dutch word the toolkit understands: headers, headings, dates, age bands.
+
+Matching is done on `fold()`ed text (lower case, no accents, one space), so the lists
+below hold folded forms; spelling variants seen in real circulars are listed as such.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Language = Literal["fr", "nl"]
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify apostrophes and dashes, collapse white space."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    no_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    unified = no_accents.replace("’", "'").replace("`", "'").translate(_DASHES)
+    return " ".join(unified.casefold().split())
+
+
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+
+
+def _words(*phrases: str) -> re.Pattern[str]:
+    """A pattern matching any phrase as whole words in folded text."""
+    alternatives = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+# --- Table header vocabulary ------------------------------------------------------------
+CODE_HEADER = _words("pseudocode", "pseudo-code", "code", "codes", "nomenclatuurcode", "n° code")
+AMBULATORY = _words("amb", "ambulant", "ambulatoire", "ambulatoir")
+HOSPITAL = _words("hos", "hosp", "hospitalise", "gehospitaliseerd", "hospitalisation")
+DESCRIPTION_HEADER = _words(
+    "description", "libelle", "intitule", "omschrijving", "prestatie", "verstrekking",
+    "prestation", "omschrijving van de verstrekking",
+)  # fmt: skip
+FEE_HEADER = _words("honoraires", "honoraire", "honorarium", "honoraria", "tarief", "tarif")
+REIMBURSEMENT_HEADER = _words(
+    "intervention ami", "intervention de l'assurance", "intervention", "remboursement",
+    "tegemoetkoming", "tegemoetkoming ziv", "verzekeringstegemoetkoming", "terugbetaling",
+)  # fmt: skip
+COPAYMENT_HEADER = _words(
+    "ticket moderateur", "quote-part personnelle", "quote-part", "remgeld", "persoonlijk aandeel",
+)  # fmt: skip
+# Standard-regime words are tested first: "sans regime preferentiel" contains the
+# preferential phrase, "niet-voorkeurgerechtigden" contains "voorkeurgerechtigden".
+STANDARD_REGIME = _words(
+    "sans regime preferentiel", "sans regime preferenciel", "sans regime", "non bim",
+    "zonder voorkeurregeling", "niet-voorkeurgerechtigden", "niet voorkeurgerechtigden",
+    "gewoon verzekerd", "gewone verzekerden", "zonder verhoogde tegemoetkoming",
+)  # fmt: skip
+PREFERENTIAL_REGIME = _words(
+    "avec regime preferentiel", "avec regime preferenciel", "regime preferentiel",
+    "regime preferenciel", "bim", "intervention majoree", "met voorkeurregeling",
+    "voorkeurregeling", "voorkeurgerechtigden", "verhoogde tegemoetkoming", "vt",
+)  # fmt: skip
+
+# --- Headings and row kinds -------------------------------------------------------------
+# "1.", "1.2.", "1.2.1" and "1.2.1." are headings; a bare "1 " is a footnote line.
+NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)\s+(?P<title>\S.*)$")
+FOOTNOTE_LINE = re.compile(r"^\(?(?P<mark>\d{1,2})\)?\s+(?P<text>[^\d\s].*)$")
+GROUP_SESSION = _words(
+    "seance de groupe", "seances de groupe", "groupe", "groepssessie", "groepssessies",
+    "groepszitting", "groep", "group",
+)  # fmt: skip
+
+# --- Age bands (beneficiary groups) -----------------------------------------------------
+# Each pattern yields (age_min, age_max) from its number groups; applied to folded text.
+AGE_BANDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bde (\d{1,3}) (?:ans )?a (\d{1,3}) ans\b"), "range"),
+    (re.compile(r"\bvan (\d{1,3}) (?:jaar )?tot en met (\d{1,3}) jaar\b"), "range"),
+    (re.compile(r"\bvan (\d{1,3}) tot (\d{1,3}) jaar\b"), "range_exclusive"),
+    (re.compile(r"\ba partir de (?:l'age de )?(\d{1,3}) ans\b"), "min"),
+    (re.compile(r"\bages? d'au moins (\d{1,3}) ans\b"), "min"),
+    (re.compile(r"\b(\d{1,3}) ans (?:et plus|ou plus)\b"), "min"),
+    (re.compile(r"\bvanaf (?:de leeftijd van )?(\d{1,3}) jaar\b"), "min"),
+    (re.compile(r"\b(\d{1,3}) jaar (?:en ouder|of ouder|en meer)\b"), "min"),
+    (re.compile(r"\bmoins de (\d{1,3}) ans\b"), "below"),
+    (re.compile(r"\bjonger dan (\d{1,3}) jaar\b"), "below"),
+    (re.compile(r"\bjusqu'a (\d{1,3}) ans(?: inclus)?\b"), "max"),
+    (re.compile(r"\btot en met (\d{1,3}) jaar\b"), "max"),
+    (re.compile(r"\bmaximum (\d{1,3}) (?:ans|jaar)\b"), "max"),
+)
+
+# --- Dates and circular metadata ----------------------------------------------------------
+MONTHS: dict[str, int] = {
+    # French
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    # Dutch
+    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
+    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}  # fmt: skip
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Matches folded text; "1er", "1ste", "1e" and the "<sup>er</sup>" markup are accepted.
+DATE = re.compile(
+    r"(?P<day>\d{1,2})(?:\s*(?:<sup>)?\s*(?:er|ere|ste|e|de)\s*(?:</sup>)?)?\s+"
+    rf"(?P<month_name>{_MONTH_NAMES})\s+(?P<year>\d{{4}})"
+    r"|(?P<nday>\d{1,2})\s*[/.-]\s*(?P<nmonth>\d{1,2})\s*[/.-]\s*(?P<nyear>\d{4})"
+)
+EFFECTIVE_DATE_LEAD = re.compile(
+    r"(?:applicable a partir d[eu]|en vigueur a partir d[eu]|date d'application\s*:?"
+    r"|entre en vigueur le|a partir d[eu]|a dater d[eu]"
+    r"|van toepassing vanaf|datum van toepassing\s*:?|in werking vanaf|met ingang van|vanaf)"
+    r"\s+(?:le\s+)?$"
+)
+CIRCULAR_NUMBER = re.compile(
+    r"(?:circulaire\s+(?:aux\s+)?(?:oa|organismes assureurs)|omzendbrief\s+(?:vi|aan de"
+    r" verzekeringsinstellingen))\s*(?:n[o°º]?\.?|nr\.?|n°)?\s*(?P<year>\d{4})\s*/\s*(?P<serial>\d{1,4})"
+    r"(?:\s+(?:du|van)\s+(?P<issued>\d{1,2}[-/.]\d{1,2}[-/.]\d{4}))?"
+)
+CIRCULAR_NUMBER_IN_FILENAME = re.compile(
+    r"(?:circ(?:ulaire)?\s*oa|omzendbrief\s*vi|\boa|\bvi)\s*(?P<year>\d{4})\s*[-_/]\s*(?P<serial>\d{1,4})\b"
+)
+SUBJECT_LEAD = re.compile(r"^(?:tarifs|tarieven|honoraires|honoraria)\s*;")
+
+# --- Language detection -------------------------------------------------------------------
+LANGUAGE_WORDS: dict[Language, frozenset[str]] = {
+    "fr": frozenset(
+        "le la les des du et pour par avec sans beneficiaire beneficiaires seance honoraires"
+        " intervention ticket moderateur soins ans partir fonction prestation regime"
+        " circulaire therapie groupe premiere ligne a".split()
+    ),
+    "nl": frozenset(
+        "het een van en voor met zonder rechthebbende rechthebbenden sessie honorarium"
+        " tegemoetkoming remgeld zorg jaar vanaf functie verstrekking voorkeurregeling"
+        " omzendbrief groepssessie eerste lijn op".split()
+    ),
+}

@@ -1,0 +1,77 @@
+"""Small real circular files built by the tests themselves, one trait at a time."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+FR_HEADER = (
+    ["Pseudocode", None, "Description", "Honoraires", "Intervention AMI", None, "Ticket modérateur", None],
+    ["AMB", "HOS", None, None, "bénéficiaire avec régime préférentiel", "bénéficiaire sans régime préférentiel",
+     "bénéficiaire avec régime préférentiel", "bénéficiaire sans régime préférentiel"],
+)  # fmt: skip
+NL_HEADER = (
+    ["Pseudocode", None, "Omschrijving", "Honorarium", "Tegemoetkoming ZIV", None, "Remgeld", None],
+    ["AMB", "HOS", None, None, "rechthebbende met voorkeurregeling", "rechthebbende zonder voorkeurregeling",
+     "rechthebbende met voorkeurregeling", "rechthebbende zonder voorkeurregeling"],
+)  # fmt: skip
+HEADER_MERGES = ("A{r}:B{r}", "E{r}:F{r}", "G{r}:H{r}", "C{r}:C{s}", "D{r}:D{s}")
+
+
+def write_workbook(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    merges: Sequence[str] = (),
+    hidden_rows: Sequence[int] = (),
+    hidden_columns: Sequence[str] = (),
+    sheet: str = "Feuil1",
+    extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
+) -> Path:
+    """A workbook whose first sheet holds `rows` from A1; merges like 'A5:B5'."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet.title = sheet
+    for values in rows:
+        worksheet.append(list(values))
+    for merge in merges:
+        worksheet.merge_cells(merge)
+    for row in hidden_rows:
+        worksheet.row_dimensions[row].hidden = True
+    for column in hidden_columns:
+        worksheet.column_dimensions[column].hidden = True
+    for name, sheet_rows in (extra_sheets or {}).items():
+        extra = workbook.create_sheet(name)
+        for values in sheet_rows:
+            extra.append(list(values))
+    workbook.save(path)
+    return path
+
+
+def header_rows(
+    first_row: int, header: tuple[list[Any], list[Any]] = FR_HEADER
+) -> tuple[list[list[Any]], list[str]]:
+    """The two-level header as rows, and the merges it needs when it starts at first_row."""
+    merges = [m.format(r=first_row, s=first_row + 1) for m in HEADER_MERGES]
+    return [list(header[0]), list(header[1])], merges
+
+
+def add_cached_formulas(path: Path, cached_values: dict[str, str]) -> None:
+    """Turn plain numeric cells into formula cells that keep the value as their cached result."""
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for cell, value in cached_values.items():
+        pattern = re.compile(rf'(<c r="{cell}"[^>]*>)<v>[^<]*</v>')
+        sheet, count = pattern.subn(rf"\g<1><f>ROUND({value}*1,2)</f><v>{value}</v>", sheet)
+        assert count == 1, cell
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)

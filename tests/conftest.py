@@ -1,0 +1,58 @@
+"""Shared fixtures: the read-only corpus beside the repo, skipped with a reason when absent."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLES = ROOT / "samples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One corpus folder: its input file, what it must give, and its ground truth."""
+
+    name: str
+    folder: Path
+    spec: dict[str, object]
+
+    @property
+    def input(self) -> Path:
+        suffix = f".{self.spec['format']}"
+        return next(p for p in sorted(self.folder.iterdir()) if p.suffix.lower() == suffix)
+
+    def expected_rows(self) -> list[dict[str, str]]:
+        with (self.folder / "expected.csv").open(encoding="utf-8", newline="") as stream:
+            return list(csv.DictReader(stream))
+
+
+def corpus_cases(fmt: str) -> list[object]:
+    """Parameters for every corpus case of a format; one skipped parameter if no corpus."""
+    if not CORPUS.is_dir():
+        return [
+            pytest.param(None, marks=pytest.mark.skip(reason=f"{CORPUS} is absent (bare clone)"))
+        ]
+    cases = []
+    for folder in sorted(CORPUS.iterdir()):
+        spec_file = folder / "case.json"
+        if spec_file.is_file():
+            spec = json.loads(spec_file.read_text(encoding="utf-8"))
+            if spec.get("format") == fmt:
+                cases.append(pytest.param(Case(folder.name, folder, spec), id=folder.name))
+    return cases
+
+
+def key_of(row: dict[str, str]) -> tuple[str, str, str, str, str]:
+    return (row["code_amb"], row["code_hos"], row["age_min"], row["age_max"], row["effective_from"])
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))

@@ -1,0 +1,64 @@
+"""Every corpus case: ok cases equal expected.csv, flag cases flag their row, bad cases exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+from tests.conftest import Case, corpus_cases, key_of, read_csv
+
+
+def _run(case: Case, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["extract", str(case.input), "--out", str(out), "--quiet"])
+    return code, capsys.readouterr().err
+
+
+def _check_expected(case: Case, out: Path) -> None:
+    produced = {key_of(row): row for row in read_csv(out / "tariffs.csv")}
+    expected = case.expected_rows()
+    assert len(produced) == len(expected), "row count differs from expected.csv"
+    for row in expected:
+        assert key_of(row) in produced, f"missing row {key_of(row)}"
+        got = produced[key_of(row)]
+        differences = {k: (v, got[k]) for k, v in row.items() if got[k] != v}
+        assert not differences, f"{key_of(row)}: expected vs got {differences}"
+    languages = {row["language"] for row in produced.values()}
+    assert languages == {case.spec["language"]}
+
+
+@pytest.mark.parametrize("case", corpus_cases("xlsx"))
+def test_xlsx_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _check_case(case, tmp_path, capsys)
+
+
+def _check_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = _run(case, tmp_path, capsys)
+    expect = case.spec["expect"]
+    if expect == "error":
+        assert code == 2
+        lines = err.strip().splitlines()
+        assert len(lines) == 1, err
+        assert case.input.name in lines[0] and "Traceback" not in err
+        return
+    assert code == 0, err
+    _check_expected(case, tmp_path)
+    issues = json.loads((tmp_path / "issues.json").read_text(encoding="utf-8"))
+    row_issues = [issue for issue in issues if issue["raw"]]
+    if expect == "ok":
+        assert not [i for i in row_issues if i["severity"] == "error"], row_issues
+    else:
+        flagged = [i for i in row_issues if i["severity"] == "error"]
+        assert [i["code"] for i in flagged] == [case.spec["flag_code"]]
+        produced = read_csv(tmp_path / "tariffs.csv")
+        age_max = str(case.spec["flag_age_max"])
+        assert not [
+            r
+            for r in produced
+            if r["code_amb"] == case.spec["flag_code"] and r["age_max"] == age_max
+        ]
+        assert (
+            main(["extract", str(case.input), "--out", str(tmp_path / "s"), "-q", "--strict"]) == 1
+        )

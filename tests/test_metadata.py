@@ -1,0 +1,99 @@
+"""Circular number, effective date, language and subject from French and Dutch text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractor.errors import MissingMetadataError
+from extractor.metadata import (
+    Overrides,
+    describe,
+    detect_language,
+    find_circular_number,
+    find_effective_date,
+)
+from extractor.model import RawDocument
+
+FR_COVER = """Soins de Santé
+Circulaire OA no 2024/356 du 11-12-2024
+Applicable à partir de 1/01/2025
+3910 /2230
+Tarifs ; Soins psychologiques de première ligne et Soins psychologiques spécialisés; 01-01-2025.
+Le 4 décembre 2024, le Comité général de gestion de l'INAMI a approuvé le projet de budget."""
+
+NL_COVER = """Geneeskundige verzorging
+Omzendbrief VI nr 2024/356 van 11-12-2024
+Van toepassing vanaf 1/01/2025
+Tarieven ; Eerstelijnspsychologische zorg en gespecialiseerde psychologische zorg; 01-01-2025.
+Op 4 december 2024 heeft het Algemeen Beheerscomité van het RIZIV de begroting goedgekeurd."""
+
+
+@pytest.mark.parametrize(("text", "language"), [(FR_COVER, "fr"), (NL_COVER, "nl")])
+def test_cover_letters(text: str, language: str) -> None:
+    assert detect_language(text) == language
+    assert find_circular_number(text) == ("2024/356", date(2024, 12, 11))
+    assert find_effective_date(text) == date(2025, 1, 1)
+    info, issues = describe(RawDocument("x.pdf", "pdf", (), text), Overrides())
+    assert (info.circular, info.language, info.effective_from) == (
+        "2024/356",
+        language,
+        date(2025, 1, 1),
+    )
+    assert info.subject.startswith(("Tarifs ;", "Tarieven ;"))
+    assert issues == []
+
+
+@pytest.mark.parametrize(
+    ("text", "effective"),
+    [
+        ("Soins psychologiques à partir du 1er septembre 2021", date(2021, 9, 1)),
+        ("Date d'application : 1<sup>er</sup> janvier 2025", date(2025, 1, 1)),
+        ("En vigueur à partir du 1er juillet 2024", date(2024, 7, 1)),
+        ("Eerstelijnspsychologische zorg vanaf 1 januari 2025", date(2025, 1, 1)),
+        ("Datum van toepassing: 1 september 2021", date(2021, 9, 1)),
+        ("Le 4 décembre 2024, le Comité a approuvé", None),
+    ],
+)
+def test_effective_date_phrases(text: str, effective: date | None) -> None:
+    assert find_effective_date(text) == effective
+
+
+def test_file_name_date_and_override() -> None:
+    document = RawDocument(
+        "Soins - 01-01-2025-circ OA.xlsx#Feuil1",
+        "xlsx",
+        (),
+        "Soins psychologiques de première ligne pour les bénéficiaires",
+    )
+    info, issues = describe(document, Overrides())
+    assert info.effective_from == date(2025, 1, 1)
+    assert [i.rule for i in issues] == ["circular-number-missing"]
+    info, issues = describe(
+        document, Overrides(effective_from=date(2025, 2, 1), circular="2024/356")
+    )
+    assert (info.effective_from, info.circular) == (date(2025, 2, 1), "2024/356")
+    assert [i.rule for i in issues] == ["effective-date-conflict"]
+
+
+def test_circular_number_from_file_name() -> None:
+    document = RawDocument(
+        "Omzendbrief VI 2023-412.pdf",
+        "pdf",
+        (),
+        "De tarieven van de zorg vanaf 1 januari 2024 voor de rechthebbenden",
+    )
+    info, _ = describe(document, Overrides())
+    assert (info.circular, info.language) == ("2023/412", "nl")
+
+
+def test_no_effective_date_is_an_error() -> None:
+    document = RawDocument(
+        "annexe.xlsx#Feuil1",
+        "xlsx",
+        (),
+        "Soins psychologiques de première ligne pour les bénéficiaires",
+    )
+    with pytest.raises(MissingMetadataError, match="--effective-from"):
+        describe(document, Overrides())
