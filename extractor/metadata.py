@@ -44,6 +44,17 @@ def find_effective_date(text: str) -> date | None:
     return None
 
 
+def find_stated_effective_date(text: str) -> date | None:
+    """The date on a line that states it, at the start of the line (cover letters)."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if vocabulary.EFFECTIVE_DATE_STATEMENT.match(fold(line)):
+            dates = find_dates(line) or find_dates(" ".join(lines[index + 1 : index + 2]))
+            if dates:
+                return dates[0][1]
+    return None
+
+
 def find_circular_number(text: str) -> tuple[str, date | None] | None:
     match = vocabulary.CIRCULAR_NUMBER.search(fold(text))
     if not match:
@@ -84,7 +95,7 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
             )
         )
 
-    in_document = find_effective_date(document.title) or find_effective_date(document.text)
+    in_document = find_stated_effective_date(document.text) or find_effective_date(document.title)
     name_dates = find_dates(stem)
     in_name = name_dates[-1][1] if name_dates else None
     effective_from = overrides.effective_from or in_document or in_name

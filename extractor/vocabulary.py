@@ -24,8 +24,12 @@ def fold(text: str) -> str:
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
 
 
+_HEADER_TOKENS: set[str] = set()
+
+
 def _words(*phrases: str) -> re.Pattern[str]:
     """A pattern matching any phrase as whole words in folded text."""
+    _HEADER_TOKENS.update(word for phrase in phrases for word in fold(phrase).split())
     alternatives = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
@@ -58,6 +62,18 @@ PREFERENTIAL_REGIME = _words(
     "regime preferenciel", "bim", "intervention majoree", "met voorkeurregeling",
     "voorkeurregeling", "voorkeurgerechtigden", "verhoogde tegemoetkoming", "vt",
 )  # fmt: skip
+
+# Words a table header is made of: the vocabulary above plus the small words around it.
+# A line mostly made of these is header text, not a wrapped description under it.
+HEADER_TOKENS = frozenset(
+    _HEADER_TOKENS
+    | set(
+        "par per session sessie seance zitting de du des la le l' groupe groep patient"
+        " patienten avec sans met zonder beneficiaire beneficiaires rechthebbende"
+        " rechthebbenden regime ami ziv riziv inami eur euro en et van het pour voor"
+        " theorique theoretische moyenne gemiddelde".split()
+    )
+)
 
 # --- Headings and row kinds -------------------------------------------------------------
 # "1.", "1.2.", "1.2.1" and "1.2.1." are headings; a bare "1 " is a footnote line.
@@ -107,6 +123,13 @@ EFFECTIVE_DATE_LEAD = re.compile(
     r"|entre en vigueur le|a partir d[eu]|a dater d[eu]"
     r"|van toepassing vanaf|datum van toepassing\s*:?|in werking vanaf|met ingang van|vanaf)"
     r"\s+(?:le\s+)?$"
+)
+# A cover-letter line that states the date ("Applicable à partir de 1/01/2025"): trusted
+# before any date in prose, where "entrée en vigueur à partir du 1er janvier 2019" may stand.
+EFFECTIVE_DATE_STATEMENT = re.compile(
+    r"^(?:applicable a partir d[eu]|en vigueur a partir d[eu]|date d'application"
+    r"|date d'entree en vigueur|van toepassing vanaf|datum van toepassing"
+    r"|datum van inwerkingtreding|in werking vanaf|met ingang van)\b"
 )
 CIRCULAR_NUMBER = re.compile(
     r"(?:circulaire\s+(?:aux\s+)?(?:oa|organismes assureurs)|omzendbrief\s+(?:vi|aan de"

@@ -62,3 +62,8 @@ def _check_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         assert (
             main(["extract", str(case.input), "--out", str(tmp_path / "s"), "-q", "--strict"]) == 1
         )
+
+
+@pytest.mark.parametrize("case", corpus_cases("pdf"))
+def test_pdf_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _check_case(case, tmp_path, capsys)

@@ -78,12 +78,8 @@ def test_file_name_date_and_override() -> None:
 
 
 def test_circular_number_from_file_name() -> None:
-    document = RawDocument(
-        "Omzendbrief VI 2023-412.pdf",
-        "pdf",
-        (),
-        "De tarieven van de zorg vanaf 1 januari 2024 voor de rechthebbenden",
-    )
+    title = "De tarieven van de zorg vanaf 1 januari 2024 voor de rechthebbenden"
+    document = RawDocument("Omzendbrief VI 2023-412.pdf", "pdf", (), title, title)
     info, _ = describe(document, Overrides())
     assert (info.circular, info.language) == ("2023/412", "nl")
 
@@ -97,3 +93,13 @@ def test_no_effective_date_is_an_error() -> None:
     )
     with pytest.raises(MissingMetadataError, match="--effective-from"):
         describe(document, Overrides())
+
+
+def test_prose_dates_do_not_win_over_the_title() -> None:
+    prose = (
+        "La présente convention remplace la convention qui est entrée en vigueur à\n"
+        "partir du 1er janvier 2019.\nLes honoraires des soins psychologiques sont repris en annexe."
+    )
+    title = "Soins psychologiques de première ligne à partir du 1er septembre 2021"
+    info, _ = describe(RawDocument("Soins.pdf", "pdf", (), f"{prose}\n{title}", title), Overrides())
+    assert info.effective_from == date(2021, 9, 1)

@@ -1,12 +1,620 @@
-"""Circular PDFs → raw rows (placeholder until the PDF reader lands)."""
+"""Circular PDFs → raw rows, built on structure: header vocabulary, x-extents, codes, rulings.
+
+The chain, one small step each: words → lines (superscripts attached) → header blocks →
+columns → row blocks → cells. Nothing depends on the coordinates of a particular file:
+columns come from where the header words stand, rows from codes, vertical gaps and rules.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
+import statistics
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from extractor.errors import UnreadableInputError
-from extractor.model import RawDocument
+from extractor import vocabulary
+from extractor.errors import (
+    EncryptedInputError,
+    ScannedInputError,
+    UnreadableInputError,
+)
+from extractor.model import RawCell, RawDocument, RawRow
+from extractor.values import ValueParseError, clean_text, looks_like_code, parse_amount
+
+# Tunables, in units of the font size of the words concerned (so they hold at any scale).
+SUPERSCRIPT_RATIO = 0.85  # a mark is at most this size of the word it sticks to
+STICK_GAP = 0.5  # a mark sticks to a word at most this far away
+PHRASE_GAP = 0.6  # words closer than this belong to one phrase (one cell)
+ROW_GAP = 0.35  # a vertical gap larger than this between lines starts a new row block
+MARGIN = 0.1  # of the page height: where page numbers and running dates live
+HEADER_GAP = 1.2  # header lines follow each other closer than this
+
+_PAGE_FURNITURE = re.compile(
+    r"^(?:.*\b(?:page|pagina|p\.)\s*\d+\s*(?:/|sur|van|of)\s*\d+.*|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d+\s*/\s*\d+|-?\s*\d+\s*-?)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    marks: list[str] = field(default_factory=list)  # superscript digits stuck after it
+    suffix: str = ""  # superscript letters stuck after it ("1" + "er")
+    lead_mark: str = ""  # a superscript digit stuck before it (footnote text "¹Une ...")
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.text}{self.suffix}"
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+    @property
+    def text(self) -> str:
+        parts = []
+        for word in self.words:
+            if word.lead_mark:
+                parts.append(word.lead_mark)
+            parts.append(word.full_text)
+            parts.extend(word.marks)
+        return clean_text(" ".join(parts))
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    x0: float
+    x1: float
+    marks: tuple[str, ...] = ()
+
+
+@dataclass
+class PageLayout:
+    """What the reader saw on one page, for `inspect` to draw."""
+
+    number: int
+    width: float
+    height: float
+    columns: list[Column] = field(default_factory=list)
+    boundaries: list[float] = field(default_factory=list)
+    header_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    rows: list[tuple[str, tuple[float, float, float, float], str]] = field(default_factory=list)
 
 
 def read_pdf(path: Path) -> list[RawDocument]:
-    raise UnreadableInputError("PDF circulars are not supported yet; use the XLSX annex", path)
+    document, _ = read_pdf_with_layout(path)
+    return [document]
+
+
+def read_pdf_with_layout(path: Path) -> tuple[RawDocument, list[PageLayout]]:
+    """The whole PDF as one RawDocument (one circular), plus per-page layouts."""
+    pages = list(_open_pages(path))
+    if not any(words for words, *_ in pages):
+        if any(images for _, _, images, _ in pages):
+            raise ScannedInputError(
+                "no text layer: this looks like a scanned document (OCR it first, or use the XLSX annex)",
+                path,
+            )
+        raise UnreadableInputError("the PDF has no text on any page", path)
+
+    page_lines = [
+        (number, _lines(words), rules, size)
+        for number, (words, rules, _, size) in enumerate(pages, 1)
+    ]
+    furniture = _repeated_lines(page_lines)
+    rows: list[RawRow] = []
+    layouts: list[PageLayout] = []
+    all_text: list[str] = []
+    title = ""
+    columns: list[Column] | None = None
+    boundaries: list[float] = []
+    for number, lines, rules, (width, height) in page_lines:
+        layout = PageLayout(number, width, height)
+        layouts.append(layout)
+        all_text.extend(line.text for line in lines)
+        lines = [line for line in lines if not _is_furniture(line, furniture, height)]
+        index = 0
+        while index < len(lines):
+            header_end = _header_block_end(lines, index, rules)
+            if header_end is not None:
+                header_lines = lines[index:header_end]
+                columns = _columns(header_lines)
+                boundaries = _boundaries(columns, rules.vertical)
+                if not title:
+                    title = _title_before(lines[:index])
+                layout.header_boxes.append(_box(header_lines))
+                layout.columns, layout.boundaries = columns, boundaries
+                rows.append(_header_row(columns, path.name, number, index + 1))
+                index = header_end
+                continue
+            block_end = _next_header(lines, index, rules)
+            region = lines[index:block_end]
+            if columns is None:
+                rows.extend(
+                    _text_row(line, path.name, number, lines.index(line) + 1) for line in region
+                )
+            else:
+                if not layout.columns:
+                    layout.columns, layout.boundaries = columns, boundaries
+                for block in _row_blocks(region, columns, boundaries, rules):
+                    first = lines.index(block[0]) + 1
+                    row = _block_row(block, columns, boundaries, path.name, number, first)
+                    rows.append(row)
+                    code = next((c.text for c in row.cells if looks_like_code(c.value)), "")
+                    layout.rows.append((code, _box(block), row.location))
+            index = block_end
+    text = "\n".join(all_text)
+    document = RawDocument(path.name, "pdf", tuple(rows), text, title)
+    return document, layouts
+
+
+# --- Opening --------------------------------------------------------------------------------
+
+
+def _open_pages(path: Path) -> Iterator[tuple[list[Word], Rules, int, tuple[float, float]]]:
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    _check_complete(path)
+    try:
+        pdf = pdfplumber.open(path)
+    except PdfminerException as error:
+        raise _open_error(error, path) from None
+    except Exception as error:
+        raise UnreadableInputError(f"the PDF is damaged ({type(error).__name__})", path) from None
+    with pdf:
+        try:
+            for page in pdf.pages:
+                words = [
+                    Word(clean_text(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"], w["size"])
+                    for w in page.extract_words(extra_attrs=["size"])
+                    if clean_text(w["text"])
+                ]
+                yield words, _rules(page), len(page.images), (float(page.width), float(page.height))
+        except PdfminerException as error:
+            raise _open_error(error, path) from None
+        except Exception as error:
+            raise UnreadableInputError(
+                f"the PDF is damaged ({type(error).__name__})", path
+            ) from None
+
+
+def _check_complete(path: Path) -> None:
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
+    if b"%%EOF" not in tail:
+        raise UnreadableInputError(
+            "the PDF is truncated or damaged (no end-of-file marker); download it again", path
+        )
+
+
+def _open_error(error: Exception, path: Path) -> Exception:
+    cause = repr(error.args[0]) if error.args else repr(error)
+    if "Password" in cause or "Encrypt" in cause:
+        return EncryptedInputError("the PDF is encrypted / password protected", path)
+    if "EOF" in cause:
+        return UnreadableInputError("the PDF is truncated or damaged", path)
+    return UnreadableInputError(f"the PDF is damaged ({cause})", path)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Ruling segments of a page: horizontal ones as (y, x0, x1), vertical ones by x."""
+
+    horizontal: tuple[tuple[float, float, float], ...] = ()
+    vertical: tuple[float, ...] = ()
+
+    def crossing(self, above: float, below: float, x0: float, x1: float) -> bool:
+        """A horizontal rule between two heights that spans most of [x0, x1]."""
+        width = max(x1 - x0, 1.0)
+        return any(
+            above - 1 <= y <= below + 1 and min(r1, x1) - max(r0, x0) >= 0.6 * width
+            for y, r0, r1 in self.horizontal
+        )
+
+
+def _rules(page: Any) -> Rules:
+    """Ruling segments, from drawn lines and the edges of thin rectangles."""
+    horizontal, vertical = set(), set()
+    for edge in page.edges:
+        length_x, length_y = edge["x1"] - edge["x0"], edge["bottom"] - edge["top"]
+        if length_y < 1 and length_x > 20:
+            horizontal.add((round(float(edge["top"]), 2), float(edge["x0"]), float(edge["x1"])))
+        elif length_x < 1 and length_y > 5:
+            vertical.add(round(float(edge["x0"]), 2))
+    return Rules(tuple(sorted(horizontal)), tuple(sorted(vertical)))
+
+
+# --- Words → lines ------------------------------------------------------------------------
+
+
+def _lines(words: list[Word]) -> list[Line]:
+    """Group words into lines by vertical centre; small raised digits become marks."""
+    ordinary = _split_superscripts(words)
+    lines: list[Line] = []
+    for word in sorted(ordinary, key=lambda w: (w.middle, w.x0)):
+        for line in reversed(lines[-3:]):
+            anchor = line.words[0]
+            if (
+                anchor.top - 0.5 <= word.middle <= anchor.bottom + 0.5
+                and abs(word.size - anchor.size) < 0.5 * anchor.size
+            ):
+                line.words.append(word)
+                break
+        else:
+            lines.append(Line([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return sorted(lines, key=lambda line: (line.top, line.x0))
+
+
+def _split_superscripts(words: list[Word]) -> list[Word]:
+    """A word much smaller than the word it touches, and raised, is a mark or an ordinal.
+
+    Marks are attached to their host word and left out of the returned list.
+    """
+    ordinary: list[Word] = []
+    by_position = sorted(words, key=lambda w: (w.x0, w.top))
+    for word in by_position:
+        host = _host(word, words)
+        if host is None:
+            ordinary.append(word)
+            continue
+        if word.x0 >= host.x1 - 0.5:
+            if word.text.isdigit():
+                host.marks.append(word.text)
+            else:
+                host.suffix += word.text
+        else:
+            host.lead_mark = word.text
+    return ordinary
+
+
+def _host(word: Word, words: Iterable[Word]) -> Word | None:
+    if len(word.text) > 3:
+        return None
+    for other in words:
+        if other is word or word.size > other.size * SUPERSCRIPT_RATIO:
+            continue
+        touches_after = 0 <= word.x0 - other.x1 <= STICK_GAP * other.size
+        touches_before = 0 <= other.x0 - word.x1 <= STICK_GAP * other.size
+        raised = word.bottom < other.bottom - 0.1 * other.size and word.bottom > other.top
+        if raised and (touches_after or (touches_before and word.text.isdigit())):
+            return other
+    return None
+
+
+# --- Page furniture -----------------------------------------------------------------------
+
+
+def _repeated_lines(pages: list[tuple[int, list[Line], Any, Any]]) -> set[tuple[str, int]]:
+    """Running headers and footers: the same text (digits aside) at the same height on most pages."""
+    if len(pages) < 3:
+        return set()
+    counts: dict[tuple[str, int], int] = {}
+    for _, lines, _, _ in pages:
+        seen = {(re.sub(r"\d+", "#", line.text), round(line.top / 4)) for line in lines}
+        for key in seen:
+            counts[key] = counts.get(key, 0) + 1
+    return {key for key, count in counts.items() if count >= max(3, len(pages) // 2 + 1)}
+
+
+def _is_furniture(line: Line, repeated: set[tuple[str, int]], height: float) -> bool:
+    """Page numbers and dates in the top or bottom margin, and running headers and footers."""
+    in_margin = line.bottom < MARGIN * height or line.top > (1 - MARGIN) * height
+    if in_margin and _PAGE_FURNITURE.match(line.text):
+        return True
+    return (re.sub(r"\d+", "#", line.text), round(line.top / 4)) in repeated
+
+
+# --- Header blocks → columns --------------------------------------------------------------
+
+
+def _header_roles(text: str) -> set[str]:
+    folded = vocabulary.fold(text)
+    checks = {
+        "code": vocabulary.CODE_HEADER,
+        "description": vocabulary.DESCRIPTION_HEADER,
+        "fee": vocabulary.FEE_HEADER,
+        "reimbursement": vocabulary.REIMBURSEMENT_HEADER,
+        "copayment": vocabulary.COPAYMENT_HEADER,
+    }
+    return {role for role, pattern in checks.items() if pattern.search(folded)}
+
+
+def _is_row_start(line: Line) -> bool:
+    """A line that can only be table content: it holds a code, an amount or a heading number."""
+    if any(looks_like_code(w.text) for w in line.words):
+        return True
+    if vocabulary.NUMBERED_HEADING.match(line.text):
+        return True
+    return sum(_is_amount(w.text) for w in line.words) >= 2
+
+
+def _header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
+    """If a header block starts at `start`, the index after its last line.
+
+    The block ends at a line that can only be content, at a wider vertical gap than header
+    lines leave between them, or at a rule across the whole header.
+    """
+    first = lines[start]
+    if _is_row_start(first) or not _header_roles(first.text):
+        return None
+    end = start + 1
+    while end < len(lines):
+        line = lines[end]
+        block = lines[start:end]
+        bottom = max(ln.bottom for ln in block)
+        left, right = min(ln.x0 for ln in block), max(w.x1 for ln in block for w in ln.words)
+        if (
+            _is_row_start(line)
+            or not _is_header_text(line)
+            or line.top - bottom > HEADER_GAP * lines[end - 1].size
+            or rules.crossing(bottom, line.top, left, right)
+        ):
+            break
+        end += 1
+    roles = _header_roles(" ".join(line.text for line in lines[start:end]))
+    if len(roles) < 3 or "code" not in roles:
+        return None
+    return end
+
+
+def _is_header_text(line: Line) -> bool:
+    """At least half the words are header vocabulary (footnote marks aside)."""
+    words = [vocabulary.fold(w.text).strip("()[]:;,.") for w in line.words]
+    words = [w for w in words if w and not w.isdigit()]
+    return bool(words) and 2 * sum(w in vocabulary.HEADER_TOKENS for w in words) >= len(words)
+
+
+def _next_header(lines: list[Line], start: int, rules: Rules) -> int:
+    for index in range(start + 1, len(lines)):
+        if _header_block_end(lines, index, rules) is not None:
+            return index
+    return len(lines)
+
+
+def _phrases(words: list[Word]) -> list[list[Word]]:
+    """Runs of words on one line with small gaps; a code or an amount is always its own run."""
+    phrases: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (round(w.middle), w.x0)):
+        if phrases:
+            last = phrases[-1][-1]
+            same_line = abs(word.middle - last.middle) < 0.5 * last.size
+            close = 0 <= word.x0 - last.x1 < PHRASE_GAP * max(word.size, last.size)
+            atomic = _is_atomic(word.text) or _is_atomic(last.text)
+            if same_line and close and not atomic:
+                phrases[-1].append(word)
+                continue
+        phrases.append([word])
+    return phrases
+
+
+def _is_atomic(text: str) -> bool:
+    return looks_like_code(text) or _is_amount(text)
+
+
+def _is_amount(text: str) -> bool:
+    if not re.search(r"\d", text):
+        return False
+    try:
+        return parse_amount(text) is not None
+    except ValueParseError:
+        return False
+
+
+def _span(phrase: list[Word]) -> tuple[float, float]:
+    return min(w.x0 for w in phrase), max(w.x1 for w in phrase)
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+def _columns(header_lines: list[Line]) -> list[Column]:
+    """Leaf header cells stacked over one another make columns; a label over two is a group."""
+    phrases = _phrases([w for line in header_lines for w in line.words])
+    groups: list[list[Word]] = []
+    leaves: list[list[Word]] = []
+    for phrase in phrases:
+        span, bottom = _span(phrase), max(w.bottom for w in phrase)
+        below = [
+            q
+            for q in phrases
+            if q is not phrase
+            and min(w.top for w in q) >= bottom - 1
+            and _overlap(span, _span(q)) > 0
+        ]
+        rows_below: dict[int, list[list[Word]]] = {}
+        for q in below:
+            rows_below.setdefault(round(q[0].middle), []).append(q)
+        is_group = any(len(qs) >= 2 for qs in rows_below.values())
+        (groups if is_group else leaves).append(phrase)
+
+    stacks: list[list[list[Word]]] = []
+    for phrase in sorted(leaves, key=lambda p: _span(p)[0]):
+        for stack in stacks:
+            if any(_overlap(_span(phrase), _span(other)) > 0 for other in stack):
+                stack.append(phrase)
+                break
+        else:
+            stacks.append([phrase])
+
+    columns = []
+    for stack in sorted(stacks, key=lambda s: min(_span(p)[0] for p in s)):
+        x0, x1 = min(_span(p)[0] for p in stack), max(_span(p)[1] for p in stack)
+        over = [g for g in groups if _overlap(_span(g), (x0, x1)) > 0]
+        parts = [*sorted(over, key=lambda p: p[0].top), *sorted(stack, key=lambda p: p[0].top)]
+        words = [w for part in parts for w in part]
+        label = clean_text(" ".join(w.full_text for w in words))
+        marks = tuple(m for w in words for m in w.marks)
+        columns.append(Column(label, x0, x1, marks))
+    return columns
+
+
+def _boundaries(columns: list[Column], vertical_rules: Iterable[float]) -> list[float]:
+    """Where one column ends and the next starts: a rule in the gap if there is one, else its middle."""
+    boundaries = []
+    for left, right in itertools.pairwise(columns):
+        in_gap = [x for x in vertical_rules if left.x1 - 1 <= x <= right.x0 + 1]
+        middle = (left.x1 + right.x0) / 2
+        boundaries.append(min(in_gap, key=lambda x: abs(x - middle)) if in_gap else middle)
+    return boundaries
+
+
+def _column_of(span: tuple[float, float], boundaries: list[float]) -> int:
+    """The column a phrase overlaps most, given the boundaries between columns."""
+    edges = [float("-inf"), *boundaries, float("inf")]
+    overlaps = [_overlap(span, (edges[i], edges[i + 1])) for i in range(len(edges) - 1)]
+    return max(range(len(overlaps)), key=lambda i: (overlaps[i], -i))
+
+
+# --- Table body → row blocks → cells ------------------------------------------------------
+
+
+def _row_blocks(
+    region: list[Line], columns: list[Column], boundaries: list[float], rules: Rules
+) -> list[list[Line]]:
+    """Lines that make one table row: split at vertical gaps and rules, then at codes."""
+    description_left = _description_left(columns, boundaries)
+    left, right = columns[0].x0, columns[-1].x1
+    blocks: list[list[Line]] = []
+    for line in region:
+        if blocks:
+            previous = blocks[-1][-1]
+            gap = line.top - max(ln.bottom for ln in blocks[-1])
+            ruled = rules.crossing(max(ln.bottom for ln in blocks[-1]), line.top, left, right)
+            heading = _is_heading_line(line, description_left) or _is_heading_line(
+                previous, description_left
+            )
+            if gap <= ROW_GAP * previous.size and not ruled and not heading:
+                blocks[-1].append(line)
+                continue
+        blocks.append([line])
+    return [part for block in blocks for part in _split_at_codes(block)]
+
+
+def _description_left(columns: list[Column], boundaries: list[float]) -> float:
+    for index, column in enumerate(columns):
+        if vocabulary.DESCRIPTION_HEADER.search(vocabulary.fold(column.label)):
+            return boundaries[index - 1] if index > 0 else column.x0
+    return float("inf")
+
+
+def _is_heading_line(line: Line, description_left: float) -> bool:
+    return (
+        line.x0 < description_left
+        and bool(vocabulary.NUMBERED_HEADING.match(line.text))
+        and not any(_is_amount(w.text) for w in line.words[1:])
+    )
+
+
+def _split_at_codes(block: list[Line]) -> list[list[Line]]:
+    """Several coded lines in one block: each starts a row; lines above the first join it."""
+    anchors = [
+        i for i, line in enumerate(block) if any(looks_like_code(w.text) for w in line.words)
+    ]
+    if len(anchors) <= 1:
+        return [block]
+    parts = []
+    for n, start in enumerate(anchors):
+        begin = 0 if n == 0 else start
+        end = anchors[n + 1] if n + 1 < len(anchors) else len(block)
+        parts.append(block[begin:end])
+    return parts
+
+
+def _block_row(
+    block: list[Line],
+    columns: list[Column],
+    boundaries: list[float],
+    file_name: str,
+    page: int,
+    line_number: int,
+) -> RawRow:
+    location = f"{file_name}#page={page}&line={line_number}"
+    texts: list[list[str]] = [[] for _ in columns]
+    marks: list[list[str]] = [[] for _ in columns]
+    amounts_in_amount_columns = 0
+    for line in block:
+        for phrase in _phrases(line.words):
+            column = _column_of(_span(phrase), boundaries)
+            if _is_amount(phrase[0].text) and _header_roles(columns[column].label) & _AMOUNT_ROLES:
+                amounts_in_amount_columns += 1
+            for word in phrase:
+                if word.lead_mark:
+                    texts[column].append(word.lead_mark)
+                texts[column].append(word.full_text)
+                marks[column].extend(word.marks)
+    has_code = any(looks_like_code(w.text) for line in block for w in line.words)
+    first = block[0].text
+    is_text = vocabulary.NUMBERED_HEADING.match(first) or vocabulary.FOOTNOTE_LINE.match(first)
+    if not has_code and (is_text or amounts_in_amount_columns < 2):
+        text = clean_text(" ".join(line.text for line in block))
+        return RawRow((RawCell(text, location),), location)
+    cells = tuple(
+        RawCell(clean_text(" ".join(parts)) or None, location, marks=tuple(cell_marks))
+        for parts, cell_marks in zip(texts, marks, strict=True)
+    )
+    return RawRow(cells, location)
+
+
+_AMOUNT_ROLES = {"fee", "reimbursement", "copayment"}
+
+
+def _text_row(line: Line, file_name: str, page: int, line_number: int) -> RawRow:
+    location = f"{file_name}#page={page}&line={line_number}"
+    return RawRow((RawCell(line.text, location),), location)
+
+
+def _header_row(columns: list[Column], file_name: str, page: int, line_number: int) -> RawRow:
+    location = f"{file_name}#page={page}&line={line_number}"
+    return RawRow(tuple(RawCell(c.label, location, marks=c.marks) for c in columns), location)
+
+
+def _title_before(lines: list[Line]) -> str:
+    """The table title: the text lines just above the first header, headings aside."""
+    title = [line.text for line in lines if not vocabulary.NUMBERED_HEADING.match(line.text)]
+    return clean_text(" ".join(title[-3:]))
+
+
+def _box(lines: list[Line]) -> tuple[float, float, float, float]:
+    return (
+        min(line.x0 for line in lines),
+        min(line.top for line in lines),
+        max(w.x1 for line in lines for w in line.words),
+        max(line.bottom for line in lines),
+    )
