@@ -31,6 +31,7 @@ AMOUNT_COLUMNS = (
 )
 _HEADER_ROLES = ("code", "description", "fee", "reimbursement", "copayment")
 _GLUED_MARK = re.compile(r"^(?P<label>.*?[^\d\s])\s?(?P<mark>\d)$")
+_CODE_IN_TEXT = re.compile(r"(?<![\d.,])\d{6}(?![\d.,])")
 _TRAILING_MARK = re.compile(r"^(?P<text>.*[^\s\-–—/])\s+(?P<mark>\d{1,2})$")
 
 
@@ -231,6 +232,18 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
     if footnote and state.columns is not None:
         state.footnotes.append((position, footnote.group("mark"), footnote.group("text")))
         return
+    if state.columns is not None and (codes := _CODE_IN_TEXT.findall(text)):
+        # Nothing lost: a code in a line we could not read as a row is shown, not dropped.
+        state.issues.append(
+            Issue(
+                "warning",
+                "code-outside-row",
+                f"code {codes[0]} stands in a line that is not a table row; check the source",
+                cell.location,
+                (text,),
+                codes[0],
+            )
+        )
     band = parse_age_band(text)
     if band is not None:
         # An unnumbered beneficiary-group line rules until the next one.

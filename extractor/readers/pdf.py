@@ -27,9 +27,9 @@ from extractor.values import ValueParseError, clean_text, looks_like_code, parse
 # Tunables, in units of the font size of the words concerned (so they hold at any scale).
 SUPERSCRIPT_RATIO = 0.85  # a mark is at most this size of the word it sticks to
 STICK_GAP = 0.5  # a mark sticks to a word at most this far away
-PHRASE_GAP = 0.6  # words closer than this belong to one phrase (one cell)
+PHRASE_GAP = 1.8  # a gap this many word spaces wide separates two phrases (two cells)
 ROW_GAP = 0.35  # a vertical gap larger than this between lines starts a new row block
-MARGIN = 0.1  # of the page height: where page numbers and running dates live
+MARGIN = 0.06  # of the page height: where page numbers and running dates live
 HEADER_GAP = 1.2  # header lines follow each other closer than this
 
 _PAGE_FURNITURE = re.compile(
@@ -138,6 +138,7 @@ def read_pdf_with_layout(path: Path) -> tuple[RawDocument, list[PageLayout]]:
     title = ""
     columns: list[Column] | None = None
     boundaries: list[float] = []
+    refine = False
     for number, lines, rules, (width, height) in page_lines:
         layout = PageLayout(number, width, height)
         layouts.append(layout)
@@ -150,6 +151,7 @@ def read_pdf_with_layout(path: Path) -> tuple[RawDocument, list[PageLayout]]:
                 header_lines = lines[index:header_end]
                 columns = _columns(header_lines)
                 boundaries = _boundaries(columns, rules.vertical)
+                refine = True
                 if not title:
                     title = _title_before(lines[:index])
                 layout.header_boxes.append(_box(header_lines))
@@ -159,6 +161,9 @@ def read_pdf_with_layout(path: Path) -> tuple[RawDocument, list[PageLayout]]:
                 continue
             block_end = _next_header(lines, index, rules)
             region = lines[index:block_end]
+            if columns is not None and refine:
+                boundaries = _refined_boundaries(columns, boundaries, region, rules.vertical)
+                layout.boundaries, refine = boundaries, False
             if columns is None:
                 rows.extend(
                     _text_row(line, path.name, number, lines.index(line) + 1) for line in region
@@ -333,11 +338,26 @@ def _repeated_lines(pages: list[tuple[int, list[Line], Any, Any]]) -> set[tuple[
 
 
 def _is_furniture(line: Line, repeated: set[tuple[str, int]], height: float) -> bool:
-    """Page numbers and dates in the top or bottom margin, and running headers and footers."""
+    """Page numbers, dates and running headers or footers in the top or bottom margin.
+
+    Never a line with a code or header words: a table row that happens to repeat at the
+    same height on every page is content, not furniture.
+    """
     in_margin = line.bottom < MARGIN * height or line.top > (1 - MARGIN) * height
-    if in_margin and _PAGE_FURNITURE.match(line.text):
-        return True
-    return (re.sub(r"\d+", "#", line.text), round(line.top / 4)) in repeated
+    if (
+        not in_margin
+        or any(looks_like_code(w.text) for w in line.words)
+        or _header_roles(line.text)
+    ):
+        return False
+    return (
+        bool(_PAGE_FURNITURE.match(line.text))
+        or (
+            re.sub(r"\d+", "#", line.text),
+            round(line.top / 4),
+        )
+        in repeated
+    )
 
 
 # --- Header blocks → columns --------------------------------------------------------------
@@ -408,18 +428,35 @@ def _next_header(lines: list[Line], start: int, rules: Rules) -> int:
 
 
 def _phrases(words: list[Word]) -> list[list[Word]]:
-    """Runs of words on one line with small gaps; a code or an amount is always its own run."""
+    """Runs of words on one line with small gaps; a code or an amount is always its own run.
+
+    "Small" is measured against the line itself: the narrowest gap between two words of a
+    line is its word space (wide in Courier, narrow in Helvetica), and a phrase breaks at
+    gaps clearly wider than that.
+    """
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.middle, w.x0)):
+        if rows and abs(word.middle - rows[-1][0].middle) < 0.5 * rows[-1][0].size:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
     phrases: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (round(w.middle), w.x0)):
-        if phrases:
-            last = phrases[-1][-1]
-            same_line = abs(word.middle - last.middle) < 0.5 * last.size
-            close = 0 <= word.x0 - last.x1 < PHRASE_GAP * max(word.size, last.size)
-            atomic = _is_atomic(word.text) or _is_atomic(last.text)
-            if same_line and close and not atomic:
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        size = statistics.median(w.size for w in row)
+        gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(row) if b.x0 > a.x1]
+        space = min(gaps) if gaps else 0.3 * size
+        limit = min(max(PHRASE_GAP * space, 0.45 * size), 1.0 * size)
+        for index, word in enumerate(row):
+            last = row[index - 1] if index else None
+            if (
+                last is not None
+                and word.x0 - last.x1 < limit
+                and not (_is_atomic(word.text) or _is_atomic(last.text))
+            ):
                 phrases[-1].append(word)
-                continue
-        phrases.append([word])
+            else:
+                phrases.append([word])
     return phrases
 
 
@@ -493,6 +530,40 @@ def _boundaries(columns: list[Column], vertical_rules: Iterable[float]) -> list[
         middle = (left.x1 + right.x0) / 2
         boundaries.append(min(in_gap, key=lambda x: abs(x - middle)) if in_gap else middle)
     return boundaries
+
+
+def _refined_boundaries(
+    columns: list[Column],
+    boundaries: list[float],
+    region: list[Line],
+    vertical_rules: Iterable[float],
+) -> list[float]:
+    """Move each unruled boundary into the gap the data leaves between two columns.
+
+    Header words are often centred over a column while its content starts at the left, so
+    the middle between header words can cut into a column; the medians of where the content
+    of each column ends and starts say where the real gap is.
+    """
+    starts: list[list[float]] = [[] for _ in columns]
+    ends: list[list[float]] = [[] for _ in columns]
+    for line in region:
+        if vocabulary.NUMBERED_HEADING.match(line.text) or vocabulary.FOOTNOTE_LINE.match(
+            line.text
+        ):
+            continue
+        for phrase in _phrases(line.words):
+            column = _column_of(_span(phrase), boundaries)
+            starts[column].append(_span(phrase)[0])
+            ends[column].append(_span(phrase)[1])
+    refined = list(boundaries)
+    rules = list(vertical_rules)
+    for index, boundary in enumerate(boundaries):
+        if boundary in rules or not ends[index] or not starts[index + 1]:
+            continue
+        left, right = statistics.median(ends[index]), statistics.median(starts[index + 1])
+        if left < right:
+            refined[index] = (left + right) / 2
+    return refined
 
 
 def _column_of(span: tuple[float, float], boundaries: list[float]) -> int:

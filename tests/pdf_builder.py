@@ -1,0 +1,230 @@
+"""Small circular PDFs drawn by the tests (reportlab), one layout trait at a time.
+
+A flow of items (text lines, headings, table headers, rows, footnotes) is laid out top to
+bottom with a choice of font, ruling, vertical alignment and page size, breaking pages where
+the flow runs out of room, so each reader trait can be tested on a file made for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    description: str
+    amounts: tuple[str, ...]
+    hos: str = "-"
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    size: float = 10
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Header:
+    labels: tuple[str, ...] = ()  # French by default, see FR_LABELS / NL_LABELS
+    fee_mark: str = ""
+
+
+@dataclass(frozen=True)
+class Footnote:
+    mark: str
+    text: str
+
+
+FR_LABELS = ("Pseudocode", "AMB", "HOS", "Description", "Honoraires", "Intervention AMI",
+             "Ticket modérateur", "bénéficiaire avec régime préférentiel",
+             "bénéficiaire sans régime préférentiel")  # fmt: skip
+NL_LABELS = ("Pseudocode", "AMB", "HOS", "Omschrijving", "Honorarium", "Tegemoetkoming ZIV",
+             "Remgeld", "rechthebbende met voorkeurregeling",
+             "rechthebbende zonder voorkeurregeling")  # fmt: skip
+
+
+@dataclass
+class Layout:
+    font: str = "Helvetica"
+    bold_font: str = "Helvetica-Bold"
+    size: float = 7.5
+    ruling: str = "full"  # "full", "horizontal" or "none"
+    align: str = "top"  # "top" or "middle": where code and amounts sit in a tall row
+    landscape: bool = False
+    repeat_header: bool = True
+    padding: float = 3.0
+    # Column edges: code, hos, description, fee, four regime columns.
+    edges: tuple[float, ...] = (42, 80, 104, 275, 325, 382, 439, 496, 553)
+    page_lines: list[str] = field(default_factory=list)  # footer text, "{page}" replaced
+
+
+def write_pdf(path: Path, items: list[object], layout: Layout | None = None) -> Path:
+    layout = layout or Layout()
+    size = landscape(A4) if layout.landscape else A4
+    canvas = Canvas(str(path), pagesize=size, invariant=1)
+    canvas.setTitle("test circular")
+    writer = _Writer(canvas, layout, size[1])
+    for item in items:
+        writer.add(item)
+    writer.finish()
+    canvas.save()
+    return path
+
+
+class _Writer:
+    def __init__(self, canvas: Canvas, layout: Layout, height: float) -> None:
+        self.canvas, self.layout, self.height = canvas, layout, height
+        self.y = 50.0  # distance from the top
+        self.header: Header | None = None
+        self.labels: tuple[str, ...] = FR_LABELS
+        self.page = 1
+
+    # Coordinates: y grows downwards here, reportlab's grows upwards.
+    def _text(self, x: float, top: float, text: str, size: float, bold: bool = False) -> None:
+        self.canvas.setFont(self.layout.bold_font if bold else self.layout.font, size)
+        self.canvas.drawString(x, self.height - top - size, text)
+
+    def _right(self, x: float, top: float, text: str, size: float) -> None:
+        self.canvas.setFont(self.layout.font, size)
+        self.canvas.drawRightString(x, self.height - top - size, text)
+
+    def _hline(self, top: float, x0: float | None = None, x1: float | None = None) -> None:
+        edges = self.layout.edges
+        self.canvas.line(x0 or edges[0], self.height - top, x1 or edges[-1], self.height - top)
+
+    def _vlines(self, top: float, bottom: float) -> None:
+        for x in self.layout.edges:
+            self.canvas.line(x, self.height - top, x, self.height - bottom)
+
+    def _room(self, needed: float) -> None:
+        if self.y + needed > self.height - 60:
+            self.finish()
+            self.canvas.showPage()
+            self.page += 1
+            self.y = 50.0
+            if self.header is not None and self.layout.repeat_header:
+                self._draw_header(self.header)
+
+    def finish(self) -> None:
+        for line in self.layout.page_lines:
+            self._text(self.layout.edges[0], self.height - 40, line.format(page=self.page), 8)
+
+    def add(self, item: object) -> None:
+        if isinstance(item, Text):
+            self._room(item.size * 1.6)
+            self._text(self.layout.edges[0], self.y, item.text, item.size, item.bold)
+            self.y += item.size * 1.6
+        elif isinstance(item, Header):
+            self.header = item
+            self.labels = item.labels or FR_LABELS
+            self._room(80)
+            self._draw_header(item)
+        elif isinstance(item, Row):
+            self._draw_row(item)
+        elif isinstance(item, Footnote):
+            self._room(14)
+            size = self.layout.size - 0.5
+            self._text(self.layout.edges[0], self.y + 4 - size * 0.35, item.mark, size * 0.65)
+            self._text(self.layout.edges[0] + 5, self.y + 4, item.text, size)
+            self.y += 16
+
+    def _wrap(self, text: str, width: float, size: float) -> list[str]:
+        lines, current = [], ""
+        for word in text.split():
+            trial = f"{current} {word}".strip()
+            if stringWidth(trial, self.layout.font, size) <= width:
+                current = trial
+            else:
+                lines.append(current)
+                current = word
+        return [*lines, current] if current else lines
+
+    def _draw_header(self, header: Header) -> None:
+        edges, size = self.layout.edges, self.layout.size - 1
+        pseudo, amb, hos, description, fee, reimbursement, copayment, with_regime, without = (
+            self.labels
+        )
+        top = self.y
+        bottom = top + 48
+        bold = True
+        self._text(edges[0] + 8, top + 4, pseudo, size, bold)
+        self._text(edges[0] + 8, top + 28, amb, size, bold)
+        self._text(edges[1] + 4, top + 28, hos, size, bold)
+        self._text(edges[2] + 60, top + 18, description, size, bold)
+        self._text(edges[3] + 4, top + 18, fee, size, bold)
+        if header.fee_mark:
+            fee_end = edges[3] + 4 + stringWidth(fee, self.layout.bold_font, size)
+            self._text(fee_end + 0.5, top + 18 - size * 0.35, header.fee_mark, size * 0.65, bold)
+        self._text(edges[4] + 20, top + 4, reimbursement, size, bold)
+        self._text(edges[6] + 14, top + 4, copayment, size, bold)
+        for index, label in enumerate((with_regime, without, with_regime, without)):
+            left = edges[4 + index] + 2
+            for n, part in enumerate(self._wrap(label, edges[5 + index] - left - 2, size - 1)):
+                self._text(left, top + 16 + n * (size + 1), part, size - 1, bold)
+        if self.layout.ruling != "none":
+            self._hline(top)
+            self._hline(bottom)
+            self._hline(top + 13, edges[0], edges[2])
+            self._hline(top + 13, edges[4], edges[8])
+            if self.layout.ruling == "full":
+                self._vlines(top, bottom)
+        self.y = bottom + 6
+
+    def _draw_row(self, row: Row) -> None:
+        edges, size, pad = self.layout.edges, self.layout.size, self.layout.padding
+        lines = self._wrap(row.description, edges[3] - edges[2] - 6 - (5 if row.mark else 0), size)
+        height = len(lines) * (size + 1.5) + 2 * pad
+        self._room(height)
+        top = self.y + pad
+        anchor = top if self.layout.align == "top" else top + (len(lines) - 1) * (size + 1.5) / 2
+        self._text(edges[0] + 3, anchor, row.code, size)
+        self._text(edges[1] + 8, anchor, row.hos, size)
+        for n, line in enumerate(lines):
+            self._text(edges[2] + 3, top + n * (size + 1.5), line, size)
+        if row.mark:
+            last = lines[-1] if lines else ""
+            end = edges[2] + 3 + stringWidth(last, self.layout.font, size) + 1.5
+            self._text(
+                end, top + (len(lines) - 1) * (size + 1.5) - size * 0.3, row.mark, size * 0.66
+            )
+        for index, amount in enumerate(row.amounts):
+            if amount:
+                self._right(edges[4 + index] - 3, anchor, amount, size)
+        if self.layout.ruling != "none":
+            self._hline(self.y + height)
+            if self.layout.ruling == "full":
+                self._vlines(self.y, self.y + height)
+        self.y += height
+
+
+def cover(
+    number: str = "2024/356", effective: str = "1/01/2025", dutch: bool = False
+) -> list[object]:
+    """The cover-letter lines every real circular starts with."""
+    if dutch:
+        return [
+            Text("Geneeskundige verzorging", 10, bold=True),
+            Text(f"Omzendbrief VI nr {number} van 11-12-2024"),
+            Text(f"Van toepassing vanaf {effective}"),
+            Text(
+                "Tarieven ; Psychologische zorg ; de tarieven voor de rechthebbenden.",
+                11,
+                bold=True,
+            ),
+        ]
+    return [
+        Text("Soins de Santé", 10, bold=True),
+        Text(f"Circulaire OA no {number} du 11-12-2024"),
+        Text(f"Applicable à partir de {effective}"),
+        Text(
+            "Tarifs ; Soins psychologiques de première ligne pour les bénéficiaires.", 11, bold=True
+        ),
+    ]
