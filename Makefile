@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/inami-tariffs extract samples/*.xlsx --out output/extract
+	$(BIN)/inami-tariffs extract samples/* --out output/extract
 
 lint: $(STAMP)
 	$(BIN)/ruff check extractor schemas tests

@@ -43,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--circular", metavar="YYYY/NNN",
                          help="circular number, when the document does not print it")  # fmt: skip
     extract.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+    inspect = commands.add_parser(
+        "inspect",
+        help="draw what the PDF reader saw on a page (columns, rows, codes, flagged rows)",
+        description="Write DIR/<file>-page<N>.png: header blocks in blue, column boundaries in "
+        "green, row bands in grey with the code read, flagged rows in red with their rule.",
+    )
+    inspect.add_argument("input", type=Path, metavar="FILE.pdf")
+    inspect.add_argument("--page", type=int, required=True, metavar="N", help="page number, from 1")
+    inspect.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
     return parser
 
 
@@ -64,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(arguments: argparse.Namespace) -> int:
     from extractor import api
 
+    if arguments.command == "inspect":
+        print(api.inspect_pdf(arguments.input, arguments.page, arguments.out))
+        return 0
     if arguments.command != "extract":  # pragma: no cover - argparse enforces the choices
         raise UsageError(f"unknown command {arguments.command}")
 

@@ -123,6 +123,7 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
         effective_from=effective_from,
         subject=subject,
         source_file=file_name,
+        source_format=document.format,
         issued_on=found[1] if found else None,
     )
     return info, issues

@@ -66,6 +66,7 @@ class CircularInfo:
     effective_from: date
     subject: str
     source_file: str
+    source_format: Literal["xlsx", "pdf"]
     issued_on: date | None = None
 
 

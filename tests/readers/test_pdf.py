@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -205,3 +206,34 @@ def test_truncated_pdf(tmp_path: Path) -> None:
     (tmp_path / "cut.pdf").write_bytes(data[: len(data) // 2])
     with pytest.raises(UnreadableInputError, match="truncated"):
         extract_file(tmp_path / "cut.pdf")
+
+
+def test_inspect_draws_the_flagged_row_in_red(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from extractor.cli import main
+
+    rows = [
+        *ROWS[:1],
+        Row("", "", ("", "726412", "-", "Intervention Communautaire", "238,90"), hos=""),
+        *ROWS[2:],
+    ]
+    path = write_pdf(tmp_path / "c.pdf", _table(rows))
+    assert main(["inspect", str(path), "--page", "1", "--out", str(tmp_path / "out")]) == 0
+    assert _red_pixels(Image.open(tmp_path / "out" / "c-page1.png")) > 50
+    clean = write_pdf(tmp_path / "ok.pdf", _table())
+    assert main(["inspect", str(clean), "--page", "1", "--out", str(tmp_path / "out")]) == 0
+    assert _red_pixels(Image.open(tmp_path / "out" / "ok-page1.png")) == 0
+
+
+def _red_pixels(image: Any) -> int:
+    data = image.convert("RGB").tobytes()
+    return sum(1 for i in range(0, len(data), 3) if data[i] > 200 and data[i + 1] < 120 and data[i + 2] < 120)
+
+
+def test_inspect_page_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor.cli import main
+
+    path = write_pdf(tmp_path / "c.pdf", _table())
+    assert main(["inspect", str(path), "--page", "9", "--out", str(tmp_path)]) == 2
+    assert "there is no page 9: the PDF has 1 pages" in capsys.readouterr().err

@@ -1,0 +1,111 @@
+"""The PDF and the XLSX annex of one circular, read together, must say the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from extractor.model import Extraction, Issue, TariffRow
+
+_COMPARED = (
+    "fee",
+    "reimbursement_preferential",
+    "reimbursement_standard",
+    "copayment_preferential",
+    "copayment_standard",
+)
+RowKey = tuple[str, str | None, int | None, int | None]
+
+
+def _key(row: TariffRow) -> RowKey:
+    return row.code_amb, row.code_hos, row.age_min, row.age_max
+
+
+def cross_check(extractions: list[Extraction]) -> list[Extraction]:
+    """Merge each PDF with the XLSX annex of the same language and effective date.
+
+    Rows both sources agree on are kept once (from the workbook, whose numbers are
+    machine-stored); a code or amount that differs, or a row only one source has, becomes an
+    error naming both places, and the row is left out: we cannot tell which source is right.
+    """
+    merged: list[Extraction] = []
+    used: set[int] = set()
+    for index, pdf in enumerate(extractions):
+        if pdf.info.source_format != "pdf" or index in used:
+            continue
+        partner = next(
+            (
+                n
+                for n, other in enumerate(extractions)
+                if n not in used
+                and n != index
+                and other.info.source_format == "xlsx"
+                and (other.info.language, other.info.effective_from)
+                == (pdf.info.language, pdf.info.effective_from)
+            ),
+            None,
+        )
+        if partner is None:
+            continue
+        used.update({index, partner})
+        merged.append(_merge(pdf, extractions[partner]))
+    return merged + [e for n, e in enumerate(extractions) if n not in used]
+
+
+def _merge(pdf: Extraction, workbook: Extraction) -> Extraction:
+    pdf_rows = {_key(row): row for row in pdf.rows}
+    xlsx_rows = {_key(row): row for row in workbook.rows}
+    rows: list[TariffRow] = []
+    issues: list[Issue] = [*pdf.issues, *workbook.issues]
+    for key in sorted(set(pdf_rows) | set(xlsx_rows), key=lambda k: tuple(str(part) for part in k)):
+        in_pdf, in_xlsx = pdf_rows.get(key), xlsx_rows.get(key)
+        if in_pdf is None or in_xlsx is None:
+            present = in_pdf or in_xlsx
+            assert present is not None
+            missing_from = workbook.info.source_file if in_xlsx is None else pdf.info.source_file
+            issues.append(
+                Issue(
+                    "error",
+                    "source-mismatch",
+                    f"row in {present.source} but not in {missing_from}; left out",
+                    present.source,
+                    present.raw,
+                    key[0],
+                )
+            )
+            continue
+        differences = [
+            f"{name} {getattr(in_pdf, name)} in {in_pdf.source} vs {getattr(in_xlsx, name)} in {in_xlsx.source}"
+            for name in _COMPARED
+            if getattr(in_pdf, name) != getattr(in_xlsx, name)
+        ]
+        if differences:
+            issues.append(
+                Issue(
+                    "error",
+                    "source-mismatch",
+                    "PDF and XLSX differ: " + "; ".join(differences) + "; left out",
+                    in_xlsx.source,
+                    in_xlsx.raw,
+                    key[0],
+                )
+            )
+            continue
+        rows.append(in_xlsx)
+    circular = workbook.info.circular or pdf.info.circular
+    info = replace(
+        workbook.info,
+        circular=circular,
+        source_file=f"{pdf.info.source_file} + {workbook.info.source_file}",
+        subject=pdf.info.subject or workbook.info.subject,
+        issued_on=pdf.info.issued_on or workbook.info.issued_on,
+    )
+    rows = [replace(row, circular=circular) for row in rows]
+    if circular:
+        issues = [issue for issue in issues if issue.rule != "circular-number-missing"]
+    return Extraction(
+        info,
+        rows,
+        issues,
+        sections=len({row.section for row in rows}),
+        tables=pdf.tables + workbook.tables,
+    )
