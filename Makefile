@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,22 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/inami-tariffs extract samples/* --out output/extract
+	$(BIN)/inami-tariffs run samples/* --out output --store output/tariffs.sqlite
+	$(BIN)/inami-tariffs lookup 726530 --date 2025-03-01 --age 30 --store output/tariffs.sqlite
 
 lint: $(STAMP)
 	$(BIN)/ruff check extractor schemas tests
 	$(BIN)/ruff format --check extractor schemas tests
 	$(BIN)/mypy
 
-test: lint
+# The report test opens changes.html in Debian's headless Chromium; installed here when we can.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+	echo "chromium could not be installed: the browser test will be skipped"
+
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -44,6 +44,54 @@ def build_parser() -> argparse.ArgumentParser:
                          help="circular number, when the document does not print it")  # fmt: skip
     extract.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
+    run = commands.add_parser(
+        "run",
+        help="extract, store, compare with the previous version and write the change report",
+        description="Extract and validate the circulars, store them (one transaction), compare "
+        "each with the previous version of the same tariff set and write exports and "
+        "changes.md/.html/.json into DIR/<effective_from>_<circular>/.",
+    )
+    run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="circular files")
+    run.add_argument("--store", type=Path, default=Path("output/tariffs.sqlite"), metavar="PATH",
+                     help="the SQLite store (default: output/tariffs.sqlite)")  # fmt: skip
+    run.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
+    run.add_argument("--effective-from", type=_iso_date, metavar="YYYY-MM-DD")
+    run.add_argument("--circular", metavar="YYYY/NNN")
+    run.add_argument("--github", action="store_true",
+                     help="append changes.md to the GitHub job summary ($GITHUB_STEP_SUMMARY)")  # fmt: skip
+    run.add_argument("-q", "--quiet", action="store_true")
+
+    diff = commands.add_parser(
+        "diff",
+        help="compare two circulars or tariffs.csv exports, without a store",
+        description="Write changes.md/.html/.json comparing OLD with NEW (circular files or "
+        "tariffs.csv exports).",
+    )
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+    diff.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
+
+    history = commands.add_parser("history", help="every version of a code in the store")
+    history.add_argument("code", metavar="CODE")
+    history.add_argument(
+        "--store", type=Path, default=Path("output/tariffs.sqlite"), metavar="PATH"
+    )
+
+    lookup = commands.add_parser(
+        "lookup",
+        help="the fee, reimbursement and co-payment in force for a code on a date",
+        description="Answer the billing question: for CODE on DATE, for a patient of this age "
+        "with or without preferential regime, the fee, reimbursement and co-payment, and the "
+        "circular they come from.",
+    )
+    lookup.add_argument("code", metavar="CODE")
+    lookup.add_argument("--date", type=_iso_date, required=True, metavar="YYYY-MM-DD")
+    lookup.add_argument("--age", type=int, metavar="N")
+    lookup.add_argument("--preferential", action="store_true",
+                        help="the patient has the preferential regime (BIM / voorkeurregeling)")  # fmt: skip
+    lookup.add_argument("--language", choices=["fr", "nl"])
+    lookup.add_argument("--store", type=Path, default=Path("output/tariffs.sqlite"), metavar="PATH")
+
     inspect = commands.add_parser(
         "inspect",
         help="draw what the PDF reader saw on a page (columns, rows, codes, flagged rows)",
@@ -54,6 +102,72 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--page", type=int, required=True, metavar="N", help="page number, from 1")
     inspect.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
     return parser
+
+
+AMOUNT_NAMES = ("fee", "reimbursement_preferential", "reimbursement_standard",
+                "copayment_preferential", "copayment_standard")  # fmt: skip
+
+
+def _money(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def _band(age_min: int | None, age_max: int | None) -> str:
+    if age_min is None and age_max is None:
+        return "all"
+    return f"{'' if age_min is None else age_min}..{'' if age_max is None else age_max}"
+
+
+def _diff_summary(part: object) -> str:
+    from extractor.report import LanguageReport
+
+    assert isinstance(part, LanguageReport)
+    diff = part.diff
+    index = f", indexation {diff.indexation.percent}" if diff.indexation.rate is not None else ""
+    return (
+        f"{part.language}: {len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} "
+        f"changed ({len(diff.indexation.not_following)} beyond indexation{index}), "
+        f"{len(diff.description_only) + sum(c.description_changed for c in diff.changed)} "
+        f"description changed, {diff.unchanged} unchanged"
+    )
+
+
+def _run_versions(arguments: argparse.Namespace) -> int:
+    import os
+
+    from extractor import api
+
+    def progress(path: Path) -> None:
+        if not arguments.quiet:
+            print(f"reading {path}", file=sys.stderr)
+
+    outputs = api.run(
+        arguments.inputs,
+        store_path=arguments.store,
+        out_dir=arguments.out,
+        effective_from=arguments.effective_from,
+        circular=arguments.circular,
+        progress=progress,
+    )
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    for output in outputs:
+        if not arguments.quiet:
+            print(
+                f"{output.directory}/: circular {output.report.circular or '(unknown)'}, effective {output.report.effective_from}"
+            )
+            for note in output.notes:
+                print(f"  {note}")
+            for part in output.report.languages:
+                first = " (first version of this tariff set)" if part.previous is None else ""
+                print(f"  {_diff_summary(part)}{first}")
+        if summary_file and (arguments.github or os.environ.get("GITHUB_ACTIONS")):
+            with open(summary_file, "a", encoding="utf-8") as stream:
+                stream.write((output.directory / "changes.md").read_text(encoding="utf-8") + "\n")
+        elif arguments.github:
+            raise UsageError(
+                "--github needs the GITHUB_STEP_SUMMARY environment variable (set by GitHub Actions)"
+            )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +190,42 @@ def _run(arguments: argparse.Namespace) -> int:
 
     if arguments.command == "inspect":
         print(api.inspect_pdf(arguments.input, arguments.page, arguments.out))
+        return 0
+    if arguments.command == "run":
+        return _run_versions(arguments)
+    if arguments.command == "diff":
+        report = api.diff_files(arguments.old, arguments.new, arguments.out)
+        for part in report.languages:
+            print(_diff_summary(part))
+        print(f"wrote {arguments.out}/changes.md, changes.html, changes.json")
+        return 0
+    if arguments.command == "history":
+        for stored in api.history(arguments.code, store_path=arguments.store):
+            row = stored.row
+            band = _band(row.age_min, row.age_max)
+            until = stored.effective_to.isoformat() if stored.effective_to else "in force"
+            amounts = " ".join(_money(getattr(row, name)) for name in AMOUNT_NAMES)
+            print(
+                f"{row.language} {row.code_amb} {band:>7} {row.effective_from} .. {until:10} {amounts}  circular {stored.circular or '?'}"
+            )
+        return 0
+    if arguments.command == "lookup":
+        tariff = api.lookup(
+            arguments.code,
+            arguments.date,
+            age=arguments.age,
+            preferential=arguments.preferential,
+            language=arguments.language,
+            store_path=arguments.store,
+        )
+        regime = "preferential" if tariff.preferential else "standard"
+        until = tariff.effective_to.isoformat() if tariff.effective_to else "in force"
+        print(f"{tariff.code} on {tariff.on} ({regime} regime, ages {_band(tariff.age_min, tariff.age_max)}): "
+              f"fee {_money(tariff.fee)}, reimbursement {_money(tariff.reimbursement)}, "
+              f"co-payment {_money(tariff.copayment)}")  # fmt: skip
+        print(
+            f"circular {tariff.circular or '?'}, in force {tariff.effective_from} .. {until}; {tariff.description}"
+        )
         return 0
     if arguments.command != "extract":  # pragma: no cover - argparse enforces the choices
         raise UsageError(f"unknown command {arguments.command}")

@@ -185,3 +185,65 @@ def write_exports(extractions: list[Extraction], out_dir: Path) -> list[Path]:
         write_atomic(out_dir / name, content)
         written.append(out_dir / name)
     return written
+
+
+def read_tariffs_csv(path: Path) -> list[TariffRow]:
+    """Read back a tariffs.csv this tool wrote (for `diff` against an earlier export)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from extractor.errors import UnreadableInputError
+    from schemas import COLUMNS
+
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            reader = csv.DictReader(stream)
+            if tuple(reader.fieldnames or ()) != COLUMNS:
+                raise UnreadableInputError(
+                    "not a tariffs.csv written by inami-tariffs (other columns)", path
+                )
+            records = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise UnreadableInputError(f"cannot be read as tariffs.csv ({error})", path) from None
+
+    def amount(text: str) -> Decimal | None:
+        return Decimal(text) if text else None
+
+    def age(text: str) -> int | None:
+        return int(text) if text else None
+
+    try:
+        return [
+            TariffRow(
+                circular=r["circular"],
+                language=r["language"],
+                effective_from=date.fromisoformat(r["effective_from"]),
+                code_amb=r["code_amb"],
+                code_hos=r["code_hos"] or None,
+                age_min=age(r["age_min"]),
+                age_max=age(r["age_max"]),
+                fee=amount(r["fee"]),
+                reimbursement_preferential=amount(r["reimbursement_preferential"]),
+                reimbursement_standard=amount(r["reimbursement_standard"]),
+                copayment_preferential=amount(r["copayment_preferential"]),
+                copayment_standard=amount(r["copayment_standard"]),
+                description=r["description"],
+                footnotes=r["footnotes"],
+                section=r["section"],
+                source=r["source"],
+            )
+            for r in records
+        ]
+    except (ValueError, ArithmeticError) as error:
+        raise UnreadableInputError(f"a value in tariffs.csv is not valid ({error})", path) from None
+
+
+def is_tariffs_csv(path: Path) -> bool:
+    from schemas import COLUMNS
+
+    try:
+        with path.open("rb") as stream:
+            first = stream.readline().decode("utf-8", "replace").strip()
+    except OSError:
+        return False
+    return first == ",".join(COLUMNS)

@@ -84,3 +84,19 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
                     )
                 )
     return kept, issues
+
+
+def validate_changes(records: list[dict[str, Any]]) -> None:
+    """The change table must fit schemas/changes.py; a failure here is our bug, not the user's."""
+    import pandas as pd
+
+    from schemas import ChangeTable
+
+    columns = list(ChangeTable.to_schema().columns)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for name in ("age_min", "age_max"):
+        frame[name] = pd.array([r[name] for r in records], dtype="Int64")
+    for name in ("code_hos", "old", "new", "absolute", "relative"):
+        frame[name] = pd.Series([r[name] for r in records], dtype="str")
+    frame["follows_indexation"] = frame["follows_indexation"].astype(bool)
+    ChangeTable.validate(frame, lazy=True)

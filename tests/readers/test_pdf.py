@@ -228,7 +228,11 @@ def test_inspect_draws_the_flagged_row_in_red(tmp_path: Path) -> None:
 
 def _red_pixels(image: Any) -> int:
     data = image.convert("RGB").tobytes()
-    return sum(1 for i in range(0, len(data), 3) if data[i] > 200 and data[i + 1] < 120 and data[i + 2] < 120)
+    return sum(
+        1
+        for i in range(0, len(data), 3)
+        if data[i] > 200 and data[i + 1] < 120 and data[i + 2] < 120
+    )
 
 
 def test_inspect_page_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

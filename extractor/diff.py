@@ -1,0 +1,213 @@
+"""Keyed comparison of two versions of a tariff set, and what an indexation explains. Pure."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from extractor.model import TariffRow
+
+AMOUNTS = (
+    "fee",
+    "reimbursement_preferential",
+    "reimbursement_standard",
+    "copayment_preferential",
+    "copayment_standard",
+)
+_REGIMES = (
+    ("reimbursement_preferential", "copayment_preferential"),
+    ("reimbursement_standard", "copayment_standard"),
+)
+CENT = Decimal("0.01")
+Key = tuple[str, str | None, int | None, int | None]
+
+
+def row_key(row: TariffRow) -> Key:
+    """A row's identity within a language: code pair and beneficiary age band."""
+    return row.code_amb, row.code_hos, row.age_min, row.age_max
+
+
+def key_order(key: Key) -> tuple[str, str, int, int]:
+    code_amb, code_hos, age_min, age_max = key
+    return (
+        code_amb,
+        code_hos or "",
+        -1 if age_min is None else age_min,
+        10**6 if age_max is None else age_max,
+    )
+
+
+@dataclass(frozen=True)
+class ColumnChange:
+    column: str
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def absolute(self) -> Decimal | None:
+        return None if self.old is None or self.new is None else self.new - self.old
+
+    @property
+    def relative(self) -> Decimal | None:
+        """new / old - 1, as a fraction rounded to 6 places; None from zero or nothing."""
+        if self.old is None or self.new is None or self.old == 0:
+            return None
+        return (self.new / self.old - 1).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    old: TariffRow
+    new: TariffRow
+    amounts: tuple[ColumnChange, ...]
+    description_changed: bool
+    follows_indexation: bool = False
+
+
+@dataclass
+class Indexation:
+    """The dominant linear indexation of fees, and which changed rows it does not explain."""
+
+    rate: Decimal | None = None  # e.g. Decimal("0.0334")
+    fees_changed: int = 0
+    following: int = 0
+    not_following: list[RowChange] = field(default_factory=list)
+
+    @property
+    def percent(self) -> str:
+        return "" if self.rate is None else f"{self.rate * 100:+.2f} %"
+
+
+@dataclass
+class Diff:
+    language: str
+    added: list[TariffRow] = field(default_factory=list)
+    removed: list[TariffRow] = field(default_factory=list)
+    changed: list[RowChange] = field(default_factory=list)
+    description_only: list[RowChange] = field(default_factory=list)
+    unchanged: int = 0
+    indexation: Indexation = field(default_factory=Indexation)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.description_only)
+
+
+def diff_versions(old: list[TariffRow], new: list[TariffRow], language: str) -> Diff:
+    """Compare two versions of the same rows in one language, key by key."""
+    old_rows = {row_key(row): row for row in old if row.language == language}
+    new_rows = {row_key(row): row for row in new if row.language == language}
+    result = Diff(language)
+    for key in sorted(set(old_rows) | set(new_rows), key=key_order):
+        before, after = old_rows.get(key), new_rows.get(key)
+        if before is None:
+            assert after is not None
+            result.added.append(after)
+        elif after is None:
+            result.removed.append(before)
+        else:
+            amounts = tuple(
+                ColumnChange(name, getattr(before, name), getattr(after, name))
+                for name in AMOUNTS
+                if getattr(before, name) != getattr(after, name)
+            )
+            described = before.description != after.description
+            if amounts:
+                result.changed.append(RowChange(before, after, amounts, described))
+            elif described:
+                result.description_only.append(RowChange(before, after, (), True))
+            else:
+                result.unchanged += 1
+    result.indexation, follows = analyse_indexation(result.changed)
+    result.changed = [
+        RowChange(c.old, c.new, c.amounts, c.description_changed, follow)
+        for c, follow in zip(result.changed, follows, strict=True)
+    ]
+    return result
+
+
+def indexed(amount: Decimal, rate: Decimal) -> Decimal:
+    """An amount raised by a rate and rounded to the cent, as INAMI indexes fees."""
+    return (amount * (1 + rate)).quantize(CENT, ROUND_HALF_UP)
+
+
+def analyse_indexation(changes: list[RowChange]) -> tuple[Indexation, list[bool]]:
+    """Find the rate (in hundredths of a percent) that explains most fee changes exactly.
+
+    A changed row follows it when its fee is the old fee indexed and rounded to the cent, and
+    each reimbursement is either indexed likewise (per-patient group amounts) or the new fee
+    less an unchanged co-payment (co-payments are fixed in euros). The rest are listed.
+    """
+    fee_changes = [c for c in changes if _fee(c) is not None]
+    candidates: Counter[Decimal] = Counter()
+    for change in fee_changes:
+        old_fee, new_fee = _fee(change)  # type: ignore[misc]
+        if not old_fee:
+            continue
+        # Every rate in hundredths of a percent that rounds the old fee to the new one.
+        low = math.ceil(((new_fee - CENT / 2) / old_fee - 1) * 10000)
+        high = math.floor(((new_fee + CENT / 2) / old_fee - 1) * 10000)
+        for hundredths in range(low, min(high, low + 200) + 1):
+            rate = Decimal(hundredths) / 10000
+            if indexed(old_fee, rate) == new_fee:
+                candidates[rate] += 1
+    result = Indexation(fees_changed=len(fee_changes))
+    best = max(candidates.values(), default=0)
+    if best == 0 or (best < 2 and len(fee_changes) > 1):
+        result.not_following = list(changes)
+        return result, [False] * len(changes)
+    result.rate = min((r for r, n in candidates.items() if n == best), key=lambda r: (abs(r), r))
+    follows = [_follows(change, result.rate) for change in changes]
+    result.following = sum(follows)
+    result.not_following = [c for c, follow in zip(changes, follows, strict=True) if not follow]
+    return result, follows
+
+
+def _fee(change: RowChange) -> tuple[Decimal, Decimal] | None:
+    old, new = change.old.fee, change.new.fee
+    return (old, new) if old is not None and new is not None and old != new else None
+
+
+def _follows(change: RowChange, rate: Decimal) -> bool:
+    old, new = change.old, change.new
+    if old.fee is None or new.fee is None:
+        return False
+    if indexed(old.fee, rate) != new.fee:
+        return False
+    for reimbursement, copayment in _REGIMES:
+        old_r, new_r = getattr(old, reimbursement), getattr(new, reimbursement)
+        old_c, new_c = getattr(old, copayment), getattr(new, copayment)
+        if old_c != new_c:
+            return False
+        if old_r == new_r or old_r is None or new_r is None:
+            continue
+        fee_minus_copayment = new_c is not None and new_r == new.fee - new_c
+        if not (indexed(old_r, rate) == new_r or fee_minus_copayment):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class LanguageMismatch:
+    key: Key
+    detail: str
+
+
+def compare_languages(french: list[TariffRow], dutch: list[TariffRow]) -> list[LanguageMismatch]:
+    """French and Dutch versions of one circular must have the same codes and amounts."""
+    fr = {row_key(row): row for row in french}
+    nl = {row_key(row): row for row in dutch}
+    mismatches = []
+    for key in sorted(set(fr) | set(nl), key=key_order):
+        if key not in nl:
+            mismatches.append(LanguageMismatch(key, f"only in French ({fr[key].source})"))
+        elif key not in fr:
+            mismatches.append(LanguageMismatch(key, f"only in Dutch ({nl[key].source})"))
+        else:
+            for name in AMOUNTS:
+                a, b = getattr(fr[key], name), getattr(nl[key], name)
+                if a != b:
+                    mismatches.append(LanguageMismatch(key, f"{name}: {a} in French, {b} in Dutch"))
+    return mismatches

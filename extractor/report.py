@@ -1,0 +1,305 @@
+"""The change report: one view of a run's diffs, rendered by jinja2 templates and as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from extractor.diff import AMOUNTS, Diff, LanguageMismatch, RowChange
+from extractor.model import Issue, TariffRow
+from extractor.values import format_amount
+
+LANGUAGE_NAMES = {"fr": "French", "nl": "Dutch"}
+
+
+@dataclass(frozen=True)
+class Version:
+    circular: str
+    effective_from: date
+    source_file: str
+
+
+@dataclass
+class LanguageReport:
+    """What changed in one language, against the previous version (None: first version)."""
+
+    language: str
+    current: Version
+    previous: Version | None
+    diff: Diff
+    rows: list[TariffRow]
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class ChangeReport:
+    circular: str
+    effective_from: date
+    languages: list[LanguageReport]
+    language_mismatches: list[LanguageMismatch] = field(default_factory=list)
+
+
+def _band(row: TariffRow) -> str:
+    if row.age_min is None and row.age_max is None:
+        return ""
+    if row.age_max is None:
+        return f"{row.age_min}+"
+    if row.age_min is None:
+        return f"≤{row.age_max}"
+    return f"{row.age_min}–{row.age_max}"
+
+
+def _amount(value: Decimal | None) -> str:
+    return format_amount(value) if value is not None else "–"
+
+
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value * 100:+.2f} %"
+
+
+def _row_view(row: TariffRow) -> dict[str, Any]:
+    return {
+        "code": row.code_amb,
+        "hos": row.code_hos or "",
+        "band": _band(row),
+        "description": row.description,
+        "section": row.section,
+        "source": row.source,
+        "amounts": [_amount(getattr(row, name)) for name in AMOUNTS],
+    }
+
+
+def _change_view(change: RowChange) -> dict[str, Any]:
+    return {
+        **_row_view(change.new),
+        "columns": [
+            {
+                "column": c.column,
+                "old": _amount(c.old),
+                "new": _amount(c.new),
+                "absolute": "" if c.absolute is None else f"{c.absolute:+f}",
+                "relative": _percent(c.relative),
+            }
+            for c in change.amounts
+        ],
+        "old_description": change.old.description,
+        "description_changed": change.description_changed,
+        "follows": change.follows_indexation,
+    }
+
+
+def _by_section(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        sections.setdefault(row["section"] or "(no section)", []).append(row)
+    return list(sections.items())
+
+
+def _fee_histogram(diff: Diff) -> list[dict[str, Any]]:
+    """Relative fee changes, counted per value, for the chart."""
+    counts: Counter[str] = Counter()
+    for change in diff.changed:
+        for column in change.amounts:
+            if column.column == "fee" and column.relative is not None:
+                counts[_percent(column.relative)] += 1
+    most = max(counts.values(), default=1)
+    ordered = sorted(counts.items(), key=lambda item: Decimal(item[0].replace(" %", "")))
+    return [
+        {"label": label, "count": count, "height": round(100 * count / most)}
+        for label, count in ordered
+    ]
+
+
+def view(report: ChangeReport) -> dict[str, Any]:
+    """Plain data for the templates; every choice of wording lives in the templates."""
+    languages = []
+    for part in report.languages:
+        diff = part.diff
+        warnings = [issue for issue in part.issues if issue.raw]
+        languages.append(
+            {
+                "code": part.language,
+                "name": LANGUAGE_NAMES.get(part.language, part.language),
+                "current": part.current,
+                "previous": part.previous,
+                "first": part.previous is None,
+                "rows": [_row_view(row) for row in part.rows],
+                "row_sections": _by_section([_row_view(row) for row in part.rows]),
+                "summary": {
+                    "added": len(diff.added),
+                    "removed": len(diff.removed),
+                    "changed": len(diff.changed),
+                    "described": len(diff.description_only)
+                    + sum(c.description_changed for c in diff.changed),
+                    "unchanged": diff.unchanged,
+                    "warnings": len(warnings),
+                },
+                "indexation": {
+                    "percent": diff.indexation.percent,
+                    "following": diff.indexation.following,
+                    "changed": len(diff.changed),
+                    "fees_changed": diff.indexation.fees_changed,
+                },
+                "review": [_change_view(c) for c in diff.changed if not c.follows_indexation],
+                "following": _by_section(
+                    [_change_view(c) for c in diff.changed if c.follows_indexation]
+                ),
+                "added": _by_section([_row_view(row) for row in diff.added]),
+                "removed": _by_section([_row_view(row) for row in diff.removed]),
+                "described": [_change_view(c) for c in diff.description_only]
+                + [_change_view(c) for c in diff.changed if c.description_changed],
+                "warnings": warnings,
+                "histogram": _fee_histogram(diff),
+            }
+        )
+    return {
+        "circular": report.circular or "(number unknown)",
+        "effective_from": report.effective_from.isoformat(),
+        "languages": languages,
+        "compared_languages": len(report.languages) > 1,
+        "mismatches": report.language_mismatches,
+        "columns": ["fee", "reimb. pref.", "reimb. std.", "copay pref.", "copay std."],
+        "summary_rows": [
+            ("added", "added"),
+            ("removed", "removed"),
+            ("changed", "amounts changed"),
+            ("described", "description changed"),
+            ("unchanged", "unchanged"),
+            ("warnings", "flagged source lines"),
+        ],
+    }
+
+
+def render(report: ChangeReport, template: str) -> str:
+    """Render changes.md or changes.html; HTML is autoescaped, Markdown cells are escaped."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("extractor", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["md"] = _markdown_cell
+    return environment.get_template(template).render(**view(report))
+
+
+def _markdown_cell(text: object) -> str:
+    """Text safe inside a Markdown table cell: no pipes, no HTML, no line breaks."""
+    value = str(text)
+    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\n", " ")):
+        value = value.replace(raw, safe)
+    return value
+
+
+def change_records(report: ChangeReport) -> list[dict[str, Any]]:
+    """Every change, flat, keyed like the tariff table: the rows of changes.json."""
+    records: list[dict[str, Any]] = []
+
+    def record(row: TariffRow, kind: str, column: str, old: Any, new: Any, **extra: Any) -> None:
+        records.append(
+            {
+                "language": row.language,
+                "code_amb": row.code_amb,
+                "code_hos": row.code_hos,
+                "age_min": row.age_min,
+                "age_max": row.age_max,
+                "kind": kind,
+                "column": column,
+                "old": old,
+                "new": new,
+                "absolute": extra.get("absolute"),
+                "relative": extra.get("relative"),
+                "follows_indexation": extra.get("follows", False),
+                "section": row.section,
+            }
+        )
+
+    for part in report.languages:
+        for row in part.diff.added:
+            record(row, "added", "", None, None)
+        for row in part.diff.removed:
+            record(row, "removed", "", None, None)
+        for change in part.diff.changed:
+            for column in change.amounts:
+                record(
+                    change.new,
+                    "changed",
+                    column.column,
+                    None if column.old is None else format_amount(column.old),
+                    None if column.new is None else format_amount(column.new),
+                    absolute=None if column.absolute is None else f"{column.absolute:f}",
+                    relative=None if column.relative is None else f"{column.relative:f}",
+                    follows=change.follows_indexation,
+                )
+        for change in [
+            *part.diff.description_only,
+            *(c for c in part.diff.changed if c.description_changed),
+        ]:
+            record(
+                change.new,
+                "description",
+                "description",
+                change.old.description,
+                change.new.description,
+            )
+    return records
+
+
+def changes_json(report: ChangeReport) -> str:
+    """changes.json, its change table checked against schemas/changes.py first."""
+    from extractor.validate import validate_changes
+
+    records = change_records(report)
+    validate_changes(records)
+    document = {
+        "circular": report.circular,
+        "effective_from": report.effective_from.isoformat(),
+        "languages": [
+            {
+                "language": part.language,
+                "previous": None
+                if part.previous is None
+                else {
+                    "circular": part.previous.circular,
+                    "effective_from": part.previous.effective_from.isoformat(),
+                    "source_file": part.previous.source_file,
+                },
+                "summary": {
+                    "rows": len(part.rows),
+                    "added": len(part.diff.added),
+                    "removed": len(part.diff.removed),
+                    "changed": len(part.diff.changed),
+                    "description_changed": len(part.diff.description_only)
+                    + sum(c.description_changed for c in part.diff.changed),
+                    "unchanged": part.diff.unchanged,
+                },
+                "indexation": {
+                    "rate": None
+                    if part.diff.indexation.rate is None
+                    else f"{part.diff.indexation.rate:f}",
+                    "following": part.diff.indexation.following,
+                    "not_following": len(part.diff.indexation.not_following),
+                },
+            }
+            for part in report.languages
+        ],
+        "language_mismatches": [
+            {
+                "code_amb": m.key[0],
+                "code_hos": m.key[1],
+                "age_min": m.key[2],
+                "age_max": m.key[3],
+                "detail": m.detail,
+            }
+            for m in report.language_mismatches
+        ],
+        "changes": records,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

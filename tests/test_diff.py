@@ -1,0 +1,113 @@
+"""diff_versions and the indexation analysis, on rows built here and with property tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractor.diff import analyse_indexation, compare_languages, diff_versions, indexed, row_key
+from extractor.model import TariffRow
+
+
+def tariff(
+    code: str, fee: str, copay_pref: str = "4.00", copay_std: str = "11.00", **changes: object
+) -> TariffRow:
+    fee_d = Decimal(fee)
+    row = TariffRow(
+        circular="2024/356", language="fr", effective_from=date(2025, 1, 1), code_amb=code, code_hos=None,
+        age_min=24, age_max=None, fee=fee_d,
+        reimbursement_preferential=fee_d - Decimal(copay_pref), reimbursement_standard=fee_d - Decimal(copay_std),
+        copayment_preferential=Decimal(copay_pref), copayment_standard=Decimal(copay_std),
+        description=f"Séance {code}", footnotes="", section="1.", source="x.xlsx#A1",
+    )  # fmt: skip
+    return replace(row, **changes)  # type: ignore[arg-type]
+
+
+CODES = ["726530", "726552", "726574", "726596", "726611", "726633"]
+
+
+def test_indexed_fees_with_fixed_copayments_follow_the_index() -> None:
+    old = [tariff(code, "86.69") for code in CODES]
+    new = [tariff(code, "89.59") for code in CODES[:-1]] + [tariff(CODES[-1], "95.00")]
+    result = diff_versions(old, new, "fr")
+    assert result.indexation.rate == Decimal("0.0334")
+    assert result.indexation.following == 5
+    assert [row_key(c.new)[0] for c in result.indexation.not_following] == ["726633"]
+    assert all(c.follows_indexation for c in result.changed if c.new.code_amb != "726633")
+
+
+def test_changed_copayment_does_not_follow() -> None:
+    old = [tariff(code, "86.69") for code in CODES]
+    new = [tariff(code, "89.59") for code in CODES[:-1]] + [
+        tariff(CODES[-1], "89.59", copay_std="12.00")
+    ]
+    result = diff_versions(old, new, "fr")
+    assert [c.new.code_amb for c in result.indexation.not_following] == ["726633"]
+
+
+def test_added_removed_description() -> None:
+    old = [tariff("726530", "10.00"), tariff("727112", "10.00")]
+    new = [tariff("726530", "10.00", description="Autre libellé"), tariff("727532", "10.00")]
+    result = diff_versions(old, new, "fr")
+    assert [r.code_amb for r in result.added] == ["727532"]
+    assert [r.code_amb for r in result.removed] == ["727112"]
+    assert [c.new.code_amb for c in result.description_only] == ["726530"]
+    assert result.unchanged == 0 and not result.changed
+
+
+def test_age_bands_are_distinct_keys() -> None:
+    adult, young = tariff("726530", "89.59"), tariff("726530", "89.59", age_min=None, age_max=23)
+    result = diff_versions([adult], [adult, young], "fr")
+    assert [(r.age_min, r.age_max) for r in result.added] == [(None, 23)]
+
+
+def test_languages_must_agree() -> None:
+    french = [tariff("726530", "89.59")]
+    dutch = [tariff("726530", "89.59", language="nl"), tariff("726552", "1.00", language="nl")]
+    assert compare_languages(french, french) == []
+    mismatches = compare_languages(french, [replace(dutch[0], fee=Decimal("89.95")), dutch[1]])
+    assert [(m.key[0], m.detail.split(":")[0]) for m in mismatches] == [
+        ("726530", "fee"),
+        ("726552", "only in Dutch (x.xlsx#A1)"),
+    ]
+
+
+fees = st.integers(min_value=1500, max_value=99999).map(lambda c: Decimal(c).scaleb(-2))
+rows = st.lists(
+    st.tuples(st.sampled_from([*CODES, "727016", "727031", "727053"]), fees),
+    max_size=9,
+    unique_by=lambda t: t[0],
+).map(lambda items: [tariff(code, str(fee)) for code, fee in items])
+
+
+@given(rows)
+def test_diff_with_itself_is_empty(table: list[TariffRow]) -> None:
+    result = diff_versions(table, table, "fr")
+    assert result.is_empty and result.unchanged == len(table)
+
+
+@given(rows, rows)
+def test_diff_is_symmetric(a: list[TariffRow], b: list[TariffRow]) -> None:
+    forward, backward = diff_versions(a, b, "fr"), diff_versions(b, a, "fr")
+    assert [row_key(r) for r in forward.added] == [row_key(r) for r in backward.removed]
+    assert [row_key(c.new) for c in forward.changed] == [row_key(c.old) for c in backward.changed]
+
+
+@given(
+    st.lists(fees, min_size=2, max_size=12, unique=True), st.integers(min_value=50, max_value=900)
+)
+def test_indexation_rate_is_found(old_fees: list[Decimal], hundredths: int) -> None:
+    rate = Decimal(hundredths) / 10000
+    old = [tariff(f"72{n:03d}{int(f'72{n:03d}') % 7}", str(fee)) for n, fee in enumerate(old_fees)]
+    new = [replace(r, fee=indexed(r.fee, rate), reimbursement_preferential=indexed(r.fee, rate) - Decimal("4.00"),  # type: ignore[arg-type]
+                   reimbursement_standard=indexed(r.fee, rate) - Decimal("11.00")) for r in old]  # type: ignore[arg-type]  # fmt: skip
+    result = diff_versions(old, new, "fr")
+    changed = [c for c in result.changed]
+    if changed:
+        index, follows = analyse_indexation(changed)
+        assert all(follows)
+        assert index.rate is not None and indexed(old[0].fee, index.rate) == new[0].fee  # type: ignore[arg-type]
