@@ -15,6 +15,7 @@ from extractor.crosscheck import cross_check
 from extractor.diff import AMOUNTS, LanguageMismatch, compare_languages, diff_versions
 from extractor.errors import ExtractorError, NoTariffTableError
 from extractor.export import write_exports
+from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.metadata import Overrides, describe
 from extractor.model import Extraction, RawDocument, TariffRow
 from extractor.normalise import normalise
@@ -28,15 +29,24 @@ def extract_file(
     *,
     effective_from: date | None = None,
     circular: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Extraction]:
     """Read → normalise → validate one circular file; one Extraction per table unit (sheet)."""
     path = Path(path)
     overrides = Overrides(effective_from=effective_from, circular=circular)
     extractions = []
-    for document in readers.read(path):
-        extraction = _extract_document(document, overrides)
-        if extraction.tables:
-            extractions.append(extraction)
+    try:
+        for document in readers.read(path, limits):
+            extraction = _extract_document(document, overrides)
+            if extraction.tables:
+                extractions.append(extraction)
+    except ExtractorError:
+        raise
+    except (Exception, RecursionError) as error:  # our bug, still one clear line for the user
+        raise ExtractorError(
+            f"could not be processed (internal error {type(error).__name__}: {error}); please report it with the file",
+            path,
+        ) from error
     if not extractions:
         raise NoTariffTableError(
             "no tariff table found (no header naming code, description and amount columns)", path
@@ -62,6 +72,7 @@ def extract(
     effective_from: date | None = None,
     circular: str | None = None,
     progress: Callable[[Path], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Extraction]:
     """Extract several inputs; stops at the first unreadable one (nothing half-written).
 
@@ -71,7 +82,9 @@ def extract(
     for path in paths:
         if progress is not None:
             progress(Path(path))
-        extractions.extend(extract_file(path, effective_from=effective_from, circular=circular))
+        extractions.extend(
+            extract_file(path, effective_from=effective_from, circular=circular, limits=limits)
+        )
     return cross_check(extractions)
 
 
@@ -128,6 +141,7 @@ def run(
     effective_from: date | None = None,
     circular: str | None = None,
     progress: Callable[[Path], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[RunOutput]:
     """Extract, validate, store (one transaction), diff against the previous version, report.
 
@@ -180,9 +194,10 @@ def run(
                     notes,
                 )
             )
-    for output in outputs:
-        write_exports(output.extractions, output.directory)
-        write_report(output.report, output.directory)
+        # Written while the store lock is held: two runs never write the same folder at once.
+        for output in outputs:
+            write_exports(output.extractions, output.directory)
+            write_report(output.report, output.directory)
     return outputs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import os
@@ -52,8 +53,13 @@ def row_values(row: TariffRow) -> dict[str, str | int | None]:
 
 
 def write_atomic(path: Path, content: str) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    """Write to a temporary file beside the target, then rename: readers never see half a file.
+
+    A temporary file left by a killed run is removed first (runs on one store are serialised).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
@@ -64,6 +70,18 @@ def write_atomic(path: Path, content: str) -> None:
         raise
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str | int | None) -> str | int:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (CSV only)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def tariffs_csv(rows: Iterable[TariffRow]) -> str:
     from schemas import COLUMNS
 
@@ -71,7 +89,7 @@ def tariffs_csv(rows: Iterable[TariffRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row_values(row).values()])
+        writer.writerow([spreadsheet_safe(v) for v in row_values(row).values()])
     return buffer.getvalue()
 
 
@@ -206,16 +224,20 @@ def read_tariffs_csv(path: Path) -> list[TariffRow]:
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise UnreadableInputError(f"cannot be read as tariffs.csv ({error})", path) from None
 
-    def amount(text: str) -> Decimal | None:
-        return Decimal(text) if text else None
+    def text(value: str) -> str:
+        unsafe = value.startswith("'") and value[1:].startswith(_FORMULA_START)
+        return value[1:] if unsafe else value
 
-    def age(text: str) -> int | None:
-        return int(text) if text else None
+    def amount(value: str) -> Decimal | None:
+        return Decimal(value) if value else None
+
+    def age(value: str) -> int | None:
+        return int(value) if value else None
 
     try:
         return [
             TariffRow(
-                circular=r["circular"],
+                circular=text(r["circular"]),
                 language=r["language"],
                 effective_from=date.fromisoformat(r["effective_from"]),
                 code_amb=r["code_amb"],
@@ -227,10 +249,10 @@ def read_tariffs_csv(path: Path) -> list[TariffRow]:
                 reimbursement_standard=amount(r["reimbursement_standard"]),
                 copayment_preferential=amount(r["copayment_preferential"]),
                 copayment_standard=amount(r["copayment_standard"]),
-                description=r["description"],
-                footnotes=r["footnotes"],
-                section=r["section"],
-                source=r["source"],
+                description=text(r["description"]),
+                footnotes=text(r["footnotes"]),
+                section=text(r["section"]),
+                source=text(r["source"]),
             )
             for r in records
         ]

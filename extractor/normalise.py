@@ -43,6 +43,7 @@ class Columns:
     marks: tuple[str, ...] = ()
     group_session: bool = False
     location: str = ""
+    problem: str = ""  # why the header cannot be trusted, if it cannot
 
 
 def _header_labels(row: RawRow) -> dict[int, str]:
@@ -117,14 +118,29 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
     consumed = next_row is not None and _is_sub_header(next_row)
     sub = _header_labels(next_row) if consumed and next_row is not None else {}
     index: dict[str, int] = {}
+    twice: list[str] = []
     for column in sorted(set(top) | set(sub)):
         name = _column_name(top.get(column, ""), sub.get(column, ""))
-        if name and name not in index:
+        if name and name in index:
+            twice.append(name)
+        elif name:
             index[name] = column
     if "code_amb" not in index or "fee" not in index:
         return None
     group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
-    return Columns(index, marks, group, row.location), consumed
+    return Columns(index, marks, group, row.location, _header_problem(index, twice)), consumed
+
+
+def _header_problem(index: dict[str, int], twice: list[str]) -> str:
+    """A header we cannot trust makes every row under it a flagged row, not a guess."""
+    if twice:
+        return f"two columns read as {twice[0]}"
+    for kind in ("reimbursement", "copayment"):
+        regimes = [f"{kind}_preferential" in index, f"{kind}_standard" in index]
+        if any(regimes) and not all(regimes):
+            missing = "preferential" if not regimes[0] else "standard"
+            return f"the {kind} column of the {missing} regime was not found"
+    return ""
 
 
 def _column_name(top: str, sub: str) -> str | None:
@@ -153,6 +169,8 @@ class _Heading:
     level: int
     text: str
     band: tuple[int | None, int | None] | None
+    number: tuple[int, ...] = ()
+    orphan: bool = False  # its parent heading was never seen: pages or lines may be missing
 
 
 @dataclass
@@ -169,6 +187,7 @@ class _Pending:
     mark_is_certain: bool
     unmarked_description: str
     header_marks: tuple[str, ...]
+    under_numbered_heading: bool
 
 
 @dataclass
@@ -179,6 +198,7 @@ class _State:
     footnotes: list[tuple[int, str, str]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     tables: int = 0
+    numbered_headings: bool = False
 
     def section(self) -> str:
         return " > ".join(heading.text for heading in self.headings)
@@ -223,10 +243,17 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
     text = clean_text(cell.text)
     heading = vocabulary.NUMBERED_HEADING.match(text)
     if heading:
-        level = heading.group("number").rstrip(".").count(".") + 1
+        number = tuple(int(part) for part in heading.group("number").rstrip(".").split("."))
+        level = len(number)
         while state.headings and state.headings[-1].level >= level:
             state.headings.pop()
-        state.headings.append(_Heading(level, text, parse_age_band(text)))
+        parent = state.headings[-1] if state.headings and state.headings[-1].number else None
+        orphan = level > 1 and (parent is None or parent.number != number[:-1])
+        if orphan:
+            # Not our ancestors: keep no band or section from them.
+            state.headings = [h for h in state.headings if not h.number]
+        state.headings.append(_Heading(level, text, parse_age_band(text), number, orphan))
+        state.numbered_headings = True
         return
     footnote = vocabulary.FOOTNOTE_LINE.match(text)
     if footnote and state.columns is not None:
@@ -265,6 +292,18 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
                     raw,
                 )
             )
+        return
+    if columns.problem and any(looks_like_code(cell.value) for _, cell in row.filled()):
+        state.issues.append(
+            Issue(
+                "error",
+                "header-unclear",
+                f"the table header above ({columns.location}) is unclear: {columns.problem}",
+                row.location,
+                raw,
+                next(cell.text for _, cell in row.filled() if looks_like_code(cell.value)),
+            )
+        )
         return
     code_index = columns.index["code_amb"]
     code_cell = row.cells[code_index] if code_index < len(row.cells) else None
@@ -361,6 +400,20 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
         mark, certain = description_cell.marks[0], True
     elif glued := _TRAILING_MARK.match(description):
         mark, unmarked = glued.group("mark"), glued.group("text")
+    orphan = next((h for h in state.headings if h.orphan), None)
+    if orphan is not None:
+        state.issues.append(
+            Issue(
+                "error",
+                "section-incomplete",
+                f"the heading '{orphan.text[:50]}' has no parent heading before it: a page or lines"
+                " may be missing, so the beneficiary group is unknown",
+                code_cell.location,
+                raw,
+                code_amb,
+            )
+        )
+        return
     age_min, age_max = state.band()
     tariff = TariffRow(
         circular=info.circular,
@@ -378,7 +431,10 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
         raw=raw,
         **amounts,
     )
-    state.pending.append(_Pending(tariff, position, mark, certain, unmarked, columns.marks))
+    numbered = any(h.number for h in state.headings)
+    state.pending.append(
+        _Pending(tariff, position, mark, certain, unmarked, columns.marks, numbered)
+    )
 
 
 def _is_amount(cell: RawCell) -> bool:
@@ -396,9 +452,36 @@ def _resolve_footnotes(state: _State) -> list[TariffRow]:
         before = [text for pos, m, text in state.footnotes if m == mark and pos < position]
         return after[0] if after else (before[-1] if before else None)
 
+    complete_sections = {p.row.section for p in state.pending if not _fee_only(p.row)}
     rows = []
     for pending in state.pending:
         row, texts = pending.row, []
+        if _fee_only(row) and row.section in complete_sections:
+            state.issues.append(
+                Issue(
+                    "error",
+                    "amount-missing",
+                    "only a fee, while the other rows of its section have every amount;"
+                    " nothing was filled in",
+                    row.source,
+                    row.raw,
+                    row.code_amb,
+                )
+            )
+            continue
+        if state.numbered_headings and not pending.under_numbered_heading:
+            state.issues.append(
+                Issue(
+                    "error",
+                    "section-missing",
+                    "the row stands before any heading while the document's tables sit under"
+                    " numbered headings: a page may be missing, so the beneficiary group is unknown",
+                    row.source,
+                    row.raw,
+                    row.code_amb,
+                )
+            )
+            continue
         if pending.description_mark is not None:
             text = footnote_text(pending.description_mark, pending.position)
             if text is not None or pending.mark_is_certain:
@@ -416,6 +499,10 @@ def _resolve_footnotes(state: _State) -> list[TariffRow]:
         row.footnotes = " | ".join(dict.fromkeys(texts))
         rows.append(row)
     return rows
+
+
+def _fee_only(row: TariffRow) -> bool:
+    return row.fee is not None and all(getattr(row, name) is None for name in AMOUNT_COLUMNS[1:])
 
 
 def _undefined_mark(mark: str, row: TariffRow) -> Issue:

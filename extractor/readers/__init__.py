@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from extractor.errors import UnreadableInputError
+from extractor.limits import DEFAULT_LIMITS, Deadline, Limits
 from extractor.model import RawDocument
 
 Format = Literal["xlsx", "pdf"]
@@ -35,13 +36,14 @@ def sniff_format(path: Path) -> Format:
     raise UnreadableInputError("not an XLSX workbook or a PDF (unrecognised content)", path)
 
 
-def read(path: Path) -> list[RawDocument]:
+def read(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawDocument]:
     """One RawDocument per independent table unit (a sheet, or a whole PDF)."""
     file_format = sniff_format(path)
+    deadline = Deadline(path, limits.time_limit_s)
     if file_format == "xlsx":
         from extractor.readers import xlsx
 
-        return xlsx.read_xlsx(path)
+        return xlsx.read_xlsx(path, limits, deadline)
     from extractor.readers import pdf
 
-    return pdf.read_pdf(path)
+    return pdf.read_pdf(path, limits, deadline)

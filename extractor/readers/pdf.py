@@ -8,6 +8,7 @@ columns come from where the header words stand, rows from codes, vertical gaps a
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import statistics
 from collections.abc import Iterable, Iterator
@@ -18,9 +19,11 @@ from typing import Any
 from extractor import vocabulary
 from extractor.errors import (
     EncryptedInputError,
+    ExtractorError,
     ScannedInputError,
     UnreadableInputError,
 )
+from extractor.limits import DEFAULT_LIMITS, Deadline, LimitExceededError, Limits
 from extractor.model import RawCell, RawDocument, RawRow
 from extractor.values import ValueParseError, clean_text, looks_like_code, parse_amount
 
@@ -111,14 +114,18 @@ class PageLayout:
     rows: list[tuple[str, tuple[float, float, float, float], str]] = field(default_factory=list)
 
 
-def read_pdf(path: Path) -> list[RawDocument]:
-    document, _ = read_pdf_with_layout(path)
+def read_pdf(
+    path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadline | None = None
+) -> list[RawDocument]:
+    document, _ = read_pdf_with_layout(path, limits, deadline)
     return [document]
 
 
-def read_pdf_with_layout(path: Path) -> tuple[RawDocument, list[PageLayout]]:
+def read_pdf_with_layout(
+    path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadline | None = None
+) -> tuple[RawDocument, list[PageLayout]]:
     """The whole PDF as one RawDocument (one circular), plus per-page layouts."""
-    pages = list(_open_pages(path))
+    pages = list(_open_pages(path, limits, deadline or Deadline(path, limits.time_limit_s)))
     if not any(words for words, *_ in pages):
         if any(images for _, _, images, _ in pages):
             raise ScannedInputError(
@@ -131,6 +138,7 @@ def read_pdf_with_layout(path: Path) -> tuple[RawDocument, list[PageLayout]]:
         (number, _lines(words), rules, size)
         for number, (words, rules, _, size) in enumerate(pages, 1)
     ]
+    _check_page_numbers(path, [lines for _, lines, _, _ in page_lines])
     furniture = _repeated_lines(page_lines)
     rows: list[RawRow] = []
     layouts: list[PageLayout] = []
@@ -186,7 +194,10 @@ def read_pdf_with_layout(path: Path) -> tuple[RawDocument, list[PageLayout]]:
 # --- Opening --------------------------------------------------------------------------------
 
 
-def _open_pages(path: Path) -> Iterator[tuple[list[Word], Rules, int, tuple[float, float]]]:
+def _open_pages(
+    path: Path, limits: Limits, deadline: Deadline
+) -> Iterator[tuple[list[Word], Rules, int, tuple[float, float]]]:
+    """Page by page, releasing each page's parsed objects before the next: memory stays flat."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -197,21 +208,67 @@ def _open_pages(path: Path) -> Iterator[tuple[list[Word], Rules, int, tuple[floa
         raise _open_error(error, path) from None
     except Exception as error:
         raise UnreadableInputError(f"the PDF is damaged ({type(error).__name__})", path) from None
+    damage = _DamageLog()
+    pdfminer_log = logging.getLogger("pdfminer")
+    pdfminer_log.addHandler(damage)
     with pdf:
         try:
+            if len(pdf.pages) > limits.max_pages:
+                raise LimitExceededError(
+                    f"the PDF has {len(pdf.pages)} pages (limit {limits.max_pages}, --max-pages)",
+                    path,
+                )
             for page in pdf.pages:
+                deadline.check()
+                side = max(float(page.width), float(page.height)) / 72 * 2.54
+                if side > limits.max_page_side_cm:
+                    raise LimitExceededError(
+                        f"page {page.page_number} is {side:.0f} cm long: not a circular page", path
+                    )
                 words = [
                     Word(clean_text(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"], w["size"])
                     for w in page.extract_words(extra_attrs=["size"])
                     if clean_text(w["text"])
                 ]
-                yield words, _rules(page), len(page.images), (float(page.width), float(page.height))
+                result = (
+                    words,
+                    _rules(page),
+                    len(page.images),
+                    (float(page.width), float(page.height)),
+                )
+                page.close()
+                if damage.messages:
+                    raise UnreadableInputError(
+                        f"the PDF is damaged: page {page.page_number} lost content ({damage.messages[0]})",
+                        path,
+                    )
+                yield result
+        except ExtractorError:
+            raise
         except PdfminerException as error:
             raise _open_error(error, path) from None
         except Exception as error:
             raise UnreadableInputError(
                 f"the PDF is damaged ({type(error).__name__})", path
             ) from None
+        finally:
+            pdfminer_log.removeHandler(damage)
+
+
+class _DamageLog(logging.Handler):
+    """pdfminer logs, rather than raises, when a stream cannot be fully decoded: a page whose
+    content was partly lost must not pass for a page with fewer rows."""
+
+    _DAMAGE = re.compile(r"data-loss|corrupt|decompress|unexpected eof|truncated", re.IGNORECASE)
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if self._DAMAGE.search(message):
+            self.messages.append(message.splitlines()[0][:80])
 
 
 def _check_complete(path: Path) -> None:
@@ -323,6 +380,39 @@ def _host(word: Word, words: Iterable[Word]) -> Word | None:
 
 
 # --- Page furniture -----------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"\b(?:page|pagina|blz\.?|p\.)\s*(\d{1,4})\s*(?:/|sur|van|of)\s*(\d{1,4})\b", re.IGNORECASE
+)
+
+
+def _check_page_numbers(path: Path, pages: list[list[Line]]) -> None:
+    """Printed page numbers ("page 2/5") must run 1..M in order: a gap means lost pages.
+
+    Pages without a printed number at the start (a cover letter) are allowed: numbering may
+    start on the annex.
+
+    A table continued on a missing page would hand its rows to the wrong heading.
+    """
+    numbers = []
+    for lines in pages:
+        found = [_PAGE_NUMBER.search(line.text) for line in lines]
+        numbers.append(next(((int(m.group(1)), int(m.group(2))) for m in found if m), None))
+    printed = [n for n in numbers if n is not None]
+    if len(printed) < 2:
+        return
+    total = printed[0][1]
+    first = next(index for index, n in enumerate(numbers) if n is not None)
+    numbered = numbers[first:]
+    expected = list(range(printed[0][0], printed[0][0] + len(numbered)))
+    actual = [n[0] if n else None for n in numbered]
+    complete = actual == expected  # a page without the number all others print is damaged too
+    if not complete or expected[-1] != total or any(n[1] != total for n in printed):
+        listed = ", ".join("?" if a is None else str(a) for a in actual)
+        raise UnreadableInputError(
+            f"pages are missing or out of order: the printed page numbers run {listed} of {total}",
+            path,
+        )
 
 
 def _repeated_lines(pages: list[tuple[int, list[Line], Any, Any]]) -> set[tuple[str, int]]:
@@ -511,15 +601,35 @@ def _columns(header_lines: list[Line]) -> list[Column]:
             stacks.append([phrase])
 
     columns = []
+    group_words: list[list[Word]] = []
     for stack in sorted(stacks, key=lambda s: min(_span(p)[0] for p in s)):
         x0, x1 = min(_span(p)[0] for p in stack), max(_span(p)[1] for p in stack)
-        over = [g for g in groups if _overlap(_span(g), (x0, x1)) > 0]
-        parts = [*sorted(over, key=lambda p: p[0].top), *sorted(stack, key=lambda p: p[0].top)]
-        words = [w for part in parts for w in part]
+        over = [
+            w
+            for g in sorted(groups, key=lambda p: p[0].top)
+            if _overlap(_span(g), (x0, x1)) > 0
+            for w in g
+        ]
+        leaf = [w for part in sorted(stack, key=lambda p: p[0].top) for w in part]
+        if not over and group_words and _is_regime_only(leaf):
+            # A short group label ("Remgeld") may stand over the first of its regime columns
+            # only: the regime column beside it, with no label of its own, belongs to it too.
+            over = group_words[-1]
+        role_words = [
+            w for part in stack if _header_roles(" ".join(w.text for w in part)) for w in part
+        ]
+        group_words.append(over or role_words)
+        words = [*over, *leaf]
         label = clean_text(" ".join(w.full_text for w in words))
         marks = tuple(m for w in words for m in w.marks)
         columns.append(Column(label, x0, x1, marks))
     return columns
+
+
+def _is_regime_only(words: list[Word]) -> bool:
+    text = vocabulary.fold(" ".join(w.text for w in words))
+    regime = vocabulary.STANDARD_REGIME.search(text) or vocabulary.PREFERENTIAL_REGIME.search(text)
+    return bool(regime) and not _header_roles(text)
 
 
 def _boundaries(columns: list[Column], vertical_rules: Iterable[float]) -> list[float]:

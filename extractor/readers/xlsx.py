@@ -8,17 +8,76 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import NoTariffTableError, UnreadableInputError
+from extractor.errors import ExtractorError, NoTariffTableError, UnreadableInputError
+from extractor.limits import DEFAULT_LIMITS, Deadline, LimitExceededError, Limits
 from extractor.model import CellValue, RawCell, RawDocument, RawRow
 from extractor.values import clean_text, to_decimal
 
 
-def read_xlsx(path: Path) -> list[RawDocument]:
+def check_archive(path: Path, limits: Limits) -> None:
+    """Refuse zip bombs before any part is inflated: entry count, total size, ratio."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableInputError(
+            "not a valid XLSX workbook (damaged zip archive)", path
+        ) from None
+    if len(entries) > limits.max_zip_entries:
+        raise LimitExceededError(
+            f"the workbook has {len(entries)} parts (limit {limits.max_zip_entries})", path
+        )
+    total = sum(entry.file_size for entry in entries)
+    if total > limits.max_unzipped_mb * 1024 * 1024:
+        raise LimitExceededError(
+            f"the workbook unpacks to {total // (1024 * 1024)} MB (limit {limits.max_unzipped_mb} MB,"
+            " --max-unzipped-mb): refused as a possible zip bomb",
+            path,
+        )
+    with zipfile.ZipFile(path) as archive:
+        for entry in entries:
+            if (
+                entry.filename.endswith((".xml", ".rels", ".vml"))
+                and entry.file_size < 64 * 1024 * 1024
+            ):
+                head = archive.open(entry).read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise UnreadableInputError(
+                        f"part {entry.filename} declares a DTD or XML entities: refused as a possible XML bomb",
+                        path,
+                    )
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > limits.max_compression_ratio * max(
+            entry.compress_size, 1
+        ):
+            raise LimitExceededError(
+                f"part {entry.filename} is compressed {entry.file_size // max(entry.compress_size, 1)} times"
+                f" (limit {limits.max_compression_ratio}): refused as a possible zip bomb",
+                path,
+            )
+
+
+def read_xlsx(
+    path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadline | None = None
+) -> list[RawDocument]:
+    try:
+        return _read_xlsx(path, limits, deadline or Deadline(path, limits.time_limit_s))
+    except ExtractorError:
+        raise
+    except Exception as error:  # a broken workbook can fail anywhere inside openpyxl
+        raise UnreadableInputError(
+            f"not a readable XLSX workbook ({type(error).__name__})", path
+        ) from None
+
+
+def _read_xlsx(path: Path, limits: Limits, deadline: Deadline) -> list[RawDocument]:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
+    check_archive(path, limits)
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        with path.open("rb") as stream:  # a stream: openpyxl checks no file extension then
+            workbook = openpyxl.load_workbook(stream, data_only=True)
     except zipfile.BadZipFile:
         raise UnreadableInputError(
             "not a valid XLSX workbook (damaged zip archive)", path
@@ -28,10 +87,16 @@ def read_xlsx(path: Path) -> list[RawDocument]:
             f"not a valid XLSX workbook (missing part {error})", path
         ) from None
     except Exception as error:  # openpyxl raises many types for broken files
+        if type(error).__module__.startswith("defusedxml"):
+            raise UnreadableInputError(
+                f"the workbook declares XML entities or DTDs ({type(error).__name__}): refused as a possible XML bomb",
+                path,
+            ) from None
         raise UnreadableInputError(
             f"not a readable XLSX workbook ({type(error).__name__})", path
         ) from None
 
+    deadline.check()
     documents = []
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
@@ -42,6 +107,8 @@ def read_xlsx(path: Path) -> list[RawDocument]:
         spans, covered = _merged_spans(sheet, grid_index)
         rows: list[RawRow] = []
         for row_number in range(1, sheet.max_row + 1):
+            if row_number % 1000 == 0:
+                deadline.check()
             if sheet.row_dimensions[row_number].hidden:
                 continue
             cells = []

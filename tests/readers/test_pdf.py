@@ -157,11 +157,16 @@ def test_dutch_circular(tmp_path: Path) -> None:
 
 def test_amount_without_decimals_and_fee_only_rows(tmp_path: Path) -> None:
     rows = [Row("792595", "Séance Ind. avant séance de groupe", ("75,00", "75,00", "75", "0,00", "0,00")),
+            Row("726611", "Une ligne qui a perdu ses montants", ("89,59", "", "", "", "")),
+            Text("3. MISSIONS DE SOUTIEN", 7.5, bold=True),
             Row("726950", "Conseil et partage de connaissance", ("89,59", "", "", "", ""))]  # fmt: skip
     extraction = _extract(write_pdf(tmp_path / "c.pdf", _table(rows)))
     first, fee_only = extraction.rows
     assert str(first.reimbursement_standard) == "75.00"
     assert fee_only.fee == Decimal("89.59") and fee_only.reimbursement_preferential is None
+    # A fee-only row among complete rows lost its amounts: flagged, never filled in.
+    [issue] = [i for i in extraction.issues if i.severity == "error"]
+    assert (issue.code, issue.rule) == ("726611", "amount-missing")
 
 
 def test_shifted_row_is_flagged_not_filled(tmp_path: Path) -> None:

@@ -1,0 +1,44 @@
+"""Limits that keep a hostile or broken file from exhausting memory or time. All tunable."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor.errors import ExtractorError
+
+
+class LimitExceededError(ExtractorError):
+    """The input is larger, deeper or slower than the configured limits allow."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Defaults fit the largest real circulars many times over; raise them on the command line."""
+
+    max_pages: int = 2000  # --max-pages
+    max_page_side_cm: float = 200.0  # A0 is 119 cm: a bigger page is not a circular
+    max_unzipped_mb: int = 256  # --max-unzipped-mb, the total of an XLSX's parts
+    max_compression_ratio: int = 200  # per part; zip bombs reach thousands
+    max_zip_entries: int = 10_000
+    time_limit_s: float | None = None  # --time-limit, per input file
+
+
+@dataclass
+class Deadline:
+    """A per-file clock checked between pages and rows: cooperative, so no half-state."""
+
+    path: Path
+    seconds: float | None
+    started: float = field(default_factory=time.monotonic)
+
+    def check(self) -> None:
+        if self.seconds is not None and time.monotonic() - self.started > self.seconds:
+            raise LimitExceededError(
+                f"reading took longer than the time limit of {self.seconds:g} s (--time-limit)",
+                self.path,
+            )
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,278 @@
+"""Hostile and broken inputs: each gives a table, flagged rows, or one clear line and exit 2.
+
+The ids here are the rows of the README table "What the tool does with bad input".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+from tests.builders import header_rows, write_workbook
+from tests.conftest import SAMPLES
+from tests.pdf_builder import Header, Row, Text, cover, write_pdf
+
+XLSX = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
+AMOUNTS = ("89,59", "85,59", "78,59", "4,00", "11,00")
+
+
+def _workbook(
+    tmp_path: Path, body: list[list[object]], name: str = "annexe 01-01-2025.xlsx"
+) -> Path:
+    header, merges = header_rows(2)
+    rows = [["Soins psychologiques à partir du 1er janvier 2025"], *header, *body]
+    return write_workbook(tmp_path / name, rows, merges=merges)
+
+
+def _rezip(
+    source: Path, target: Path, change: Callable[[dict[str, bytes]], dict[str, bytes]]
+) -> Path:
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in change(parts).items():
+            archive.writestr(name, data)
+    return target
+
+
+def _sheet_with(prefix: bytes) -> Callable[[dict[str, bytes]], dict[str, bytes]]:
+    def change(parts: dict[str, bytes]) -> dict[str, bytes]:
+        sheet = parts["xl/worksheets/sheet1.xml"]
+        body = sheet.split(b"?>", 1)[1] if sheet.startswith(b"<?xml") else sheet
+        parts["xl/worksheets/sheet1.xml"] = b'<?xml version="1.0"?>' + prefix + body
+        return parts
+
+    return change
+
+
+BILLION_LAUGHS = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+XXE = b'<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+def _error_cases(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
+    """id → (input, extra CLI options, expected words in the one-line message)."""
+    t = tmp_path
+    (t / "empty.xlsx").write_bytes(b"")
+    (t / "text.xlsx").write_text("Le fichier demandé n'est plus disponible.\n", encoding="utf-8")
+    (t / "page.pdf").write_text("<html><body>404 Not Found</body></html>", encoding="utf-8")
+    (t / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    with zipfile.ZipFile(t / "other.xlsx", "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    data = XLSX.read_bytes()
+    (t / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    flipped = bytearray(data)
+    for offset in range(len(data) // 3, len(data) // 3 + 40):
+        flipped[offset] ^= 0xFF
+    (t / "flipped.xlsx").write_bytes(bytes(flipped))
+    _rezip(
+        XLSX,
+        t / "bomb.xlsx",
+        lambda parts: {**parts, "xl/media/zeros.bin": b"\0" * (3 * 1024 * 1024)},
+    )
+    _rezip(XLSX, t / "laughs.xlsx", _sheet_with(BILLION_LAUGHS))
+    _rezip(XLSX, t / "xxe.xlsx", _sheet_with(XXE))
+    write_workbook(t / "blank.xlsx", [])
+    write_workbook(
+        t / "prose.xlsx",
+        [["Communication: le code 726530 reste inchangé à partir du 1er janvier 2025."]],
+    )
+    header, merges = header_rows(2)
+    write_workbook(
+        t / "undated.xlsx",
+        [["Soins psychologiques"], *header, [726530, "-", "Soutien", 89.59, 85.59, 78.59, 4, 11]],
+        merges=merges,
+    )
+    write_pdf(t / "long.pdf", [*cover(), *(Text(f"Ligne {n}") for n in range(200))])
+    write_pdf(t / "blank.pdf", [])
+    blank = (t / "blank.pdf").read_bytes()
+    (t / "blank-page.pdf").write_bytes(blank)
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(t / "huge.pdf"), pagesize=(20000, 20000))
+    canvas.drawString(100, 100, "Circulaire OA no 2024/356")
+    canvas.save()
+    import pypdfium2
+
+    sample = SAMPLES / "Circulaire OA 2024-356.pdf"
+    document = pypdfium2.PdfDocument(sample.read_bytes())
+    document.del_page(2)
+    document.save(str(t / "gap.pdf"))
+    document.close()
+    damaged = bytearray(sample.read_bytes())
+    start = damaged.index(b"stream", len(damaged) // 2) + 40
+    damaged[start : start + 60] = b"!" * 60  # garbage inside a compressed content stream
+    (t / "damaged.pdf").write_bytes(bytes(damaged))
+    return {
+        "PDF with a page removed": (t / "gap.pdf", [], "pages are missing"),
+        "PDF with a corrupted content stream": (t / "damaged.pdf", [], "damaged"),
+        "missing file": (t / "absent.pdf", [], "no such file"),
+        "a directory": (t, [], "is a directory"),
+        "empty file": (t / "empty.xlsx", [], "the file is empty"),
+        "text file named .xlsx": (t / "text.xlsx", [], "not an XLSX workbook or a PDF"),
+        "HTML error page named .pdf": (t / "page.pdf", [], "not an XLSX workbook or a PDF"),
+        "old binary .xls": (t / "old.xls", [], "old binary Excel"),
+        "zip that is not a workbook": (t / "other.xlsx", [], "not a valid XLSX workbook"),
+        "truncated XLSX": (t / "cut.xlsx", [], "damaged zip archive"),
+        "XLSX with corrupted bytes": (t / "flipped.xlsx", [], "XLSX workbook"),
+        "zip bomb": (t / "bomb.xlsx", [], "possible zip bomb"),
+        "XLSX larger than --max-unzipped-mb": (
+            XLSX,
+            ["--max-unzipped-mb", "0"],
+            "--max-unzipped-mb",
+        ),
+        "XML entity bomb": (t / "laughs.xlsx", [], "possible XML bomb"),
+        "XML external entity": (t / "xxe.xlsx", [], "possible XML bomb"),
+        "workbook with empty sheets": (t / "blank.xlsx", [], "holds no data"),
+        "workbook of prose": (t / "prose.xlsx", [], "no tariff table"),
+        "no effective date anywhere": (t / "undated.xlsx", [], "--effective-from"),
+        "PDF over --max-pages": (t / "long.pdf", ["--max-pages", "2"], "pages (limit 2"),
+        "PDF page 7 metres long": (t / "huge.pdf", [], "not a circular page"),
+        "PDF with no text and no images": (t / "blank-page.pdf", [], "no text on any page"),
+        "over --time-limit": (XLSX, ["--time-limit", "0"], "time limit"),
+    }
+
+
+def test_every_bad_input_gives_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failures = []
+    for name, (path, options, words) in _error_cases(tmp_path).items():
+        code = main(["extract", str(path), "--out", str(tmp_path / "out"), "-q", *options])
+        err = capsys.readouterr().err.strip().splitlines()
+        ok = (
+            code == 2
+            and len(err) == 1
+            and words in err[0]
+            and path.name in err[0]
+            and "Traceback" not in err[0]
+        )
+        if not ok:
+            failures.append(f"{name}: exit {code}, {err}")
+    assert not failures, "\n".join(failures)
+    assert not (tmp_path / "out").exists()
+
+
+def test_format_is_told_by_content(tmp_path: Path) -> None:
+    pdf = write_pdf(tmp_path / "circ.pdf", [*cover(), Header(), Row("726530", "Soutien", AMOUNTS)])
+    for name, data in (
+        ("circ.xlsx", pdf.read_bytes()),
+        ("annexe-01-01-2025", XLSX.read_bytes()),
+        ("annexe.pdf", XLSX.read_bytes()),
+    ):
+        (tmp_path / name).write_bytes(data)
+        assert (
+            main(
+                [
+                    "extract",
+                    str(tmp_path / name),
+                    "--out",
+                    str(tmp_path / "o"),
+                    "-q",
+                    "--effective-from",
+                    "2025-01-01",
+                ]
+            )
+            == 0
+        )
+
+
+def test_bytes_after_end_of_file_marker(tmp_path: Path) -> None:
+    pdf = write_pdf(tmp_path / "circ.pdf", [*cover(), Header(), Row("726530", "Soutien", AMOUNTS)])
+    pdf.write_bytes(pdf.read_bytes() + b"\n% signature appended by a mail gateway\n")
+    assert main(["extract", str(pdf), "--out", str(tmp_path / "o"), "-q"]) == 0
+
+
+def test_flagged_rows_are_reported_not_fixed(tmp_path: Path) -> None:
+    body = [
+        [726530, "-", "Correcte", 89.59, 85.59, 78.59, 4, 11],
+        [None, None, None, None, 726412, "-", "Décalée", 238.9],
+        [726552, "-", "Trois décimales", "89,595", 85.59, 78.59, 4, 11],
+        [726531, "-", "Chiffre de contrôle", 89.59, 85.59, 78.59, 4, 11],
+        [726574, "-", "Négatif", "-89,59", 85.59, 78.59, 4, 11],
+        [726596, "-", "Doublon", 89.59, 85.59, 78.59, 4, 11],
+        [726596, "-", "Doublon", 89.59, 85.59, 78.59, 4, 11],
+        [726611, "-", "Texte", "quatre-vingts", 85.59, 78.59, 4, 11],
+    ]
+    path = _workbook(tmp_path, body)
+    assert main(["extract", str(path), "--out", str(tmp_path), "-q"]) == 0
+    issues = json.loads((tmp_path / "issues.json").read_text(encoding="utf-8"))
+    rules = sorted({(i["code"], i["rule"]) for i in issues if i["severity"] == "error"})
+    assert rules == [
+        ("726412", "row-shifted"), ("726531", "code-check-digit"), ("726552", "amount-precision"),
+        ("726574", "amount-negative"), ("726596", "duplicate-key"), ("726611", "amount-unparseable"),
+    ]  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "tariffs.csv").read_text(encoding="utf-8"))))
+    assert [r["code_amb"] for r in rows] == ["726530"]
+
+
+def test_text_oddities_of_real_circulars(tmp_path: Path) -> None:
+    body = [
+        [
+            " 726530 ",
+            "–",
+            "Soutien\u00a01ère\u00adligne – be\u0301ne\u0301ficiaire ﬁnal",
+            "1\u00a0234,56",
+            "1.230,56",
+            "1 223,56",
+            "4,00",
+            "11",
+        ],
+        [726552, "-", "Soutien 1<sup>er</sup> accueil", "89.59", "85,59", "78,59", "4", "11,00"],
+    ]
+    path = _workbook(tmp_path, body)
+    assert main(["extract", str(path), "--out", str(tmp_path), "-q"]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "tariffs.csv").read_text(encoding="utf-8"))))
+    first, second = rows
+    assert first["description"] == "Soutien 1èreligne – bénéficiaire final"
+    assert (first["fee"], first["reimbursement_preferential"], first["copayment_standard"]) == (
+        "1234.56",
+        "1230.56",
+        "11.00",
+    )
+    assert first["code_hos"] == ""
+    assert (second["fee"], second["copayment_preferential"]) == ("89.59", "4.00")
+
+
+def test_formulas_do_not_run_in_spreadsheets(tmp_path: Path) -> None:
+    body = [[726530, "-", "+cmd|' /C calc'!A0", 89.59, 85.59, 78.59, 4, 11],
+            [726552, "-", "@SUM(A1:A9)", 89.59, 85.59, 78.59, 4, 11]]  # fmt: skip
+    path = _workbook(tmp_path, body)
+    assert main(["extract", str(path), "--out", str(tmp_path), "-q"]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "tariffs.csv").read_text(encoding="utf-8"))))
+    assert [r["description"] for r in rows] == ["'+cmd|' /C calc'!A0", "'@SUM(A1:A9)"]
+    data = json.loads((tmp_path / "tariffs.json").read_text(encoding="utf-8"))
+    assert data["rows"][0]["description"] == "+cmd|' /C calc'!A0"
+    from extractor.export import read_tariffs_csv
+
+    assert read_tariffs_csv(tmp_path / "tariffs.csv")[0].description == "+cmd|' /C calc'!A0"
+
+
+def test_output_folder_cannot_escape(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, [[726530, "-", "Soutien", 89.59, 85.59, 78.59, 4, 11]])
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "run",
+                str(path),
+                "--out",
+                str(out),
+                "--store",
+                str(out / "t.sqlite"),
+                "-q",
+                "--circular",
+                "../../../etc/passwd",
+            ]
+        )
+        == 0
+    )
+    folders = [p.name for p in out.iterdir() if p.is_dir()]
+    assert folders == ["2025-01-01_etc-passwd"]
+    assert not (tmp_path.parent / "etc").exists()
