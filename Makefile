@@ -19,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/inami-tariffs lookup 726530 --date 2025-03-01 --age 30 --store output/tariffs.sqlite
 
 lint: $(STAMP)
-	$(BIN)/ruff check extractor schemas tests
-	$(BIN)/ruff format --check extractor schemas tests
+	$(BIN)/ruff check extractor schemas tests benchmarks
+	$(BIN)/ruff format --check extractor schemas tests benchmarks
 	$(BIN)/mypy
 
 # The report test opens changes.html in Debian's headless Chromium; installed here when we can.

@@ -70,17 +70,25 @@ def find_subject(text: str) -> str:
     return ""
 
 
+HEAD_LINES = 400  # the cover letter and the first tables say all there is to say
+
+
 def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo, list[Issue]]:
-    """Everything a row needs to know about its circular; raises when the date is unknown."""
+    """Everything a row needs to know about its circular; raises when the date is unknown.
+
+    Only the head of the text is read: metadata stands on the cover letter and the title, and
+    a 20,000-row annex must not be searched line by line for it.
+    """
     issues: list[Issue] = []
+    head = "\n".join(document.text.splitlines()[:HEAD_LINES])
     file_name = document.path.split("#", 1)[0]
     stem = Path(file_name).stem
 
-    language = overrides.language or detect_language(document.text)
+    language = overrides.language or detect_language(head)
     if language is None:
         raise MissingMetadataError("cannot tell whether the document is French or Dutch", file_name)
 
-    found = find_circular_number(document.text)
+    found = find_circular_number(head)
     number_in_name = vocabulary.CIRCULAR_NUMBER_IN_FILENAME.search(fold(stem))
     circular = overrides.circular or (found[0] if found else "")
     if not circular and number_in_name:
@@ -95,7 +103,7 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
             )
         )
 
-    in_document = find_stated_effective_date(document.text) or find_effective_date(document.title)
+    in_document = find_stated_effective_date(head) or find_effective_date(document.title)
     name_dates = find_dates(stem)
     in_name = name_dates[-1][1] if name_dates else None
     effective_from = overrides.effective_from or in_document or in_name
@@ -116,7 +124,7 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
             )
             break
 
-    subject = find_subject(document.text) or document.title
+    subject = find_subject(head) or document.title
     info = CircularInfo(
         circular=circular,
         language=language,

@@ -30,6 +30,7 @@ AMOUNT_COLUMNS = (
     "copayment_standard",
 )
 _HEADER_ROLES = ("code", "description", "fee", "reimbursement", "copayment")
+_GROUPS = ("reimbursement", "copayment")
 _GLUED_MARK = re.compile(r"^(?P<label>.*?[^\d\s])\s?(?P<mark>\d)$")
 _CODE_IN_TEXT = re.compile(r"(?<![\d.,])\d{6}(?![\d.,])")
 _TRAILING_MARK = re.compile(r"^(?P<text>.*[^\s\-–—/])\s+(?P<mark>\d{1,2})$")
@@ -120,6 +121,9 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
     index: dict[str, int] = {}
     twice: list[str] = []
     for column in sorted(set(top) | set(sub)):
+        if column not in top and column - 1 in top and _top_role(top[column - 1]) in _GROUPS:
+            # A group label written in its first cell only, not merged over its regimes.
+            top[column] = top[column - 1]
         name = _column_name(top.get(column, ""), sub.get(column, ""))
         if name and name in index:
             twice.append(name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from extractor.model import Issue, TariffRow
@@ -14,12 +13,12 @@ def to_frame(rows: list[TariffRow], with_extras: bool = False) -> Any:
 
     from schemas import COLUMNS
 
+    columns = [*COLUMNS, "group_session"] if with_extras else list(COLUMNS)
     records = []
     for row in rows:
-        record = asdict(row)
+        record = {name: getattr(row, name) for name in columns}
         record["effective_from"] = row.effective_from.isoformat()
         records.append(record)
-    columns = [*COLUMNS, "group_session"] if with_extras else list(COLUMNS)
     frame = pd.DataFrame.from_records(records, columns=columns)
     for name in ("age_min", "age_max"):
         frame[name] = pd.array([r[name] for r in records], dtype="Int64")

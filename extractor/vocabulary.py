@@ -6,6 +6,7 @@ below hold folded forms; spelling variants seen in real circulars are listed as 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Literal
@@ -13,11 +14,13 @@ from typing import Literal
 Language = Literal["fr", "nl"]
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, strip accents, unify apostrophes and dashes, collapse white space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    no_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    unified = no_accents.replace("’", "'").replace("`", "'").translate(_DASHES)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    unified = text.replace("’", "'").replace("`", "'").translate(_DASHES)
     return " ".join(unified.casefold().split())
 
 

@@ -171,3 +171,15 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 this zip is cut short")
     with pytest.raises(UnreadableInputError, match=r"annexe\.xlsx"):
         extract_file(path)
+
+
+def test_group_labels_not_merged_over_their_regimes(tmp_path: Path) -> None:
+    header, _ = header_rows(3)
+    path = write_workbook(tmp_path / "annexe.xlsx", [TITLE, ["1. Section"], *header,
+                          [726530, "-", "Soutien - cabinet", 89.59, 85.59, 78.59, 4, 11]])  # fmt: skip
+    [extraction] = extract_file(path)
+    [row] = extraction.rows
+    assert (row.reimbursement_standard, row.copayment_standard) == (
+        Decimal("78.59"),
+        Decimal("11.00"),
+    )
