@@ -76,7 +76,7 @@ def pdf(path: Path, rows: int = 3000, seed: int = 3000) -> Path:
                 items.append(Row(code, description(rng), amounts(rng), mark="1" if marked else ""))
             if group:
                 items.append(Footnote("1", "Intervention AMI théorique par patient"))
-    return write_pdf(path, items, Layout(page_lines=["01-01-2025 — page {page}"]))
+    return write_pdf(path, items, Layout(page_lines=["01-01-2025", "page {page}/{pages}"]))
 
 
 def xlsx(path: Path, rows: int = 20000, seed: int = 20000) -> Path:

@@ -15,11 +15,11 @@ from extractor.crosscheck import cross_check
 from extractor.diff import AMOUNTS, LanguageMismatch, compare_languages, diff_versions
 from extractor.errors import ExtractorError, NoTariffTableError
 from extractor.export import write_exports
-from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.metadata import Overrides, describe
 from extractor.model import Extraction, RawDocument, TariffRow
 from extractor.normalise import normalise
 from extractor.report import ChangeReport, LanguageReport, Version
+from extractor.settings import DEFAULT_SETTINGS, ReadSettings
 from extractor.store import Store, StoredRow
 from extractor.validate import validate_rows
 
@@ -29,14 +29,14 @@ def extract_file(
     *,
     effective_from: date | None = None,
     circular: str | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    settings: ReadSettings = DEFAULT_SETTINGS,
 ) -> list[Extraction]:
     """Read → normalise → validate one circular file; one Extraction per table unit (sheet)."""
     path = Path(path)
     overrides = Overrides(effective_from=effective_from, circular=circular)
     extractions = []
     try:
-        for document in readers.read(path, limits):
+        for document in readers.read(path, settings):
             extraction = _extract_document(document, overrides)
             if extraction.tables:
                 extractions.append(extraction)
@@ -72,7 +72,7 @@ def extract(
     effective_from: date | None = None,
     circular: str | None = None,
     progress: Callable[[Path], None] | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    settings: ReadSettings = DEFAULT_SETTINGS,
 ) -> list[Extraction]:
     """Extract several inputs; stops at the first unreadable one (nothing half-written).
 
@@ -83,7 +83,7 @@ def extract(
         if progress is not None:
             progress(Path(path))
         extractions.extend(
-            extract_file(path, effective_from=effective_from, circular=circular, limits=limits)
+            extract_file(path, effective_from=effective_from, circular=circular, settings=settings)
         )
     return cross_check(extractions)
 
@@ -141,7 +141,7 @@ def run(
     effective_from: date | None = None,
     circular: str | None = None,
     progress: Callable[[Path], None] | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    settings: ReadSettings = DEFAULT_SETTINGS,
 ) -> list[RunOutput]:
     """Extract, validate, store (one transaction), diff against the previous version, report.
 

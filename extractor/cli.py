@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from extractor.errors import ExtractorError, UsageError
-from extractor.limits import DEFAULT_LIMITS, Limits
+from extractor.settings import DEFAULT_SETTINGS, PDF_ENGINES, ReadSettings
 
 
 def _iso_date(text: str) -> date:
@@ -27,18 +27,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    limits = argparse.ArgumentParser(add_help=False)
-    group = limits.add_argument_group("limits (refuse hostile or broken input)")
-    group.add_argument("--max-pages", type=int, default=DEFAULT_LIMITS.max_pages, metavar="N",
-                       help=f"most PDF pages read (default {DEFAULT_LIMITS.max_pages})")  # fmt: skip
-    group.add_argument("--max-unzipped-mb", type=int, default=DEFAULT_LIMITS.max_unzipped_mb, metavar="MB",
-                       help=f"most an XLSX may unpack to (default {DEFAULT_LIMITS.max_unzipped_mb})")  # fmt: skip
+    settings = argparse.ArgumentParser(add_help=False)
+    group = settings.add_argument_group("reading (PDF engine, limits that refuse hostile or broken input)")
+    group.add_argument("--max-pages", type=int, default=DEFAULT_SETTINGS.max_pages, metavar="N",
+                       help=f"most PDF pages read (default {DEFAULT_SETTINGS.max_pages})")  # fmt: skip
+    group.add_argument("--max-unzipped-mb", type=int, default=DEFAULT_SETTINGS.max_unzipped_mb, metavar="MB",
+                       help=f"most an XLSX may unpack to (default {DEFAULT_SETTINGS.max_unzipped_mb})")  # fmt: skip
+    group.add_argument("--pdf-engine", choices=PDF_ENGINES, default=DEFAULT_SETTINGS.pdf_engine,
+                       help="text layer for PDFs: pdfium (fast, default) or pdfplumber (the reference)")  # fmt: skip
     group.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                        help="give up on an input file after this long (default: none)")  # fmt: skip
 
     extract = commands.add_parser(
         "extract",
-        parents=[limits],
+        parents=[settings],
         help="read circulars and write tariffs.csv, tariffs.json, datapackage.json, issues.json",
         description="Read circulars (PDF or XLSX, French or Dutch) and write the validated "
         "tariff table and its issues into DIR.",
@@ -56,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        parents=[limits],
+        parents=[settings],
         help="extract, store, compare with the previous version and write the change report",
         description="Extract and validate the circulars, store them (one transaction), compare "
         "each with the previous version of the same tariff set and write exports and "
@@ -159,7 +161,7 @@ def _run_versions(arguments: argparse.Namespace) -> int:
         effective_from=arguments.effective_from,
         circular=arguments.circular,
         progress=progress,
-        limits=_limits(arguments),
+        settings=_settings(arguments),
     )
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     for output in outputs:
@@ -182,8 +184,9 @@ def _run_versions(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _limits(arguments: argparse.Namespace) -> Limits:
-    return Limits(
+def _settings(arguments: argparse.Namespace) -> ReadSettings:
+    return ReadSettings(
+        pdf_engine=arguments.pdf_engine,
         max_pages=arguments.max_pages,
         max_unzipped_mb=arguments.max_unzipped_mb,
         time_limit_s=arguments.time_limit,
@@ -259,7 +262,7 @@ def _run(arguments: argparse.Namespace) -> int:
         effective_from=arguments.effective_from,
         circular=arguments.circular,
         progress=progress,
-        limits=_limits(arguments),
+        settings=_settings(arguments),
     )
     api.export(extractions, arguments.out)
     flagged = 0

@@ -5,6 +5,7 @@ Pure functions, no floats: amounts become Decimal exactly as printed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -20,8 +21,11 @@ _SPACES = dict.fromkeys(
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 
 
+@functools.lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
     """Compose accents, drop soft hyphens and zero-width marks, unify spaces; keep dashes."""
+    if text.isascii():
+        return " ".join(text.split())
     composed = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES)
     for ligature, letters in _LIGATURES.items():
         composed = composed.replace(ligature, letters)

@@ -66,22 +66,37 @@ class Layout:
     page_lines: list[str] = field(default_factory=list)  # footer text, "{page}" replaced
 
 
-def write_pdf(path: Path, items: list[object], layout: Layout | None = None) -> Path:
+def write_pdf(
+    path: Path, items: list[object], layout: Layout | None = None, pages: int = 0
+) -> Path:
+    """Lay the items out; "{page}" and "{pages}" in footer lines become "2" and "5"."""
     layout = layout or Layout()
+    if not pages and any("{pages}" in line for line in layout.page_lines):
+        import io
+
+        writer = _render(io.BytesIO(), items, layout, 0)
+        return write_pdf(path, items, layout, pages=writer.page)
+    _render(path, items, layout, pages)
+    return path
+
+
+def _render(target: object, items: list[object], layout: Layout, pages: int) -> _Writer:
     size = landscape(A4) if layout.landscape else A4
-    canvas = Canvas(str(path), pagesize=size, invariant=1)
+    canvas = Canvas(
+        target if not isinstance(target, Path) else str(target), pagesize=size, invariant=1
+    )
     canvas.setTitle("test circular")
-    writer = _Writer(canvas, layout, size[1])
+    writer = _Writer(canvas, layout, size[1], pages)
     for item in items:
         writer.add(item)
     writer.finish()
     canvas.save()
-    return path
+    return writer
 
 
 class _Writer:
-    def __init__(self, canvas: Canvas, layout: Layout, height: float) -> None:
-        self.canvas, self.layout, self.height = canvas, layout, height
+    def __init__(self, canvas: Canvas, layout: Layout, height: float, pages: int) -> None:
+        self.canvas, self.layout, self.height, self.pages = canvas, layout, height, pages
         self.y = 50.0  # distance from the top
         self.header: Header | None = None
         self.labels: tuple[str, ...] = FR_LABELS
@@ -115,7 +130,12 @@ class _Writer:
 
     def finish(self) -> None:
         for line in self.layout.page_lines:
-            self._text(self.layout.edges[0], self.height - 40, line.format(page=self.page), 8)
+            self._text(
+                self.layout.edges[0],
+                self.height - 40,
+                line.format(page=self.page, pages=self.pages),
+                8,
+            )
 
     def add(self, item: object) -> None:
         if isinstance(item, Text):

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Literal
 
 from extractor.errors import UnreadableInputError
-from extractor.limits import DEFAULT_LIMITS, Deadline, Limits
 from extractor.model import RawDocument
+from extractor.settings import DEFAULT_SETTINGS, Deadline, ReadSettings
 
 Format = Literal["xlsx", "pdf"]
 
@@ -36,14 +36,14 @@ def sniff_format(path: Path) -> Format:
     raise UnreadableInputError("not an XLSX workbook or a PDF (unrecognised content)", path)
 
 
-def read(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawDocument]:
+def read(path: Path, settings: ReadSettings = DEFAULT_SETTINGS) -> list[RawDocument]:
     """One RawDocument per independent table unit (a sheet, or a whole PDF)."""
     file_format = sniff_format(path)
-    deadline = Deadline(path, limits.time_limit_s)
+    deadline = Deadline(path, settings.time_limit_s)
     if file_format == "xlsx":
         from extractor.readers import xlsx
 
-        return xlsx.read_xlsx(path, limits, deadline)
+        return xlsx.read_xlsx(path, settings, deadline)
     from extractor.readers import pdf
 
-    return pdf.read_pdf(path, limits, deadline)
+    return pdf.read_pdf(path, settings, deadline)

@@ -7,6 +7,7 @@ columns come from where the header words stand, rows from codes, vertical gaps a
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -23,8 +24,8 @@ from extractor.errors import (
     ScannedInputError,
     UnreadableInputError,
 )
-from extractor.limits import DEFAULT_LIMITS, Deadline, LimitExceededError, Limits
 from extractor.model import RawCell, RawDocument, RawRow
+from extractor.settings import DEFAULT_SETTINGS, Deadline, LimitExceededError, ReadSettings
 from extractor.values import ValueParseError, clean_text, looks_like_code, parse_amount
 
 # Tunables, in units of the font size of the words concerned (so they hold at any scale).
@@ -82,8 +83,9 @@ class Line:
     def size(self) -> float:
         return statistics.median(w.size for w in self.words)
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
+        """Read once the line is complete (after _lines has grouped it)."""
         parts = []
         for word in self.words:
             if word.lead_mark:
@@ -115,17 +117,18 @@ class PageLayout:
 
 
 def read_pdf(
-    path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadline | None = None
+    path: Path, settings: ReadSettings = DEFAULT_SETTINGS, deadline: Deadline | None = None
 ) -> list[RawDocument]:
-    document, _ = read_pdf_with_layout(path, limits, deadline)
+    document, _ = read_pdf_with_layout(path, settings, deadline)
     return [document]
 
 
 def read_pdf_with_layout(
-    path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadline | None = None
+    path: Path, settings: ReadSettings = DEFAULT_SETTINGS, deadline: Deadline | None = None
 ) -> tuple[RawDocument, list[PageLayout]]:
     """The whole PDF as one RawDocument (one circular), plus per-page layouts."""
-    pages = list(_open_pages(path, limits, deadline or Deadline(path, limits.time_limit_s)))
+    opener = _pdfium_pages if settings.pdf_engine == "pdfium" else _open_pages
+    pages = list(opener(path, settings, deadline or Deadline(path, settings.time_limit_s)))
     if not any(words for words, *_ in pages):
         if any(images for _, _, images, _ in pages):
             raise ScannedInputError(
@@ -193,9 +196,172 @@ def read_pdf_with_layout(
 
 # --- Opening --------------------------------------------------------------------------------
 
+PageData = tuple[list[Word], "Rules", int, tuple[float, float]]
+
+
+def _pdfium_pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Iterator[PageData]:
+    """The fast text layer: pdfium's characters with their boxes and font sizes, made into
+    words the way pdfplumber makes them (split at spaces, size changes and gaps)."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    _check_complete(path)
+    _check_content_streams(path)
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise EncryptedInputError("the PDF is encrypted / password protected", path) from None
+        # pdfminer parsed it, pdfium will not: read it the slow way rather than not at all.
+        yield from _open_pages(path, settings, deadline)
+        return
+    try:
+        if len(document) > settings.max_pages:
+            raise LimitExceededError(
+                f"the PDF has {len(document)} pages (limit {settings.max_pages}, --max-pages)", path
+            )
+        box = pdfium_c.FS_RECTF()
+        for index in range(len(document)):
+            deadline.check()
+            page = document[index]
+            width, height = page.get_size()
+            side = max(width, height) / 72 * 2.54
+            if side > settings.max_page_side_cm:
+                raise LimitExceededError(
+                    f"page {index + 1} is {side:.0f} cm long: not a circular page", path
+                )
+            text = page.get_textpage()
+            words: list[Word] = []
+            current: list[str] = []
+            x0 = x1 = top = bottom = size = 0.0
+            count = text.count_chars()
+            glyphs = text.get_text_range(0, count)
+            if len(glyphs) != count:  # characters outside the BMP: ask one by one
+                glyphs = "".join(
+                    chr(pdfium_c.FPDFText_GetUnicode(text.raw, c) or 32) for c in range(count)
+                )
+            for char, glyph in enumerate(glyphs):
+                if glyph.isspace() or glyph == "\x00":
+                    if current:
+                        words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
+                        current = []
+                    continue
+                pdfium_c.FPDFText_GetLooseCharBox(text.raw, char, ctypes.byref(box))
+                char_size = round(pdfium_c.FPDFText_GetFontSize(text.raw, char), 3)
+                char_top, char_bottom = height - box.top, height - box.bottom
+                if current and (
+                    char_size != size
+                    or abs(char_top - top) > 3
+                    or box.left - x1 > 3
+                    or box.left < x0
+                ):
+                    words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
+                    current = []
+                if not current:
+                    x0, top, bottom, size = box.left, char_top, char_bottom, char_size
+                current.append(glyph)
+                x1 = max(x1, box.right) if len(current) > 1 else box.right
+            if current:
+                words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
+            text.close()
+            rules, images = _pdfium_objects(page, height)
+            page.close()
+            yield [w for w in words if w.text], rules, images, (width, height)
+    except ExtractorError:
+        raise
+    except Exception as error:
+        raise UnreadableInputError(f"the PDF is damaged ({type(error).__name__})", path) from None
+    finally:
+        document.close()
+
+
+def _check_content_streams(path: Path) -> None:
+    """Decode every page's content stream with pdfminer before pdfium reads the text.
+
+    pdfium renders what it can of a damaged stream without a word; pdfminer says when data
+    was lost. Decoding alone (no layout) is cheap: about 1 ms a page.
+    """
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFObjectNotFound, PDFStream, resolve1
+
+    damage = _DamageLog()
+    pdfminer_log = logging.getLogger("pdfminer")
+    pdfminer_log.addHandler(damage)
+    try:
+        with path.open("rb") as stream:
+            document = PDFDocument(PDFParser(stream))
+            for number, page in enumerate(PDFPage.create_pages(document), 1):
+                contents = page.contents if isinstance(page.contents, list) else [page.contents]
+                for content in contents:
+                    data = resolve1(content)
+                    if isinstance(data, PDFStream):
+                        data.get_data()
+                if damage.messages:
+                    raise UnreadableInputError(
+                        f"the PDF is damaged: page {number} lost content ({damage.messages[0]})",
+                        path,
+                    )
+            # Fonts and their character maps too: a damaged one turns codes into other codes.
+            for xref in document.xrefs:
+                for object_id in xref.get_objids():
+                    try:
+                        candidate = document.getobj(object_id)
+                    except PDFObjectNotFound:
+                        continue
+                    if isinstance(candidate, PDFStream):
+                        candidate.get_data()
+            if damage.messages:
+                raise UnreadableInputError(
+                    f"the PDF is damaged: a font or resource lost data ({damage.messages[0]})", path
+                )
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise EncryptedInputError("the PDF is encrypted / password protected", path) from None
+    except ExtractorError:
+        raise
+    except Exception as error:
+        raise UnreadableInputError(f"the PDF is damaged ({type(error).__name__})", path) from None
+    finally:
+        pdfminer_log.removeHandler(damage)
+
+
+def _pdfium_objects(page: Any, height: float) -> tuple[Rules, int]:
+    """Ruling segments from path objects (thin ones, and the sides of rectangles), and images."""
+    import pypdfium2.raw as pdfium_c
+
+    horizontal: set[tuple[float, float, float]] = set()
+    vertical: set[float] = set()
+    images = 0
+    for item in page.get_objects(
+        filter=(pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE), max_depth=4
+    ):
+        if item.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+            continue
+        left, bottom, right, top = item.get_bounds()
+        width, tall = right - left, top - bottom
+        if tall < 1.5 and width > 20:
+            horizontal.add((round(height - (top + bottom) / 2, 2), left, right))
+        elif width < 1.5 and tall > 5:
+            vertical.add(round((left + right) / 2, 2))
+        elif width >= 1.5 and tall >= 1.5:
+            if width > 20:
+                horizontal.update(
+                    {
+                        (round(height - top, 2), left, right),
+                        (round(height - bottom, 2), left, right),
+                    }
+                )
+            if tall > 5:
+                vertical.update({round(left, 2), round(right, 2)})
+    return Rules(tuple(sorted(horizontal)), tuple(sorted(vertical))), images
+
 
 def _open_pages(
-    path: Path, limits: Limits, deadline: Deadline
+    path: Path, settings: ReadSettings, deadline: Deadline
 ) -> Iterator[tuple[list[Word], Rules, int, tuple[float, float]]]:
     """Page by page, releasing each page's parsed objects before the next: memory stays flat."""
     import pdfplumber
@@ -213,15 +379,15 @@ def _open_pages(
     pdfminer_log.addHandler(damage)
     with pdf:
         try:
-            if len(pdf.pages) > limits.max_pages:
+            if len(pdf.pages) > settings.max_pages:
                 raise LimitExceededError(
-                    f"the PDF has {len(pdf.pages)} pages (limit {limits.max_pages}, --max-pages)",
+                    f"the PDF has {len(pdf.pages)} pages (limit {settings.max_pages}, --max-pages)",
                     path,
                 )
             for page in pdf.pages:
                 deadline.check()
                 side = max(float(page.width), float(page.height)) / 72 * 2.54
-                if side > limits.max_page_side_cm:
+                if side > settings.max_page_side_cm:
                     raise LimitExceededError(
                         f"page {page.page_number} is {side:.0f} cm long: not a circular page", path
                     )
@@ -371,8 +537,8 @@ def _host(word: Word, words: Iterable[Word]) -> Word | None:
     for other in words:
         if other is word or word.size > other.size * SUPERSCRIPT_RATIO:
             continue
-        touches_after = 0 <= word.x0 - other.x1 <= STICK_GAP * other.size
-        touches_before = 0 <= other.x0 - word.x1 <= STICK_GAP * other.size
+        touches_after = -0.5 <= word.x0 - other.x1 <= STICK_GAP * other.size
+        touches_before = -0.5 <= other.x0 - word.x1 <= STICK_GAP * other.size
         raised = word.bottom < other.bottom - 0.1 * other.size and word.bottom > other.top
         if raised and (touches_after or (touches_before and word.text.isdigit())):
             return other

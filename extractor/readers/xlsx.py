@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError, NoTariffTableError, UnreadableInputError
-from extractor.limits import DEFAULT_LIMITS, Deadline, LimitExceededError, Limits
 from extractor.model import CellValue, RawCell, RawDocument, RawRow
+from extractor.settings import DEFAULT_SETTINGS, Deadline, LimitExceededError, ReadSettings
 from extractor.values import clean_text, to_decimal
 
 
-def check_archive(path: Path, limits: Limits) -> None:
+def check_archive(path: Path, settings: ReadSettings) -> None:
     """Refuse zip bombs before any part is inflated: entry count, total size, ratio."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -23,14 +23,14 @@ def check_archive(path: Path, limits: Limits) -> None:
         raise UnreadableInputError(
             "not a valid XLSX workbook (damaged zip archive)", path
         ) from None
-    if len(entries) > limits.max_zip_entries:
+    if len(entries) > settings.max_zip_entries:
         raise LimitExceededError(
-            f"the workbook has {len(entries)} parts (limit {limits.max_zip_entries})", path
+            f"the workbook has {len(entries)} parts (limit {settings.max_zip_entries})", path
         )
     total = sum(entry.file_size for entry in entries)
-    if total > limits.max_unzipped_mb * 1024 * 1024:
+    if total > settings.max_unzipped_mb * 1024 * 1024:
         raise LimitExceededError(
-            f"the workbook unpacks to {total // (1024 * 1024)} MB (limit {limits.max_unzipped_mb} MB,"
+            f"the workbook unpacks to {total // (1024 * 1024)} MB (limit {settings.max_unzipped_mb} MB,"
             " --max-unzipped-mb): refused as a possible zip bomb",
             path,
         )
@@ -47,21 +47,21 @@ def check_archive(path: Path, limits: Limits) -> None:
                         path,
                     )
     for entry in entries:
-        if entry.file_size > 1024 * 1024 and entry.file_size > limits.max_compression_ratio * max(
+        if entry.file_size > 1024 * 1024 and entry.file_size > settings.max_compression_ratio * max(
             entry.compress_size, 1
         ):
             raise LimitExceededError(
                 f"part {entry.filename} is compressed {entry.file_size // max(entry.compress_size, 1)} times"
-                f" (limit {limits.max_compression_ratio}): refused as a possible zip bomb",
+                f" (limit {settings.max_compression_ratio}): refused as a possible zip bomb",
                 path,
             )
 
 
 def read_xlsx(
-    path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadline | None = None
+    path: Path, settings: ReadSettings = DEFAULT_SETTINGS, deadline: Deadline | None = None
 ) -> list[RawDocument]:
     try:
-        return _read_xlsx(path, limits, deadline or Deadline(path, limits.time_limit_s))
+        return _read_xlsx(path, settings, deadline or Deadline(path, settings.time_limit_s))
     except ExtractorError:
         raise
     except Exception as error:  # a broken workbook can fail anywhere inside openpyxl
@@ -70,11 +70,11 @@ def read_xlsx(
         ) from None
 
 
-def _read_xlsx(path: Path, limits: Limits, deadline: Deadline) -> list[RawDocument]:
+def _read_xlsx(path: Path, settings: ReadSettings, deadline: Deadline) -> list[RawDocument]:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
-    check_archive(path, limits)
+    check_archive(path, settings)
     try:
         with path.open("rb") as stream:  # a stream: openpyxl checks no file extension then
             workbook = openpyxl.load_workbook(stream, data_only=True)

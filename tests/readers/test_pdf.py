@@ -98,7 +98,7 @@ def test_table_across_pages(tmp_path: Path, repeat_header: bool) -> None:
         Row(code, f"Séance {i} – {LONG}", ("89,59", "85,59", "78,59", "4,00", "11,00"))
         for i, code in enumerate(codes)
     ]
-    layout = Layout(repeat_header=repeat_header, page_lines=["01-01-2025", "page {page}/9"])
+    layout = Layout(repeat_header=repeat_header, page_lines=["01-01-2025", "page {page}/{pages}"])
     path = write_pdf(tmp_path / "c.pdf", _table(rows), layout)
     extraction = _extract(path)
     _assert_rows(extraction, rows)

@@ -1,4 +1,4 @@
-"""Limits that keep a hostile or broken file from exhausting memory or time. All tunable."""
+"""ReadSettings that keep a hostile or broken file from exhausting memory or time. All tunable."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ class LimitExceededError(ExtractorError):
     """The input is larger, deeper or slower than the configured limits allow."""
 
 
+PDF_ENGINES = ("pdfium", "pdfplumber")
+
+
 @dataclass(frozen=True)
-class Limits:
+class ReadSettings:
     """Defaults fit the largest real circulars many times over; raise them on the command line."""
+
+    pdf_engine: str = "pdfium"  # --pdf-engine: pdfium (fast) or pdfplumber (the reference)
 
     max_pages: int = 2000  # --max-pages
     max_page_side_cm: float = 200.0  # A0 is 119 cm: a bigger page is not a circular
@@ -23,6 +28,12 @@ class Limits:
     max_compression_ratio: int = 200  # per part; zip bombs reach thousands
     max_zip_entries: int = 10_000
     time_limit_s: float | None = None  # --time-limit, per input file
+
+    def __post_init__(self) -> None:
+        if self.pdf_engine not in PDF_ENGINES:
+            raise ValueError(
+                f"unknown PDF engine {self.pdf_engine!r}; choose one of {', '.join(PDF_ENGINES)}"
+            )
 
 
 @dataclass
@@ -41,4 +52,4 @@ class Deadline:
             )
 
 
-DEFAULT_LIMITS = Limits()
+DEFAULT_SETTINGS = ReadSettings()

@@ -1,0 +1,314 @@
+"""Time every stage on large generated circulars, next to the floors measured in the same run.
+
+    .venv/bin/python benchmarks/run.py            # generates benchmarks/data/ first if needed
+
+Prints one Markdown table: seconds, throughput, and the ratio to the floor it is held against.
+Ratios travel between machines; absolute seconds do not.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import generate  # noqa: E402
+from extractor import api, readers  # noqa: E402
+from extractor.diff import diff_versions  # noqa: E402
+from extractor.export import write_exports  # noqa: E402
+from extractor.metadata import Overrides, describe  # noqa: E402
+from extractor.model import TariffRow  # noqa: E402
+from extractor.normalise import normalise  # noqa: E402
+from extractor.report import ChangeReport, LanguageReport, Version  # noqa: E402
+from extractor.store import Store  # noqa: E402
+from extractor.validate import validate_rows  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+PDF = DATA / "Circulaire OA 2025-999.pdf"
+XLSX = DATA / "annexe 01-01-2025.xlsx"
+RESULTS: list[tuple[str, float, str, str]] = []
+
+
+def timed(label: str, action: Callable[[], Any], floor: float | None = None) -> Any:
+    started = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - started
+    RESULTS.append((label, seconds, "", f"{seconds / floor:.2f}×" if floor else ""))
+    return result
+
+
+def floor_pdfium_chars(path: Path) -> float:
+    """Every character with its box, through pypdfium2: the fastest text layer at hand."""
+    import pypdfium2
+
+    started = time.perf_counter()
+    document = pypdfium2.PdfDocument(str(path))
+    count = 0
+    for page in document:
+        text = page.get_textpage()
+        for index in range(text.count_chars()):
+            text.get_charbox(index)
+            count += 1
+        text.close()
+        page.close()
+    document.close()
+    return time.perf_counter() - started
+
+
+def floor_pdfplumber_words(path: Path) -> float:
+    import pdfplumber
+
+    started = time.perf_counter()
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_words(extra_attrs=["size"])
+            page.close()
+    return time.perf_counter() - started
+
+
+def floor_openpyxl_read_only(path: Path) -> float:
+    import openpyxl
+
+    started = time.perf_counter()
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for sheet in workbook.worksheets:
+        for _ in sheet.iter_rows(values_only=True):
+            pass
+    workbook.close()
+    return time.perf_counter() - started
+
+
+def floor_calamine(path: Path) -> float | None:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return None
+    started = time.perf_counter()
+    workbook = CalamineWorkbook.from_path(str(path))
+    for name in workbook.sheet_names:
+        for _ in workbook.get_sheet_by_name(name).iter_rows():
+            pass
+    return time.perf_counter() - started
+
+
+def stages(path: Path, floor: float, unit: str, out: Path) -> None:
+    """read → normalise → validate → export → store → diff → report, each timed."""
+    started = time.perf_counter()
+    [document, *_] = timed(f"{path.suffix[1:]}: read", lambda: readers.read(path), floor=floor)
+    info, _ = describe(document, Overrides())
+    extraction = timed(f"{path.suffix[1:]}: normalise", lambda: normalise(document, info))
+    rows, _ = timed(f"{path.suffix[1:]}: validate", lambda: validate_rows(extraction.rows))
+    extraction.rows = rows
+    timed(f"{path.suffix[1:]}: export", lambda: write_exports([extraction], out / path.stem))
+    total = time.perf_counter() - started
+    RESULTS.append(
+        (
+            f"{path.suffix[1:]}: extract, in process ({len(rows)} rows, {unit})",
+            total,
+            f"{len(rows) / total:,.0f} rows/s",
+            f"{total / floor:.2f}×",
+        )
+    )
+    with Store(out / f"{path.stem}.sqlite") as store:
+        timed(f"{path.suffix[1:]}: store", lambda: _ingest(store, extraction))
+    previous = [
+        replace(row, fee=row.fee + Decimal("1.00")) if row.fee is not None and n % 20 == 0 else row
+        for n, row in enumerate(rows)
+    ]
+    diff = timed(
+        f"{path.suffix[1:]}: diff with a version 5 % different",
+        lambda: diff_versions(previous, rows, info.language),
+    )
+    version = Version(info.circular, info.effective_from, path.name)
+    report = ChangeReport(
+        info.circular,
+        info.effective_from,
+        [LanguageReport(info.language, version, version, diff, rows)],
+    )
+    timed(
+        f"{path.suffix[1:]}: report (md, html, json)",
+        lambda: api.write_report(report, out / path.stem),
+    )
+
+
+def _ingest(store: Store, extraction: Any) -> None:
+    with store.transaction():
+        store.ingest(extraction, "benchmark")
+
+
+def whole_command(label: str, arguments: list[str], floor: float | None) -> None:
+    """The CLI in a child process: wall time and peak memory (maximum resident set size)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "extractor", *arguments], cwd=ROOT, check=True, capture_output=True
+    )
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    memory = f"peak {max(peak, before) / 1024:.0f} MB" if peak > before else "peak ≤ previous child"
+    RESULTS.append((label, seconds, memory, f"{seconds / floor:.2f}×" if floor else ""))
+
+
+def diff_100k() -> None:
+    rng = random.Random(100_000)
+    firsts = rng.sample(range(10000, 100000), 50_000)
+    base = TariffRow(
+        "2024/356",
+        "fr",
+        date(2025, 1, 1),
+        "",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "Séance",
+        "",
+        "1.",
+        "x",
+    )
+    old = []
+    for first in firsts:
+        fee = Decimal(rng.randint(2000, 40000)).scaleb(-2)
+        for band in ((24, None), (None, 23)):
+            old.append(replace(base, code_amb=f"{first}{first % 7}", age_min=band[0], age_max=band[1], fee=fee,
+                               reimbursement_preferential=fee - 4, reimbursement_standard=fee - 11,
+                               copayment_preferential=Decimal("4.00"), copayment_standard=Decimal("11.00")))  # fmt: skip
+    new = [replace(row, fee=row.fee + 1) if n % 20 == 0 else row for n, row in enumerate(old)]  # type: ignore[operator]
+    timed(
+        "diff: 100,000 × 100,000 rows, 5 % changed",
+        lambda: diff_versions(old, new, "fr"),
+        floor=1.0,
+    )
+
+
+def lookup(out: Path) -> None:
+    store_path = out / f"{XLSX.stem}.sqlite"
+    with Store(store_path) as store:
+        code = store.connection.execute(
+            "SELECT code_amb FROM tariffs LIMIT 1 OFFSET 5000"
+        ).fetchone()[0]
+        on = date(2025, 3, 1)
+        times = []
+        for _ in range(200):
+            started = time.perf_counter()
+            store.in_force(code, on)
+            times.append(time.perf_counter() - started)
+    RESULTS.append(
+        (
+            "lookup: one code on one date, open store (20,000 rows)",
+            statistics.median(times),
+            "median of 200",
+            f"{statistics.median(times) / 0.001:.2f}× of 1 ms",
+        )
+    )
+    started = time.perf_counter()
+    for _ in range(50):
+        api.lookup(code, on, age=30, store_path=store_path)
+    per_call = (time.perf_counter() - started) / 50
+    RESULTS.append(
+        (
+            "lookup: api.lookup incl. opening the store",
+            per_call,
+            "mean of 50",
+            f"{per_call / 0.001:.2f}× of 1 ms",
+        )
+    )
+
+
+def startup() -> None:
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "extractor", "--help"], cwd=ROOT, check=True, capture_output=True
+        )
+        times.append(time.perf_counter() - started)
+    RESULTS.append(
+        (
+            "start-up: inami-tariffs --help",
+            min(times),
+            "best of 5",
+            f"{min(times) / 0.5:.2f}× of 0.5 s",
+        )
+    )
+
+
+def main() -> None:
+    if not PDF.exists() or not XLSX.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        generate.pdf(PDF)
+        generate.xlsx(XLSX)
+    import pypdfium2
+
+    pages = len(pypdfium2.PdfDocument(str(PDF)))
+    pdfium = floor_pdfium_chars(PDF)
+    RESULTS.append(
+        (
+            f"floor: pypdfium2 characters with boxes ({pages} pages)",
+            pdfium,
+            f"{pages / pdfium:,.0f} pages/s",
+            "1.00×",
+        )
+    )
+    plumber = floor_pdfplumber_words(PDF)
+    RESULTS.append(
+        (
+            "floor: pdfplumber extract_words",
+            plumber,
+            f"{pages / plumber:,.1f} pages/s",
+            f"{plumber / pdfium:.2f}×",
+        )
+    )
+    openpyxl_floor = floor_openpyxl_read_only(XLSX)
+    RESULTS.append(("floor: openpyxl read-only iteration (20,000 rows)", openpyxl_floor, "", ""))
+    calamine = floor_calamine(XLSX)
+    if calamine is not None:
+        RESULTS.append(("floor: python-calamine iteration", calamine, "", "1.00×"))
+    xlsx_floor = calamine or openpyxl_floor
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        stages(PDF, pdfium, f"{pages} pages", out)
+        stages(XLSX, xlsx_floor, "20,000-row annex", out)
+        whole_command(
+            "pdf: inami-tariffs extract (process)",
+            ["extract", str(PDF), "--out", str(out / "e1"), "-q"],
+            pdfium,
+        )
+        whole_command(
+            "xlsx: inami-tariffs extract (process)",
+            ["extract", str(XLSX), "--out", str(out / "e2"), "-q"],
+            xlsx_floor,
+        )
+        whole_command(
+            "pdf: inami-tariffs run (process)",
+            ["run", str(PDF), "--out", str(out / "r"), "--store", str(out / "r.sqlite"), "-q"],
+            pdfium,
+        )
+        diff_100k()
+        lookup(out)
+        startup()
+    print("| measure | seconds | throughput / memory | ratio to its floor or target |")
+    print("|---|---:|---|---:|")
+    for label, seconds, work, ratio in RESULTS:
+        print(f"| {label} | {seconds:.4f} | {work} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
