@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install browser clean
+.PHONY: demo test lint install browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ browser:
 
 test: lint browser
 	$(BIN)/python -m pytest -q
+
+# On demand, never in CI: times every stage on large generated circulars (benchmarks/README.md).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet python-calamine
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) output/*

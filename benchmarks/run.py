@@ -9,7 +9,6 @@ Ratios travel between machines; absolute seconds do not.
 from __future__ import annotations
 
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -149,17 +148,32 @@ def _ingest(store: Store, extraction: Any) -> None:
         store.ingest(extraction, "benchmark")
 
 
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+_MEASURED_CHILD = (
+    "import runpy, sys\n"
+    "sys.argv = ['inami-tariffs', *sys.argv[1:]]\n"
+    "try:\n    runpy.run_module('extractor', run_name='__main__')\n"
+    "except SystemExit:\n    pass\n"
+    "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+    "print(peak, file=sys.stderr)\n"
+)
+
+
 def whole_command(label: str, arguments: list[str], floor: float | None) -> None:
-    """The CLI in a child process: wall time and peak memory (maximum resident set size)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """The CLI in a child process: wall time, and that child's own peak resident memory."""
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "extractor", *arguments], cwd=ROOT, check=True, capture_output=True
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED_CHILD, *arguments],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    memory = f"peak {max(peak, before) / 1024:.0f} MB" if peak > before else "peak ≤ previous child"
-    RESULTS.append((label, seconds, memory, f"{seconds / floor:.2f}×" if floor else ""))
+    peak_mb = int(done.stderr.strip().splitlines()[-1]) / 1024
+    RESULTS.append(
+        (label, seconds, f"peak {peak_mb:.0f} MB", f"{seconds / floor:.2f}×" if floor else "")
+    )
 
 
 def diff_100k() -> None:

@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     settings = argparse.ArgumentParser(add_help=False)
-    group = settings.add_argument_group("reading (PDF engine, limits that refuse hostile or broken input)")
+    group = settings.add_argument_group(
+        "reading (PDF engine, limits that refuse hostile or broken input)"
+    )
     group.add_argument("--max-pages", type=int, default=DEFAULT_SETTINGS.max_pages, metavar="N",
                        help=f"most PDF pages read (default {DEFAULT_SETTINGS.max_pages})")  # fmt: skip
     group.add_argument("--max-unzipped-mb", type=int, default=DEFAULT_SETTINGS.max_unzipped_mb, metavar="MB",

@@ -67,6 +67,7 @@ CREATE UNIQUE INDEX tariffs_key ON tariffs (
     language, code_amb, code_hos, IFNULL(age_min, -1), IFNULL(age_max, -1), effective_from
 );
 CREATE INDEX tariffs_code ON tariffs (code_amb, effective_from);
+CREATE INDEX tariffs_hospital_code ON tariffs (code_hos, effective_from);
 CREATE INDEX tariffs_circular ON tariffs (circular_id);
 """
 
@@ -302,14 +303,20 @@ class Store:
 
     def history(self, code: str) -> list[StoredRow]:
         """Every stored version of a code, by language, age band and date."""
-        return self._select("code_amb = ? OR code_hos = ?", (code, code))
+        return self._select(
+            "t.id IN (SELECT id FROM tariffs WHERE code_amb = ? UNION ALL SELECT id FROM tariffs WHERE code_hos = ?)",
+            (code, code),
+        )
 
     def in_force(self, code: str, on: date) -> list[StoredRow]:
         """The rows of a code in force on a date (one per language and age band)."""
         day = on.isoformat()
+        # Two indexed lookups rather than one OR, which SQLite would answer with a full scan.
         return self._select(
-            "(code_amb = ? OR code_hos = ?) AND t.effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)",
-            (code, code, day, day),
+            "t.id IN (SELECT id FROM tariffs WHERE code_amb = ? AND effective_from <= ?"
+            " UNION ALL SELECT id FROM tariffs WHERE code_hos = ? AND effective_from <= ?)"
+            " AND (t.effective_to IS NULL OR t.effective_to >= ?)",
+            (code, day, code, day, day),
         )
 
     def _select(self, where: str, parameters: tuple[object, ...]) -> list[StoredRow]:

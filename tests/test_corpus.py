@@ -11,7 +11,9 @@ from extractor.cli import main
 from tests.conftest import Case, corpus_cases, key_of, read_csv
 
 
-def _run(case: Case, out: Path, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str]:
+def _run(
+    case: Case, out: Path, capsys: pytest.CaptureFixture[str], *options: str
+) -> tuple[int, str]:
     code = main(["extract", str(case.input), "--out", str(out), "--quiet", *options])
     return code, capsys.readouterr().err
 
@@ -34,7 +36,9 @@ def test_xlsx_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str
     _check_case(case, tmp_path, capsys)
 
 
-def _check_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str], *options: str) -> None:
+def _check_case(
+    case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str], *options: str
+) -> None:
     code, err = _run(case, tmp_path, capsys, *options)
     expect = case.spec["expect"]
     if expect == "error":
@@ -66,15 +70,21 @@ def _check_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str], 
 
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 @pytest.mark.parametrize("case", corpus_cases("pdf"))
-def test_pdf_case(case: Case, engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pdf_case(
+    case: Case, engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _check_case(case, tmp_path, capsys, "--pdf-engine", engine)
 
 
 @pytest.mark.parametrize("case", corpus_cases("pdf"))
-def test_both_pdf_engines_give_identical_tables(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_both_pdf_engines_give_identical_tables(
+    case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     if case.spec["expect"] == "error":
         pytest.skip("no table to compare")
     for engine in ("pdfium", "pdfplumber"):
         assert _run(case, tmp_path / engine, capsys, "--pdf-engine", engine)[0] == 0
     for name in ("tariffs.csv", "issues.json"):
-        assert (tmp_path / "pdfium" / name).read_bytes() == (tmp_path / "pdfplumber" / name).read_bytes(), name
+        assert (tmp_path / "pdfium" / name).read_bytes() == (
+            tmp_path / "pdfplumber" / name
+        ).read_bytes(), name
