@@ -12,11 +12,11 @@ from pathlib import Path
 
 from extractor import readers
 from extractor.crosscheck import cross_check
-from extractor.diff import AMOUNTS, LanguageMismatch, compare_languages, diff_versions
+from extractor.diff import LanguageMismatch, compare_languages, diff_versions
 from extractor.errors import ExtractorError, NoTariffTableError
 from extractor.export import write_exports
 from extractor.metadata import Overrides, describe
-from extractor.model import Extraction, RawDocument, TariffRow
+from extractor.model import AMOUNT_COLUMNS, Extraction, RawDocument, TariffRow
 from extractor.normalise import normalise
 from extractor.report import ChangeReport, LanguageReport, Version
 from extractor.settings import DEFAULT_SETTINGS, ReadSettings
@@ -306,7 +306,7 @@ def lookup(
         raise LookupFailedError(
             f"code {code} has several age bands on {on.isoformat()} ({listed}); pass --age"
         )
-    amounts = {tuple(getattr(r.row, n) for n in AMOUNTS) for r in rows}
+    amounts = {tuple(getattr(r.row, n) for n in AMOUNT_COLUMNS) for r in rows}
     if len(amounts) > 1:
         raise LookupFailedError(
             f"the French and Dutch versions of code {code} disagree on {on.isoformat()}; pass --language"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 from extractor.errors import ExtractorError, UsageError
+from extractor.model import AMOUNT_COLUMNS
 from extractor.settings import DEFAULT_SETTINGS, PDF_ENGINES, ReadSettings
 
 
@@ -119,10 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-AMOUNT_NAMES = ("fee", "reimbursement_preferential", "reimbursement_standard",
-                "copayment_preferential", "copayment_standard")  # fmt: skip
-
-
 def _money(value: object) -> str:
     return "-" if value is None else str(value)
 
@@ -152,17 +149,13 @@ def _run_versions(arguments: argparse.Namespace) -> int:
 
     from extractor import api
 
-    def progress(path: Path) -> None:
-        if not arguments.quiet:
-            print(f"reading {path}", file=sys.stderr)
-
     outputs = api.run(
         arguments.inputs,
         store_path=arguments.store,
         out_dir=arguments.out,
         effective_from=arguments.effective_from,
         circular=arguments.circular,
-        progress=progress,
+        progress=_progress(arguments),
         settings=_settings(arguments),
     )
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -184,6 +177,14 @@ def _run_versions(arguments: argparse.Namespace) -> int:
                 "--github needs the GITHUB_STEP_SUMMARY environment variable (set by GitHub Actions)"
             )
     return 0
+
+
+def _progress(arguments: argparse.Namespace) -> Callable[[Path], None]:
+    def report(path: Path) -> None:
+        if not arguments.quiet:
+            print(f"reading {path}", file=sys.stderr)
+
+    return report
 
 
 def _settings(arguments: argparse.Namespace) -> ReadSettings:
@@ -229,7 +230,7 @@ def _run(arguments: argparse.Namespace) -> int:
             row = stored.row
             band = _band(row.age_min, row.age_max)
             until = stored.effective_to.isoformat() if stored.effective_to else "in force"
-            amounts = " ".join(_money(getattr(row, name)) for name in AMOUNT_NAMES)
+            amounts = " ".join(_money(getattr(row, name)) for name in AMOUNT_COLUMNS)
             print(
                 f"{row.language} {row.code_amb} {band:>7} {row.effective_from} .. {until:10} {amounts}  circular {stored.circular or '?'}"
             )
@@ -255,15 +256,11 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command != "extract":  # pragma: no cover - argparse enforces the choices
         raise UsageError(f"unknown command {arguments.command}")
 
-    def progress(path: Path) -> None:
-        if not arguments.quiet:
-            print(f"reading {path}", file=sys.stderr)
-
     extractions = api.extract(
         arguments.inputs,
         effective_from=arguments.effective_from,
         circular=arguments.circular,
-        progress=progress,
+        progress=_progress(arguments),
         settings=_settings(arguments),
     )
     api.export(extractions, arguments.out)

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extractor.model import Extraction, Issue, TariffRow
+from extractor.model import AMOUNT_COLUMNS, Extraction, Issue, TariffRow
 
-_COMPARED = (
-    "fee",
-    "reimbursement_preferential",
-    "reimbursement_standard",
-    "copayment_preferential",
-    "copayment_standard",
-)
 RowKey = tuple[str, str | None, int | None, int | None]
 
 
@@ -75,7 +68,7 @@ def _merge(pdf: Extraction, workbook: Extraction) -> Extraction:
             continue
         differences = [
             f"{name} {getattr(in_pdf, name)} in {in_pdf.source} vs {getattr(in_xlsx, name)} in {in_xlsx.source}"
-            for name in _COMPARED
+            for name in AMOUNT_COLUMNS
             if getattr(in_pdf, name) != getattr(in_xlsx, name)
         ]
         if differences:

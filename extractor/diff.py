@@ -7,15 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from extractor.model import TariffRow
+from extractor.model import AMOUNT_COLUMNS, TariffRow
 
-AMOUNTS = (
-    "fee",
-    "reimbursement_preferential",
-    "reimbursement_standard",
-    "copayment_preferential",
-    "copayment_standard",
-)
 _REGIMES = (
     ("reimbursement_preferential", "copayment_preferential"),
     ("reimbursement_standard", "copayment_standard"),
@@ -110,7 +103,7 @@ def diff_versions(old: list[TariffRow], new: list[TariffRow], language: str) -> 
         else:
             amounts = tuple(
                 ColumnChange(name, getattr(before, name), getattr(after, name))
-                for name in AMOUNTS
+                for name in AMOUNT_COLUMNS
                 if getattr(before, name) != getattr(after, name)
             )
             described = before.description != after.description
@@ -206,7 +199,7 @@ def compare_languages(french: list[TariffRow], dutch: list[TariffRow]) -> list[L
         elif key not in fr:
             mismatches.append(LanguageMismatch(key, f"only in Dutch ({nl[key].source})"))
         else:
-            for name in AMOUNTS:
+            for name in AMOUNT_COLUMNS:
                 a, b = getattr(fr[key], name), getattr(nl[key], name)
                 if a != b:
                     mismatches.append(LanguageMismatch(key, f"{name}: {a} in French, {b} in Dutch"))

@@ -12,16 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from extractor.model import Extraction, Issue, TariffRow
+from extractor.model import AMOUNT_COLUMNS, Extraction, Issue, TariffRow
 from extractor.values import format_amount
-
-AMOUNTS = {
-    "fee",
-    "reimbursement_preferential",
-    "reimbursement_standard",
-    "copayment_preferential",
-    "copayment_standard",
-}
 
 
 def sort_key(row: TariffRow) -> tuple[Any, ...]:
@@ -43,7 +35,7 @@ def row_values(row: TariffRow) -> dict[str, str | int | None]:
     values: dict[str, str | int | None] = {}
     for name in COLUMNS:
         value = getattr(row, name)
-        if name in AMOUNTS:
+        if name in AMOUNT_COLUMNS:
             values[name] = format_amount(value) if value is not None else None
         elif name == "effective_from":
             values[name] = value.isoformat()
@@ -152,7 +144,7 @@ def datapackage_json() -> str:
                 field["constraints"]["minimum"] = statistics["min_value"]
             if "allowed_values" in statistics:
                 field["constraints"]["enum"] = sorted(statistics["allowed_values"])
-        if name in AMOUNTS:
+        if name in AMOUNT_COLUMNS:
             field["constraints"]["minimum"] = 0
             field["bareNumber"] = True
             field["decimalChar"] = "."

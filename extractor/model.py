@@ -8,6 +8,14 @@ from decimal import Decimal
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+# The five amount columns, in table order: fee, then reimbursement and co-payment per regime.
+AMOUNT_COLUMNS = (
+    "fee",
+    "reimbursement_preferential",
+    "reimbursement_standard",
+    "copayment_preferential",
+    "copayment_standard",
+)
 CellValue = str | Decimal | None
 
 

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractor import vocabulary
-from extractor.model import CircularInfo, Extraction, Issue, RawCell, RawDocument, RawRow, TariffRow
+from extractor.model import (
+    AMOUNT_COLUMNS,
+    CircularInfo,
+    Extraction,
+    Issue,
+    RawCell,
+    RawDocument,
+    RawRow,
+    TariffRow,
+)
 from extractor.values import (
     ValueParseError,
     clean_text,
@@ -22,13 +31,6 @@ from extractor.values import (
 )
 from extractor.vocabulary import fold
 
-AMOUNT_COLUMNS = (
-    "fee",
-    "reimbursement_preferential",
-    "reimbursement_standard",
-    "copayment_preferential",
-    "copayment_standard",
-)
 _HEADER_ROLES = ("code", "description", "fee", "reimbursement", "copayment")
 _GROUPS = ("reimbursement", "copayment")
 _GLUED_MARK = re.compile(r"^(?P<label>.*?[^\d\s])\s?(?P<mark>\d)$")

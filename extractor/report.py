@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from extractor.diff import AMOUNTS, Diff, LanguageMismatch, RowChange
-from extractor.model import Issue, TariffRow
+from extractor.diff import Diff, LanguageMismatch, RowChange
+from extractor.model import AMOUNT_COLUMNS, Issue, TariffRow
 from extractor.values import format_amount
 
 LANGUAGE_NAMES = {"fr": "French", "nl": "Dutch"}
@@ -69,7 +69,7 @@ def _row_view(row: TariffRow) -> dict[str, Any]:
         "description": row.description,
         "section": row.section,
         "source": row.source,
-        "amounts": [_amount(getattr(row, name)) for name in AMOUNTS],
+        "amounts": [_amount(getattr(row, name)) for name in AMOUNT_COLUMNS],
     }
 
 

@@ -18,16 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from extractor.errors import ExtractorError
-from extractor.model import Extraction, TariffRow
+from extractor.model import AMOUNT_COLUMNS, Extraction, TariffRow
 
 SCHEMA_VERSION = "1"
-_AMOUNTS = (
-    "fee",
-    "reimbursement_preferential",
-    "reimbursement_standard",
-    "copayment_preferential",
-    "copayment_standard",
-)
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE circulars (
@@ -219,7 +212,10 @@ class Store:
                     row.age_min,
                     row.age_max,
                     row.effective_from.isoformat(),
-                    *(None if getattr(row, n) is None else str(getattr(row, n)) for n in _AMOUNTS),
+                    *(
+                        None if getattr(row, n) is None else str(getattr(row, n))
+                        for n in AMOUNT_COLUMNS
+                    ),
                     row.description,
                     row.footnotes,
                     row.section,
@@ -383,7 +379,7 @@ def _comparable(rows: list[TariffRow]) -> set[tuple[object, ...]]:
             r.code_hos,
             r.age_min,
             r.age_max,
-            *(getattr(r, n) for n in _AMOUNTS),
+            *(getattr(r, n) for n in AMOUNT_COLUMNS),
         )
         for r in rows
     }

@@ -15,13 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-AMOUNT_COLUMNS = (
-    "fee",
-    "reimbursement_preferential",
-    "reimbursement_standard",
-    "copayment_preferential",
-    "copayment_standard",
-)
+from extractor.model import AMOUNT_COLUMNS
 
 RULES: dict[str, str] = {
     "code-format": "a code is six digits",

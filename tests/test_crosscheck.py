@@ -8,14 +8,14 @@ from extractor.api import extract
 from tests.builders import header_rows, write_workbook
 from tests.pdf_builder import Header, Row, Text, cover, write_pdf
 
-AMOUNTS = ("89,59", "85,59", "78,59", "4,00", "11,00")
+AMOUNT_COLUMNS = ("89,59", "85,59", "78,59", "4,00", "11,00")
 
 
 def _pair(tmp_path: Path, xlsx_fee: float) -> list[Path]:
     pdf = write_pdf(
         tmp_path / "Circulaire OA 2024-356.pdf",
         [*cover(), Text("1. Bénéficiaires à partir de l'âge de 24 ans"), Header(),
-         Row("726530", "Soutien - cabinet", AMOUNTS), Row("726552", "Soutien - lieu", AMOUNTS)],
+         Row("726530", "Soutien - cabinet", AMOUNT_COLUMNS), Row("726552", "Soutien - lieu", AMOUNT_COLUMNS)],
     )  # fmt: skip
     header, merges = header_rows(3)
     rows = [

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from extractor.api import extract_file
-from extractor.diff import AMOUNTS, row_key
+from extractor.diff import row_key
 from extractor.errors import ExtractorError
+from extractor.model import AMOUNT_COLUMNS
 from extractor.settings import ReadSettings
 from tests.conftest import SAMPLES
 
@@ -85,7 +86,7 @@ def test_mutations_give_a_true_table_or_our_error(kind: str, engine: str, tmp_pa
     source, mutations = TARGETS[kind]
     settings = ReadSettings(pdf_engine=engine)
     [reference] = extract_file(source, settings=settings)
-    truth = {row_key(row): tuple(getattr(row, n) for n in AMOUNTS) for row in reference.rows}
+    truth = {row_key(row): tuple(getattr(row, n) for n in AMOUNT_COLUMNS) for row in reference.rows}
     rng = random.Random(SEED)
     outcomes: dict[str, int] = {}
     for iteration in range(ITERATIONS // 2):
@@ -103,7 +104,7 @@ def test_mutations_give_a_true_table_or_our_error(kind: str, engine: str, tmp_pa
         for extraction in extractions:
             for row in extraction.rows:
                 # Nothing invented: a row we keep says exactly what the intact file says.
-                assert truth.get(row_key(row)) == tuple(getattr(row, n) for n in AMOUNTS), (
+                assert truth.get(row_key(row)) == tuple(getattr(row, n) for n in AMOUNT_COLUMNS), (
                     mutation.__name__,
                     row,
                 )

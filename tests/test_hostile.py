@@ -20,7 +20,7 @@ from tests.conftest import SAMPLES
 from tests.pdf_builder import Header, Row, Text, cover, write_pdf
 
 XLSX = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
-AMOUNTS = ("89,59", "85,59", "78,59", "4,00", "11,00")
+AMOUNT_COLUMNS = ("89,59", "85,59", "78,59", "4,00", "11,00")
 
 
 def _workbook(
@@ -160,7 +160,9 @@ def test_every_bad_input_gives_one_line_and_exit_2(
 
 
 def test_format_is_told_by_content(tmp_path: Path) -> None:
-    pdf = write_pdf(tmp_path / "circ.pdf", [*cover(), Header(), Row("726530", "Soutien", AMOUNTS)])
+    pdf = write_pdf(
+        tmp_path / "circ.pdf", [*cover(), Header(), Row("726530", "Soutien", AMOUNT_COLUMNS)]
+    )
     for name, data in (
         ("circ.xlsx", pdf.read_bytes()),
         ("annexe-01-01-2025", XLSX.read_bytes()),
@@ -184,7 +186,9 @@ def test_format_is_told_by_content(tmp_path: Path) -> None:
 
 
 def test_bytes_after_end_of_file_marker(tmp_path: Path) -> None:
-    pdf = write_pdf(tmp_path / "circ.pdf", [*cover(), Header(), Row("726530", "Soutien", AMOUNTS)])
+    pdf = write_pdf(
+        tmp_path / "circ.pdf", [*cover(), Header(), Row("726530", "Soutien", AMOUNT_COLUMNS)]
+    )
     pdf.write_bytes(pdf.read_bytes() + b"\n% signature appended by a mail gateway\n")
     assert main(["extract", str(pdf), "--out", str(tmp_path / "o"), "-q"]) == 0
 
