@@ -19,7 +19,7 @@ AMOUNT_COLUMNS = (
 CellValue = str | Decimal | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawCell:
     """One cell as the reader saw it.
 
@@ -39,7 +39,7 @@ class RawCell:
         return "" if self.value is None else str(self.value).strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRow:
     """One line of a source, in reading order: a table row, a heading, a footnote or prose.
 
@@ -100,7 +100,7 @@ class Issue:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class TariffRow:
     """One canonical tariff line; fields follow schemas/tariffs.py column for column."""
 
