@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from extractor.api import extract_file
 from extractor.errors import EncryptedInputError, ScannedInputError, UnreadableInputError
 from extractor.model import Extraction
+from extractor.settings import PDF_ENGINES, ReadSettings
 from tests.pdf_builder import NL_LABELS, Footnote, Header, Layout, Row, Text, cover, write_pdf
 
 LONG = "Soutien 1ère ligne - lieu d'accroche – bénéficiaire avec entourage/entourage seul et une description qui continue"
@@ -40,8 +42,20 @@ def _table(rows: list[Row] = ROWS, header: Header | None = None) -> list[object]
     ]
 
 
+@pytest.fixture(autouse=True, params=PDF_ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every trait is read by both text layers: pdfium (default) and pdfplumber (reference)."""
+    global SETTINGS
+    SETTINGS = ReadSettings(pdf_engine=request.param)
+    yield
+    SETTINGS = ReadSettings()
+
+
+SETTINGS = ReadSettings()
+
+
 def _extract(path: Path) -> Extraction:
-    [extraction] = extract_file(path)
+    [extraction] = extract_file(path, settings=SETTINGS)
     return extraction
 
 
@@ -192,7 +206,7 @@ def test_scanned_pdf(tmp_path: Path) -> None:
     canvas.drawImage(str(image), 20, 20, 500, 700)
     canvas.save()
     with pytest.raises(ScannedInputError, match="no text layer"):
-        extract_file(tmp_path / "scan.pdf")
+        extract_file(tmp_path / "scan.pdf", settings=SETTINGS)
 
 
 def test_encrypted_pdf(tmp_path: Path) -> None:
@@ -203,14 +217,14 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
     canvas.drawString(100, 700, "Circulaire OA no 2024/356")
     canvas.save()
     with pytest.raises(EncryptedInputError, match="password protected"):
-        extract_file(tmp_path / "secret.pdf")
+        extract_file(tmp_path / "secret.pdf", settings=SETTINGS)
 
 
 def test_truncated_pdf(tmp_path: Path) -> None:
     data = write_pdf(tmp_path / "c.pdf", _table()).read_bytes()
     (tmp_path / "cut.pdf").write_bytes(data[: len(data) // 2])
     with pytest.raises(UnreadableInputError, match="truncated"):
-        extract_file(tmp_path / "cut.pdf")
+        extract_file(tmp_path / "cut.pdf", settings=SETTINGS)
 
 
 def test_inspect_draws_the_flagged_row_in_red(tmp_path: Path) -> None:
