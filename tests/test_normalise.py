@@ -1,0 +1,159 @@
+"""Header, heading and footnote recognition in French and Dutch, on raw rows built here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractor.model import CircularInfo, RawCell, RawDocument, RawRow
+from extractor.normalise import detect_header, normalise
+from extractor.vocabulary import FOOTNOTE_LINE, NUMBERED_HEADING
+
+INFO = CircularInfo("2024/356", "fr", date(2025, 1, 1), "", "x.xlsx", "xlsx")
+
+
+def row(*texts: str | None, spans: dict[int, int] | None = None) -> RawRow:
+    cells = tuple(
+        RawCell(text, f"x.xlsx#S!{n}", (spans or {}).get(n, 1)) for n, text in enumerate(texts)
+    )
+    return RawRow(cells, "x.xlsx#S!1")
+
+
+@pytest.mark.parametrize(
+    ("top", "sub", "expected"),
+    [
+        (
+            row("Pseudocode", None, "Description", "Honoraires par session", "Intervention AMI", None, "Ticket modérateur", None, spans={0: 2, 4: 2, 6: 2}),
+            row("AMB", "HOS", None, None, "bénéficiaire avec régime préférentiel", "bénéficiaire sans régime préférentiel",
+                "bénéficiaire avec régime préférenciel", "bénéficiaire sans régime préférenciel"),
+            ["code_amb", "code_hos", "description", "fee", "reimbursement_preferential", "reimbursement_standard",
+             "copayment_preferential", "copayment_standard"],
+        ),
+        (
+            row("Omschrijving", "Pseudocode", None, "Remgeld", None, "Honorarium", "Tegemoetkoming ZIV", None, spans={1: 2, 3: 2, 6: 2}),
+            row(None, "AMB", "HOS", "met voorkeurregeling", "zonder voorkeurregeling", None, "voorkeurgerechtigden", "niet-voorkeurgerechtigden"),
+            ["description", "code_amb", "code_hos", "copayment_preferential", "copayment_standard", "fee",
+             "reimbursement_preferential", "reimbursement_standard"],
+        ),
+        (
+            row("Code", "Libellé", "Honoraires"),
+            None,
+            ["code_amb", "description", "fee"],
+        ),
+    ],
+)  # fmt: skip
+def test_header_columns_by_vocabulary(top: RawRow, sub: RawRow | None, expected: list[str]) -> None:
+    found = detect_header(top, sub)
+    assert found is not None
+    columns, consumed = found
+    assert consumed == (sub is not None)
+    assert sorted(columns.index, key=columns.index.__getitem__) == expected
+    assert columns.problem == ""
+
+
+def test_header_marks_are_stripped() -> None:
+    top = row(
+        "Pseudocode",
+        "Description",
+        "Honoraires séance de groupe1",
+        "Intervention AMI par patient2",
+        None,
+        spans={3: 2},
+    )
+    sub = row("AMB", None, None, "avec régime préférentiel", "sans régime préférentiel")
+    columns, _ = detect_header(top, sub)  # type: ignore[misc]
+    assert columns.marks == ("1", "2") and columns.group_session
+
+
+def test_one_regime_only_is_an_unclear_header() -> None:
+    top = row("Pseudocode", "Description", "Honoraires", "Intervention AMI")
+    sub = row("AMB", None, None, "bénéficiaire sans régime préférentiel")
+    columns, _ = detect_header(top, sub)  # type: ignore[misc]
+    assert columns.problem == "the reimbursement column of the preferential regime was not found"
+
+
+def test_rows_are_not_headers() -> None:
+    assert detect_header(row("726530", "-", "Honoraires", "89,59"), None) is None
+    assert detect_header(row("Soins psychologiques", "de première ligne"), None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1. Bénéficiaires à partir de 24 ans", "1."), ("1.2.1. Séance individuelle", "1.2.1."),
+     ("2.3 Functie 3: behandeling", "2.3"), ("4. ADMINISTRATIEVE CODES", "4.")],
+)  # fmt: skip
+def test_numbered_headings(text: str, number: str) -> None:
+    match = NUMBERED_HEADING.match(text)
+    assert match and match.group("number") == number
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 Intervention AMI théorique par patient",
+        "2 Theoretische tegemoetkoming ZIV per patiënt",
+        "(1) Une intervention de groupe",
+    ],
+)
+def test_footnote_lines(text: str) -> None:
+    assert FOOTNOTE_LINE.match(text) and not NUMBERED_HEADING.match(text)
+
+
+def test_sections_bands_and_footnotes_in_dutch() -> None:
+    header_top = row(
+        "Pseudocode",
+        None,
+        "Omschrijving",
+        "Honorarium",
+        "Tegemoetkoming",
+        None,
+        "Remgeld",
+        None,
+        spans={0: 2, 4: 2, 6: 2},
+    )
+    header_sub = row(
+        "AMB",
+        "HOS",
+        None,
+        None,
+        "met voorkeurregeling",
+        "zonder voorkeurregeling",
+        "met voorkeurregeling",
+        "zonder voorkeurregeling",
+    )
+    rows = (
+        row("1. Rechthebbenden jonger dan 24 jaar op de datum van de verstrekking"),
+        header_top,
+        header_sub,
+        row("1.1. Groepssessie"),
+        row(
+            "726655",
+            "-",
+            "Eerstelijnsondersteuning - Psycholoog - 1 1",
+            "238,90",
+            "53,76",
+            "53,76",
+            "2,50",
+            "2,50",
+        ),
+        row("1 Theoretische tegemoetkoming ZIV per patiënt"),
+        row("2. Rechthebbenden vanaf 24 jaar"),
+        row(
+            "726655",
+            "-",
+            "Eerstelijnsondersteuning - Psycholoog - 1 1",
+            "238,90",
+            "53,76",
+            "53,76",
+            "2,50",
+            "2,50",
+        ),
+        row("1 Theoretische tegemoetkoming ZIV per patiënt"),
+    )
+    result = normalise(RawDocument("x.xlsx#S", "xlsx", rows, ""), INFO)
+    young, adult = result.rows
+    assert (young.age_min, young.age_max, adult.age_min, adult.age_max) == (None, 23, 24, None)
+    assert young.section.endswith("> 1.1. Groepssessie") and young.group_session
+    assert young.description == "Eerstelijnsondersteuning - Psycholoog - 1"
+    assert young.footnotes == "(1) Theoretische tegemoetkoming ZIV per patiënt"
