@@ -123,75 +123,113 @@ def read_pdf(
     return [document]
 
 
+FURNITURE_SAMPLE = 6  # pages looked at, ahead of the rest, to learn running headers and footers
+
+
 def read_pdf_with_layout(
     path: Path, settings: ReadSettings = DEFAULT_SETTINGS, deadline: Deadline | None = None
 ) -> tuple[RawDocument, list[PageLayout]]:
-    """The whole PDF as one RawDocument (one circular), plus per-page layouts."""
+    """The whole PDF as one RawDocument (one circular), plus per-page layouts.
+
+    Pages stream through: only the first few are held at once (to learn the running headers
+    and footers); for every other page only its rows and its text are kept.
+    """
     opener = _pdfium_pages if settings.pdf_engine == "pdfium" else _open_pages
-    pages = list(opener(path, settings, deadline or Deadline(path, settings.time_limit_s)))
-    if not any(words for words, *_ in pages):
-        if any(images for _, _, images, _ in pages):
+    pages = opener(path, settings, deadline or Deadline(path, settings.time_limit_s))
+    sample = [
+        (_lines(words), rules, images, size)
+        for words, rules, images, size in itertools.islice(pages, FURNITURE_SAMPLE)
+    ]
+    furniture = _repeated_lines([lines for lines, *_ in sample])
+    rest = ((_lines(words), rules, images, size) for words, rules, images, size in pages)
+    reader = _PageReader(path.name)
+    page_numbers: list[tuple[int, int] | None] = []
+    any_text = any_image = False
+    for number, (lines, rules, images, (width, height)) in enumerate(
+        itertools.chain(sample, rest), 1
+    ):
+        any_text, any_image = any_text or bool(lines), any_image or images > 0
+        page_numbers.append(_printed_page_number(lines))
+        reader.add_page(
+            number,
+            [line for line in lines if not _is_furniture(line, furniture, height)],
+            rules,
+            width,
+            height,
+        )
+        reader.text.extend(line.text for line in lines)
+    if not any_text:
+        if any_image:
             raise ScannedInputError(
                 "no text layer: this looks like a scanned document (OCR it first, or use the XLSX annex)",
                 path,
             )
         raise UnreadableInputError("the PDF has no text on any page", path)
+    _check_page_numbers(path, page_numbers)
+    document = RawDocument(
+        path.name, "pdf", tuple(reader.rows), "\n".join(reader.text), reader.title
+    )
+    return document, reader.layouts
 
-    page_lines = [
-        (number, _lines(words), rules, size)
-        for number, (words, rules, _, size) in enumerate(pages, 1)
-    ]
-    _check_page_numbers(path, [lines for _, lines, _, _ in page_lines])
-    furniture = _repeated_lines(page_lines)
-    rows: list[RawRow] = []
-    layouts: list[PageLayout] = []
-    all_text: list[str] = []
-    title = ""
-    columns: list[Column] | None = None
-    boundaries: list[float] = []
-    refine = False
-    for number, lines, rules, (width, height) in page_lines:
+
+class _PageReader:
+    """Turns page after page into rows; the current header's columns carry over page breaks."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.rows: list[RawRow] = []
+        self.layouts: list[PageLayout] = []
+        self.text: list[str] = []
+        self.title = ""
+        self.columns: list[Column] | None = None
+        self.boundaries: list[float] = []
+        self.refine = False
+
+    def add_page(
+        self, number: int, lines: list[Line], rules: Rules, width: float, height: float
+    ) -> None:
         layout = PageLayout(number, width, height)
-        layouts.append(layout)
-        all_text.extend(line.text for line in lines)
-        lines = [line for line in lines if not _is_furniture(line, furniture, height)]
+        self.layouts.append(layout)
+        line_numbers = {id(line): n for n, line in enumerate(lines, 1)}
         index = 0
         while index < len(lines):
             header_end = _header_block_end(lines, index, rules)
             if header_end is not None:
                 header_lines = lines[index:header_end]
-                columns = _columns(header_lines)
-                boundaries = _boundaries(columns, rules.vertical)
-                refine = True
-                if not title:
-                    title = _title_before(lines[:index])
+                self.columns = _columns(header_lines)
+                self.boundaries = _boundaries(self.columns, rules.vertical)
+                self.refine = True
+                if not self.title:
+                    self.title = _title_before(lines[:index])
                 layout.header_boxes.append(_box(header_lines))
-                layout.columns, layout.boundaries = columns, boundaries
-                rows.append(_header_row(columns, path.name, number, index + 1))
+                layout.columns, layout.boundaries = self.columns, self.boundaries
+                self.rows.append(_header_row(self.columns, self.file_name, number, index + 1))
                 index = header_end
                 continue
             block_end = _next_header(lines, index, rules)
             region = lines[index:block_end]
-            if columns is not None and refine:
-                boundaries = _refined_boundaries(columns, boundaries, region, rules.vertical)
-                layout.boundaries, refine = boundaries, False
-            if columns is None:
-                rows.extend(
-                    _text_row(line, path.name, number, lines.index(line) + 1) for line in region
-                )
-            else:
-                if not layout.columns:
-                    layout.columns, layout.boundaries = columns, boundaries
-                for block in _row_blocks(region, columns, boundaries, rules):
-                    first = lines.index(block[0]) + 1
-                    row = _block_row(block, columns, boundaries, path.name, number, first)
-                    rows.append(row)
-                    code = next((c.text for c in row.cells if looks_like_code(c.value)), "")
-                    layout.rows.append((code, _box(block), row.location))
             index = block_end
-    text = "\n".join(all_text)
-    document = RawDocument(path.name, "pdf", tuple(rows), text, title)
-    return document, layouts
+            if self.columns is None:
+                self.rows.extend(
+                    _text_row(line, self.file_name, number, line_numbers[id(line)])
+                    for line in region
+                )
+                continue
+            if self.refine:
+                self.boundaries = _refined_boundaries(
+                    self.columns, self.boundaries, region, rules.vertical
+                )
+                layout.boundaries, self.refine = self.boundaries, False
+            if not layout.columns:
+                layout.columns, layout.boundaries = self.columns, self.boundaries
+            for block in _row_blocks(region, self.columns, self.boundaries, rules):
+                first = line_numbers[id(block[0])]
+                row = _block_row(
+                    block, self.columns, self.boundaries, self.file_name, number, first
+                )
+                self.rows.append(row)
+                code = next((c.text for c in row.cells if looks_like_code(c.value)), "")
+                layout.rows.append((code, _box(block), row.location))
 
 
 # --- Opening --------------------------------------------------------------------------------
@@ -552,18 +590,18 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-def _check_page_numbers(path: Path, pages: list[list[Line]]) -> None:
+def _printed_page_number(lines: list[Line]) -> tuple[int, int] | None:
+    found = (_PAGE_NUMBER.search(line.text) for line in lines)
+    return next(((int(m.group(1)), int(m.group(2))) for m in found if m), None)
+
+
+def _check_page_numbers(path: Path, numbers: list[tuple[int, int] | None]) -> None:
     """Printed page numbers ("page 2/5") must run 1..M in order: a gap means lost pages.
 
-    Pages without a printed number at the start (a cover letter) are allowed: numbering may
-    start on the annex.
-
-    A table continued on a missing page would hand its rows to the wrong heading.
+    A table continued on a missing page would hand its rows to the wrong heading. Pages
+    without a printed number at the start (a cover letter) are allowed: numbering may start
+    on the annex.
     """
-    numbers = []
-    for lines in pages:
-        found = [_PAGE_NUMBER.search(line.text) for line in lines]
-        numbers.append(next(((int(m.group(1)), int(m.group(2))) for m in found if m), None))
     printed = [n for n in numbers if n is not None]
     if len(printed) < 2:
         return
@@ -581,12 +619,13 @@ def _check_page_numbers(path: Path, pages: list[list[Line]]) -> None:
         )
 
 
-def _repeated_lines(pages: list[tuple[int, list[Line], Any, Any]]) -> set[tuple[str, int]]:
-    """Running headers and footers: the same text (digits aside) at the same height on most pages."""
+def _repeated_lines(pages: list[list[Line]]) -> set[tuple[str, int]]:
+    """Running headers and footers: the same text (digits aside) at the same height on most
+    of the sample pages."""
     if len(pages) < 3:
         return set()
     counts: dict[tuple[str, int], int] = {}
-    for _, lines, _, _ in pages:
+    for lines in pages:
         seen = {(re.sub(r"\d+", "#", line.text), round(line.top / 4)) for line in lines}
         for key in seen:
             counts[key] = counts.get(key, 0) + 1
