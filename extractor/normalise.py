@@ -31,7 +31,6 @@ from extractor.values import (
 )
 from extractor.vocabulary import fold
 
-_HEADER_ROLES = ("code", "description", "fee", "reimbursement", "copayment")
 _GROUPS = ("reimbursement", "copayment")
 _GLUED_MARK = re.compile(r"^(?P<label>.*?[^\d\s])\s?(?P<mark>\d)$")
 _CODE_IN_TEXT = re.compile(r"(?<![\d.,])\d{6}(?![\d.,])")
@@ -60,18 +59,8 @@ def _header_labels(row: RawRow) -> dict[int, str]:
 
 
 def _top_role(label: str) -> str | None:
-    folded = fold(label)
-    if vocabulary.COPAYMENT_HEADER.search(folded):
-        return "copayment"
-    if vocabulary.REIMBURSEMENT_HEADER.search(folded):
-        return "reimbursement"
-    if vocabulary.FEE_HEADER.search(folded):
-        return "fee"
-    if vocabulary.DESCRIPTION_HEADER.search(folded):
-        return "description"
-    if vocabulary.CODE_HEADER.search(folded):
-        return "code"
-    return None
+    roles = vocabulary.header_roles(label)
+    return roles[0] if roles else None
 
 
 def _is_sub_header(row: RawRow) -> bool:

@@ -66,6 +66,22 @@ PREFERENTIAL_REGIME = _words(
     "voorkeurregeling", "voorkeurgerechtigden", "verhoogde tegemoetkoming", "vt",
 )  # fmt: skip
 
+# Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
+HEADER_ROLES = {
+    "copayment": COPAYMENT_HEADER,
+    "reimbursement": REIMBURSEMENT_HEADER,
+    "fee": FEE_HEADER,
+    "description": DESCRIPTION_HEADER,
+    "code": CODE_HEADER,
+}
+
+
+def header_roles(text: str) -> list[str]:
+    """The header roles a label names, most specific first."""
+    folded = fold(text)
+    return [role for role, pattern in HEADER_ROLES.items() if pattern.search(folded)]
+
+
 # Words a table header is made of: the vocabulary above plus the small words around it.
 # A line mostly made of these is header text, not a wrapped description under it.
 HEADER_TOKENS = frozenset(

@@ -659,15 +659,7 @@ def _is_furniture(line: Line, repeated: set[tuple[str, int]], height: float) -> 
 
 
 def _header_roles(text: str) -> set[str]:
-    folded = vocabulary.fold(text)
-    checks = {
-        "code": vocabulary.CODE_HEADER,
-        "description": vocabulary.DESCRIPTION_HEADER,
-        "fee": vocabulary.FEE_HEADER,
-        "reimbursement": vocabulary.REIMBURSEMENT_HEADER,
-        "copayment": vocabulary.COPAYMENT_HEADER,
-    }
-    return {role for role, pattern in checks.items() if pattern.search(folded)}
+    return set(vocabulary.header_roles(text))
 
 
 def _is_row_start(line: Line) -> bool:
