@@ -8,7 +8,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ def row_values(row: TariffRow) -> dict[str, str | int | None]:
     return values
 
 
-def write_atomic(path: Path, content: str) -> None:
+def write_atomic(path: Path, content: str | Iterable[str]) -> None:
     """Write to a temporary file beside the target, then rename: readers never see half a file.
 
     A temporary file left by a killed run is removed first (runs on one store are serialised).
@@ -55,7 +55,10 @@ def write_atomic(path: Path, content: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(content)
+            if isinstance(content, str):
+                stream.write(content)
+            else:
+                stream.writelines(content)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -89,13 +92,16 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def tariffs_json(extractions: list[Extraction], rows: list[TariffRow]) -> str:
-    return _json(
-        {
-            "circulars": [circular_record(extraction) for extraction in extractions],
-            "rows": [row_values(row) for row in rows],
-        }
-    )
+def tariffs_json(extractions: list[Extraction], rows: list[TariffRow]) -> Iterator[str]:
+    """Chunks of tariffs.json, one row per line: readable in a pull-request diff, and never the
+    whole document in memory at once (20,000 rows of text make tens of megabytes per copy)."""
+    circulars = json.dumps([circular_record(e) for e in extractions], ensure_ascii=False, indent=2)
+    yield '{\n  "circulars": ' + circulars.replace("\n", "\n  ") + ',\n  "rows": ['
+    for index, row in enumerate(rows):
+        yield ("\n    " if index == 0 else ",\n    ") + json.dumps(
+            row_values(row), ensure_ascii=False
+        )
+    yield "\n  ]\n}\n" if rows else "]\n}\n"
 
 
 def circular_record(extraction: Extraction) -> dict[str, Any]:
@@ -184,7 +190,7 @@ def write_exports(extractions: list[Extraction], out_dir: Path) -> list[Path]:
     )
     rows = sorted((row for e in extractions for row in e.rows), key=sort_key)
     issues = [issue for extraction in extractions for issue in extraction.issues]
-    outputs = {
+    outputs: dict[str, str | Iterator[str]] = {
         "tariffs.csv": tariffs_csv(rows),
         "tariffs.json": tariffs_json(extractions, rows),
         "datapackage.json": datapackage_json(),
