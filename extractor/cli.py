@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument("--store", type=Path, default=Path("output/tariffs.sqlite"), metavar="PATH",
+                       help="the SQLite store of versions (default: output/tariffs.sqlite)")  # fmt: skip
     settings = argparse.ArgumentParser(add_help=False)
     group = settings.add_argument_group(
         "reading (PDF engine, limits that refuse hostile or broken input)"
@@ -61,15 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        parents=[settings],
+        parents=[settings, store],
         help="extract, store, compare with the previous version and write the change report",
         description="Extract and validate the circulars, store them (one transaction), compare "
         "each with the previous version of the same tariff set and write exports and "
         "changes.md/.html/.json into DIR/<effective_from>_<circular>/.",
     )
     run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="circular files")
-    run.add_argument("--store", type=Path, default=Path("output/tariffs.sqlite"), metavar="PATH",
-                     help="the SQLite store (default: output/tariffs.sqlite)")  # fmt: skip
     run.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
     run.add_argument("--effective-from", type=_iso_date, metavar="YYYY-MM-DD")
     run.add_argument("--circular", metavar="YYYY/NNN")
@@ -87,14 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
 
-    history = commands.add_parser("history", help="every version of a code in the store")
-    history.add_argument("code", metavar="CODE")
-    history.add_argument(
-        "--store", type=Path, default=Path("output/tariffs.sqlite"), metavar="PATH"
+    history = commands.add_parser(
+        "history", parents=[store], help="every version of a code in the store"
     )
+    history.add_argument("code", metavar="CODE")
 
     lookup = commands.add_parser(
         "lookup",
+        parents=[store],
         help="the fee, reimbursement and co-payment in force for a code on a date",
         description="Answer the billing question: for CODE on DATE, for a patient of this age "
         "with or without preferential regime, the fee, reimbursement and co-payment, and the "
@@ -106,7 +107,6 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--preferential", action="store_true",
                         help="the patient has the preferential regime (BIM / voorkeurregeling)")  # fmt: skip
     lookup.add_argument("--language", choices=["fr", "nl"])
-    lookup.add_argument("--store", type=Path, default=Path("output/tariffs.sqlite"), metavar="PATH")
 
     inspect = commands.add_parser(
         "inspect",

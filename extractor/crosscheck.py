@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from extractor.diff import key_order, row_key
 from extractor.model import AMOUNT_COLUMNS, Extraction, Issue, TariffRow
-
-RowKey = tuple[str, str | None, int | None, int | None]
-
-
-def _key(row: TariffRow) -> RowKey:
-    return row.code_amb, row.code_hos, row.age_min, row.age_max
 
 
 def cross_check(extractions: list[Extraction]) -> list[Extraction]:
@@ -45,11 +40,11 @@ def cross_check(extractions: list[Extraction]) -> list[Extraction]:
 
 
 def _merge(pdf: Extraction, workbook: Extraction) -> Extraction:
-    pdf_rows = {_key(row): row for row in pdf.rows}
-    xlsx_rows = {_key(row): row for row in workbook.rows}
+    pdf_rows = {row_key(row): row for row in pdf.rows}
+    xlsx_rows = {row_key(row): row for row in workbook.rows}
     rows: list[TariffRow] = []
     issues: list[Issue] = [*pdf.issues, *workbook.issues]
-    for key in sorted(set(pdf_rows) | set(xlsx_rows), key=lambda k: tuple(str(part) for part in k)):
+    for key in sorted(set(pdf_rows) | set(xlsx_rows), key=key_order):
         in_pdf, in_xlsx = pdf_rows.get(key), xlsx_rows.get(key)
         if in_pdf is None or in_xlsx is None:
             present = in_pdf or in_xlsx

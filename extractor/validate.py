@@ -7,13 +7,13 @@ from typing import Any
 from extractor.model import Issue, TariffRow
 
 
-def to_frame(rows: list[TariffRow], with_extras: bool = False) -> Any:
+def to_frame(rows: list[TariffRow]) -> Any:
     """Rows → a pandas DataFrame in schema column order; amounts stay Decimal objects."""
     import pandas as pd
 
     from schemas import COLUMNS
 
-    columns = [*COLUMNS, "group_session"] if with_extras else list(COLUMNS)
+    columns = [*COLUMNS, "group_session"]  # group_session is for the soft rules only
     records = []
     for row in rows:
         record = {name: getattr(row, name) for name in columns}
@@ -39,8 +39,9 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
         return [], []
     issues: list[Issue] = []
     rejected: dict[int, list[str]] = {}
+    frame = to_frame(rows)  # built once; the hard rules see the schema columns
     try:
-        TariffTable.validate(to_frame(rows), lazy=True)
+        TariffTable.validate(frame[list(TariffTable.to_schema().columns)], lazy=True)
     except pa.errors.SchemaErrors as errors:
         for case in errors.failure_cases.itertuples():
             if case.index is None or case.index != case.index:
@@ -67,11 +68,11 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
     kept = [row for index, row in enumerate(rows) if index not in rejected]
     if kept:
         try:
-            TariffConsistency.validate(to_frame(kept, with_extras=True), lazy=True)
+            TariffConsistency.validate(frame.drop(index=list(rejected)), lazy=True)
         except pa.errors.SchemaErrors as errors:
             flagged = sorted({int(case.index) for case in errors.failure_cases.itertuples()})
             for index in flagged:
-                row = kept[index]
+                row = rows[index]
                 issues.append(
                     Issue(
                         "warning",

@@ -122,33 +122,25 @@ def test_sections_bands_and_footnotes_in_dutch() -> None:
         "met voorkeurregeling",
         "zonder voorkeurregeling",
     )
+    group_row = row(
+        "726655",
+        "-",
+        "Eerstelijnsondersteuning - Psycholoog - 1 1",
+        "238,90",
+        "53,76",
+        "53,76",
+        "2,50",
+        "2,50",
+    )
     rows = (
         row("1. Rechthebbenden jonger dan 24 jaar op de datum van de verstrekking"),
         header_top,
         header_sub,
         row("1.1. Groepssessie"),
-        row(
-            "726655",
-            "-",
-            "Eerstelijnsondersteuning - Psycholoog - 1 1",
-            "238,90",
-            "53,76",
-            "53,76",
-            "2,50",
-            "2,50",
-        ),
+        group_row,
         row("1 Theoretische tegemoetkoming ZIV per patiënt"),
         row("2. Rechthebbenden vanaf 24 jaar"),
-        row(
-            "726655",
-            "-",
-            "Eerstelijnsondersteuning - Psycholoog - 1 1",
-            "238,90",
-            "53,76",
-            "53,76",
-            "2,50",
-            "2,50",
-        ),
+        group_row,
         row("1 Theoretische tegemoetkoming ZIV per patiënt"),
     )
     result = normalise(RawDocument("x.xlsx#S", "xlsx", rows, ""), INFO)
