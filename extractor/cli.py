@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractor.errors import ExtractorError, UsageError
 from extractor.model import AMOUNT_COLUMNS
-from extractor.settings import DEFAULT_SETTINGS, PDF_ENGINES, ReadSettings
+from extractor.settings import DEFAULT_SETTINGS, PDF_ENGINES, XLSX_ENGINES, ReadSettings
 
 
 def _iso_date(text: str) -> date:
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the SQLite store of versions (default: output/tariffs.sqlite)")  # fmt: skip
     settings = argparse.ArgumentParser(add_help=False)
     group = settings.add_argument_group(
-        "reading (PDF engine, limits that refuse hostile or broken input)"
+        "reading (engines, limits that refuse hostile or broken input)"
     )
     group.add_argument("--max-pages", type=int, default=DEFAULT_SETTINGS.max_pages, metavar="N",
                        help=f"most PDF pages read (default {DEFAULT_SETTINGS.max_pages})")  # fmt: skip
@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"most an XLSX may unpack to (default {DEFAULT_SETTINGS.max_unzipped_mb})")  # fmt: skip
     group.add_argument("--pdf-engine", choices=PDF_ENGINES, default=DEFAULT_SETTINGS.pdf_engine,
                        help="text layer for PDFs: pdfium (fast, default) or pdfplumber (the reference)")  # fmt: skip
+    group.add_argument("--xlsx-engine", choices=XLSX_ENGINES, default=DEFAULT_SETTINGS.xlsx_engine,
+                       help="reader for XLSX: calamine (fast, default) or openpyxl (the reference)")  # fmt: skip
     group.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                        help="give up on an input file after this long (default: none)")  # fmt: skip
 
@@ -190,6 +192,7 @@ def _progress(arguments: argparse.Namespace) -> Callable[[Path], None]:
 def _settings(arguments: argparse.Namespace) -> ReadSettings:
     return ReadSettings(
         pdf_engine=arguments.pdf_engine,
+        xlsx_engine=arguments.xlsx_engine,
         max_pages=arguments.max_pages,
         max_unzipped_mb=arguments.max_unzipped_mb,
         time_limit_s=arguments.time_limit,

@@ -32,15 +32,11 @@ def row_values(row: TariffRow) -> dict[str, str | int | None]:
     """One row as export values: amounts as decimal strings, dates ISO, no floats anywhere."""
     from schemas import COLUMNS
 
-    values: dict[str, str | int | None] = {}
-    for name in COLUMNS:
-        value = getattr(row, name)
-        if name in AMOUNT_COLUMNS:
-            values[name] = format_amount(value) if value is not None else None
-        elif name == "effective_from":
-            values[name] = value.isoformat()
-        else:
-            values[name] = value
+    values: dict[str, str | int | None] = {name: getattr(row, name) for name in COLUMNS}
+    for name in AMOUNT_COLUMNS:
+        amount = getattr(row, name)
+        values[name] = None if amount is None else format_amount(amount)
+    values["effective_from"] = row.effective_from.isoformat()
     return values
 
 
@@ -97,10 +93,9 @@ def tariffs_json(extractions: list[Extraction], rows: list[TariffRow]) -> Iterat
     whole document in memory at once (20,000 rows of text make tens of megabytes per copy)."""
     circulars = json.dumps([circular_record(e) for e in extractions], ensure_ascii=False, indent=2)
     yield '{\n  "circulars": ' + circulars.replace("\n", "\n  ") + ',\n  "rows": ['
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
     for index, row in enumerate(rows):
-        yield ("\n    " if index == 0 else ",\n    ") + json.dumps(
-            row_values(row), ensure_ascii=False
-        )
+        yield ("\n    " if index == 0 else ",\n    ") + encode(row_values(row))
     yield "\n  ]\n}\n" if rows else "]\n}\n"
 
 

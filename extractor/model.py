@@ -49,9 +49,18 @@ class RawRow:
 
     cells: tuple[RawCell, ...]
     location: str
+    _texts: tuple[str, ...] | None = field(default=None, init=False, compare=False, repr=False)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Each cell's text, computed once: every stage of normalising asks for it."""
+        if self._texts is None:
+            object.__setattr__(self, "_texts", tuple(cell.text for cell in self.cells))
+        return self._texts  # type: ignore[return-value]
 
     def filled(self) -> list[tuple[int, RawCell]]:
-        return [(index, cell) for index, cell in enumerate(self.cells) if cell.text]
+        cells = self.cells
+        return [(index, cells[index]) for index, text in enumerate(self.texts) if text]
 
 
 @dataclass(frozen=True)

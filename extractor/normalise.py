@@ -89,11 +89,12 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
 
     Returns whether the next row was consumed as the sub-header.
     """
-    stripped: dict[int, tuple[str, tuple[str, ...]]] = {
-        index: _strip_header_mark(cell) for index, cell in row.filled()
-    }
-    if any(looks_like_code(row.cells[index].value) for index in stripped):
+    filled = row.filled()
+    if any(looks_like_code(cell.value) for _, cell in filled):
         return None
+    stripped: dict[int, tuple[str, tuple[str, ...]]] = {
+        index: _strip_header_mark(cell) for index, cell in filled
+    }
     roles = {_top_role(text) for text, _ in stripped.values()} - {None}
     if len(roles) < 3 and not {"code", "fee"} <= roles:
         return None
@@ -274,7 +275,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
 
 
 def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) -> None:
-    raw = tuple(cell.text for cell in row.cells)
+    raw = row.texts
     columns = state.columns
     if columns is None:
         if any(looks_like_code(cell.value) for _, cell in row.filled()):

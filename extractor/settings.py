@@ -14,6 +14,7 @@ class LimitExceededError(ExtractorError):
 
 
 PDF_ENGINES = ("pdfium", "pdfplumber")
+XLSX_ENGINES = ("calamine", "openpyxl")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class ReadSettings:
     """Defaults fit the largest real circulars many times over; raise them on the command line."""
 
     pdf_engine: str = "pdfium"  # --pdf-engine: pdfium (fast) or pdfplumber (the reference)
+    xlsx_engine: str = "calamine"  # --xlsx-engine: calamine (fast) or openpyxl (the reference)
 
     max_pages: int = 2000  # --max-pages
     max_page_side_cm: float = 200.0  # A0 is 119 cm: a bigger page is not a circular
@@ -33,6 +35,10 @@ class ReadSettings:
         if self.pdf_engine not in PDF_ENGINES:
             raise ValueError(
                 f"unknown PDF engine {self.pdf_engine!r}; choose one of {', '.join(PDF_ENGINES)}"
+            )
+        if self.xlsx_engine not in XLSX_ENGINES:
+            raise ValueError(
+                f"unknown XLSX engine {self.xlsx_engine!r}; choose one of {', '.join(XLSX_ENGINES)}"
             )
 
 

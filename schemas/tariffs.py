@@ -168,13 +168,13 @@ class TariffTable(pa.DataFrameModel):
         return ~both | (table["age_min"] <= table["age_max"]).fillna(True)
 
 
-def _breaks_sum(row: pd.Series) -> bool:
+def _breaks_sum(
+    fee: object, reimb_pref: object, reimb_std: object, copay_pref: object, copay_std: object
+) -> bool:
     """True when a complete row's fee differs from reimbursement + co-payment for a regime."""
-    values = [row[name] for name in AMOUNT_COLUMNS]
-    if any(not isinstance(value, Decimal) for value in values):
+    if not all(isinstance(v, Decimal) for v in (fee, reimb_pref, reimb_std, copay_pref, copay_std)):
         return False
-    fee, reimb_pref, reimb_std, copay_pref, copay_std = values
-    return bool(fee != reimb_pref + copay_pref or fee != reimb_std + copay_std)
+    return bool(fee != reimb_pref + copay_pref or fee != reimb_std + copay_std)  # type: ignore[operator]
 
 
 class TariffConsistency(pa.DataFrameModel):
@@ -185,9 +185,8 @@ class TariffConsistency(pa.DataFrameModel):
 
     @pa.dataframe_check(name="fee-not-sum")
     def _fee_is_sum(cls, table: pd.DataFrame) -> pd.Series[Any]:
-        breaks = (
-            table.apply(_breaks_sum, axis=1).astype(bool) if len(table) else pd.Series(dtype=bool)
-        )
+        amounts = zip(*(table[name].tolist() for name in AMOUNT_COLUMNS), strict=True)
+        breaks = pd.Series([_breaks_sum(*row) for row in amounts], index=table.index, dtype=bool)
         individual = ~table["group_session"].astype(bool)
         keys = [table["language"], table["effective_from"], table["section"]]
         complete = table[list(AMOUNT_COLUMNS)].map(lambda v: isinstance(v, Decimal)).all(axis=1)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from extractor.cli import main
+from extractor.readers import read
+from extractor.settings import XLSX_ENGINES, ReadSettings
 from tests.conftest import Case, corpus_cases, key_of, read_csv
 
 
@@ -31,9 +33,23 @@ def _check_expected(case: Case, out: Path) -> None:
     assert languages == {case.spec["language"]}
 
 
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
 @pytest.mark.parametrize("case", corpus_cases("xlsx"))
-def test_xlsx_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _check_case(case, tmp_path, capsys)
+def test_xlsx_case(
+    case: Case, engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _check_case(case, tmp_path, capsys, "--xlsx-engine", engine)
+
+
+@pytest.mark.parametrize("case", corpus_cases("xlsx"))
+def test_both_xlsx_engines_read_identical_cells(case: Case) -> None:
+    """Not only the same table: the same cells, values, spans and places, row by row."""
+    if case.spec["expect"] == "error":
+        pytest.skip("no cells to compare")
+    calamine, reference = (
+        read(case.input, ReadSettings(xlsx_engine=engine)) for engine in ("calamine", "openpyxl")
+    )
+    assert calamine == reference
 
 
 def _check_case(

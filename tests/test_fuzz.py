@@ -80,11 +80,12 @@ TARGETS: dict[str, tuple[Path, list[Mutation]]] = {
 
 
 @pytest.mark.parametrize(
-    ("kind", "engine"), [("xlsx", "pdfium"), ("pdf", "pdfium"), ("pdf", "pdfplumber")]
+    ("kind", "engine"),
+    [("xlsx", "calamine"), ("xlsx", "openpyxl"), ("pdf", "pdfium"), ("pdf", "pdfplumber")],
 )
 def test_mutations_give_a_true_table_or_our_error(kind: str, engine: str, tmp_path: Path) -> None:
     source, mutations = TARGETS[kind]
-    settings = ReadSettings(pdf_engine=engine)
+    settings = ReadSettings(**{f"{kind}_engine": engine})
     [reference] = extract_file(source, settings=settings)
     truth = {row_key(row): tuple(getattr(row, n) for n in AMOUNT_COLUMNS) for row in reference.rows}
     rng = random.Random(SEED)

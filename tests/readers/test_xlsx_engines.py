@@ -1,0 +1,86 @@
+"""calamine (default) and openpyxl (reference) read the same cells from awkward sheets.
+
+Calamine does not report hidden rows, hidden columns or error values, so the reader finds
+them in the sheet XML: by a tag pattern on plain sheets, by expat on any other. Each
+variant below forces one of those paths.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from extractor.readers import read
+from extractor.settings import ReadSettings
+from tests.builders import header_rows, write_workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _awkward_workbook(path: Path) -> Path:
+    """Hidden rows and columns, merges, a header off column A, whole and decimal numbers."""
+    header, _ = header_rows(4)
+    shifted = [[None, *row] for row in header]
+    rows = [
+        [None, "Soins psychologiques à partir du 1er janvier 2025"],
+        [],
+        [None, "1. Bénéficiaires à partir de 24 ans"],
+        *shifted,
+        [None, 726530, "-", "Soutien - cabinet", 89.59, 85.59, 78.59, 4, 11.0],
+        [None, 726552, "-", "Ligne cachée", 1, 1, 1, 0, 0],
+        [None, 726574, "-", "Soutien\u00a0- domicile ", "89,59", 85.5, 78.59, 4, 11],
+    ]
+    merges = ["B4:C4", "F4:G4", "H4:I4", "D4:D5", "E4:E5", "B1:I1"]
+    return write_workbook(path, rows, merges=merges, hidden_rows=[7], hidden_columns=["A", "G"])
+
+
+def _rewrite(path: Path, change: Callable[[str], str]) -> None:
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts[SHEET] = change(parts[SHEET].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def _with_comment(xml: str) -> str:
+    return xml.replace("<sheetData>", "<!-- <row r='6' hidden='1'/> --><sheetData>", 1)
+
+
+def _with_error_cell(xml: str) -> str:
+    xml, count = re.subn(
+        r'<c r="F8"[^>]*><v>[^<]*</v></c>', '<c r="F8" t="e"><v>#DIV/0!</v></c>', xml
+    )
+    assert count == 1
+    return xml
+
+
+def _with_single_quotes(xml: str) -> str:
+    return xml.replace('hidden="1"', "hidden = '1'")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [None, _with_comment, _with_error_cell, _with_single_quotes],
+    ids=["plain", "comment", "error-cell", "single-quotes"],
+)
+def test_both_engines_read_the_same_cells(
+    tmp_path: Path, change: Callable[[str], str] | None
+) -> None:
+    path = _awkward_workbook(tmp_path / "annexe 01-01-2025.xlsx")
+    if change is not None:
+        _rewrite(path, change)
+    [calamine] = read(path, ReadSettings(xlsx_engine="calamine"))
+    [reference] = read(path, ReadSettings(xlsx_engine="openpyxl"))
+    assert calamine == reference
+    texts = [[cell.text for cell in row.cells] for row in calamine.rows]
+    assert not any("Ligne cachée" in row for row in texts)  # hidden row 7
+    assert all(len(row) == 7 for row in texts)  # columns A and G hidden: B..I less G
+    assert texts[-1][0] == "726574" and texts[-1][2] == "Soutien - domicile"
+    assert calamine.rows[0].cells[0].span == 7  # B1:I1 over seven visible columns
+    expected_f8 = "#DIV/0!" if change is _with_error_cell else "85.5"
+    assert [c.text for c in calamine.rows[-1].cells if c.location.endswith("!F8")] == [expected_f8]
