@@ -12,6 +12,7 @@ class ExtractorError(Exception):
 
     def __init__(self, message: str, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        self.reason = message
         super().__init__(f"{self.path.name}: {message}" if self.path is not None else message)
 
 

@@ -30,6 +30,7 @@ class ReadSettings:
     max_compression_ratio: int = 200  # per part; zip bombs reach thousands
     max_zip_entries: int = 10_000
     time_limit_s: float | None = None  # --time-limit, per input file
+    parallel_min_pages: int = 24  # a PDF this long is read in two processes (pdfium engine)
 
     def __post_init__(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor.cli import main
+from extractor.errors import ExtractorError
 from extractor.readers import read
 from extractor.settings import XLSX_ENGINES, ReadSettings
 from tests.conftest import Case, corpus_cases, key_of, read_csv
@@ -104,3 +105,19 @@ def test_both_pdf_engines_give_identical_tables(
         assert (tmp_path / "pdfium" / name).read_bytes() == (
             tmp_path / "pdfplumber" / name
         ).read_bytes(), name
+
+
+@pytest.mark.parametrize("case", corpus_cases("pdf"))
+def test_pdf_read_in_two_processes_equals_one(case: Case) -> None:
+    """Large PDFs are read by a second process: the same rows, or the same one-line error."""
+
+    def outcome(settings: ReadSettings) -> object:
+        try:
+            return read(case.input, settings)
+        except ExtractorError as error:
+            return str(error)
+
+    two = outcome(ReadSettings(parallel_min_pages=1))
+    assert two == outcome(ReadSettings(parallel_min_pages=10**6))
+    if case.spec["expect"] != "error":
+        assert isinstance(two, list) and two[0].rows

@@ -10,6 +10,7 @@ import os
 import random
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -81,11 +82,19 @@ TARGETS: dict[str, tuple[Path, list[Mutation]]] = {
 
 @pytest.mark.parametrize(
     ("kind", "engine"),
-    [("xlsx", "calamine"), ("xlsx", "openpyxl"), ("pdf", "pdfium"), ("pdf", "pdfplumber")],
+    [
+        ("xlsx", "calamine"),
+        ("xlsx", "openpyxl"),
+        ("pdf", "pdfium"),
+        ("pdf", "pdfium-two-processes"),
+        ("pdf", "pdfplumber"),
+    ],
 )
 def test_mutations_give_a_true_table_or_our_error(kind: str, engine: str, tmp_path: Path) -> None:
     source, mutations = TARGETS[kind]
-    settings = ReadSettings(**{f"{kind}_engine": engine})
+    settings = ReadSettings(**{f"{kind}_engine": engine.removesuffix("-two-processes")})
+    if engine.endswith("-two-processes"):
+        settings = replace(settings, parallel_min_pages=1)
     [reference] = extract_file(source, settings=settings)
     truth = {row_key(row): tuple(getattr(row, n) for n in AMOUNT_COLUMNS) for row in reference.rows}
     rng = random.Random(SEED)

@@ -7,11 +7,14 @@ columns come from where the header words stand, rows from codes, vertical gaps a
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import logging
+import os
 import re
 import statistics
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,21 +68,23 @@ class Word:
 
 @dataclass
 class Line:
+    """Words on one line. Its measures are read once the line is complete (after _lines)."""
+
     words: list[Word]
 
-    @property
+    @functools.cached_property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @property
+    @functools.cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
-    @property
+    @functools.cached_property
     def x0(self) -> float:
         return min(w.x0 for w in self.words)
 
-    @property
+    @functools.cached_property
     def size(self) -> float:
         return statistics.median(w.size for w in self.words)
 
@@ -239,80 +244,201 @@ PageData = tuple[list[Word], "Rules", int, tuple[float, float]]
 
 def _pdfium_pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Iterator[PageData]:
     """The fast text layer: pdfium's characters with their boxes and font sizes, made into
-    words the way pdfplumber makes them (split at spaces, size changes and gaps)."""
-    import ctypes
+    words the way pdfplumber makes them (split at spaces, size changes and gaps).
 
+    On a large file a second process reads the characters while this one checks the
+    streams and lays out the pages it has received: pages are independent until layout.
+    """
     import pypdfium2
-    import pypdfium2.raw as pdfium_c
 
     _check_complete(path)
-    _check_content_streams(path)
     try:
         document = pypdfium2.PdfDocument(str(path))
-    except pypdfium2.PdfiumError as error:
-        if "password" in str(error).lower():
-            raise EncryptedInputError("the PDF is encrypted / password protected", path) from None
-        # pdfminer parsed it, pdfium will not: read it the slow way rather than not at all.
+    except pypdfium2.PdfiumError:
+        # Encrypted, no pages, or beyond pdfium: pdfminer tells which (pdfium's own error
+        # code can be left over from an earlier file), and reads what it can the slow way.
+        _check_content_streams(path)
         yield from _open_pages(path, settings, deadline)
         return
+    count = len(document)
+    document.close()
+    if count > settings.max_pages:
+        raise LimitExceededError(
+            f"the PDF has {count} pages (limit {settings.max_pages}, --max-pages)", path
+        )
     try:
-        if len(document) > settings.max_pages:
-            raise LimitExceededError(
-                f"the PDF has {len(document)} pages (limit {settings.max_pages}, --max-pages)", path
-            )
-        box = pdfium_c.FS_RECTF()
-        for index in range(len(document)):
-            deadline.check()
-            page = document[index]
-            width, height = page.get_size()
-            side = max(width, height) / 72 * 2.54
-            if side > settings.max_page_side_cm:
-                raise LimitExceededError(
-                    f"page {index + 1} is {side:.0f} cm long: not a circular page", path
-                )
-            text = page.get_textpage()
-            words: list[Word] = []
-            current: list[str] = []
-            x0 = x1 = top = bottom = size = 0.0
-            count = text.count_chars()
-            glyphs = text.get_text_range(0, count)
-            if len(glyphs) != count:  # characters outside the BMP: ask one by one
-                glyphs = "".join(
-                    chr(pdfium_c.FPDFText_GetUnicode(text.raw, c) or 32) for c in range(count)
-                )
-            for char, glyph in enumerate(glyphs):
-                if glyph.isspace() or glyph == "\x00":
-                    if current:
-                        words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
-                        current = []
-                    continue
-                pdfium_c.FPDFText_GetLooseCharBox(text.raw, char, ctypes.byref(box))
-                char_size = round(pdfium_c.FPDFText_GetFontSize(text.raw, char), 3)
-                char_top, char_bottom = height - box.top, height - box.bottom
-                if current and (
-                    char_size != size
-                    or abs(char_top - top) > 3
-                    or box.left - x1 > 3
-                    or box.left < x0
-                ):
-                    words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
-                    current = []
-                if not current:
-                    x0, top, bottom, size = box.left, char_top, char_bottom, char_size
-                current.append(glyph)
-                x1 = max(x1, box.right) if len(current) > 1 else box.right
-            if current:
-                words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
-            text.close()
-            rules, images = _pdfium_objects(page, height)
-            page.close()
-            yield [w for w in words if w.text], rules, images, (width, height)
+        if count >= settings.parallel_min_pages and (os.cpu_count() or 1) > 1:
+            yield from _pages_from_worker(path, settings, deadline, count)
+        else:
+            _check_content_streams(path)
+            yield from _pages_in_process(path, settings, deadline, count)
     except ExtractorError:
         raise
     except Exception as error:
         raise UnreadableInputError(f"the PDF is damaged ({type(error).__name__})", path) from None
+
+
+def _pdfium_page(document: Any, index: int, path: Path, max_side_cm: float) -> PageData:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    page = document[index]
+    width, height = page.get_size()
+    side = max(width, height) / 72 * 2.54
+    if side > max_side_cm:
+        raise LimitExceededError(
+            f"page {index + 1} is {side:.0f} cm long: not a circular page", path
+        )
+    text = page.get_textpage()
+    raw = text.raw
+    char_box = pdfium_c.FPDFText_GetLooseCharBox
+    font_size = pdfium_c.FPDFText_GetFontSize
+    box = pdfium_c.FS_RECTF()
+    box_pointer = ctypes.byref(box)
+    words: list[Word] = []
+    current: list[str] = []
+    x0 = x1 = top = bottom = size = char_size = 0.0
+    known_top = known_bottom = float("nan")  # the box whose font size char_size is
+    count = text.count_chars()
+    glyphs = text.get_text_range(0, count)
+    if len(glyphs) != count:  # characters outside the BMP: ask one by one
+        glyphs = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, c) or 32) for c in range(count))
+    for char, glyph in enumerate(glyphs):
+        if glyph.isspace() or glyph == "\x00":
+            if current:
+                words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
+                current = []
+            continue
+        char_box(raw, char, box_pointer)
+        left, right, box_top, box_bottom = box.left, box.right, box.top, box.bottom
+        if box_top != known_top or box_bottom != known_bottom:
+            # A loose box spans the font's ascent to descent: same box heights, same size.
+            char_size = round(font_size(raw, char), 3)
+            known_top, known_bottom = box_top, box_bottom
+        char_top = height - box_top
+        if current and (char_size != size or abs(char_top - top) > 3 or left - x1 > 3 or left < x0):
+            words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
+            current = []
+        if current:
+            if right > x1:
+                x1 = right
+        else:
+            x0, x1, top, bottom, size = left, right, char_top, height - box_bottom, char_size
+        current.append(glyph)
+    if current:
+        words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
+    text.close()
+    rules, images = _pdfium_objects(page, height)
+    page.close()
+    return [w for w in words if w.text], rules, images, (width, height)
+
+
+def _pages_from_worker(
+    path: Path, settings: ReadSettings, deadline: Deadline, count: int
+) -> Iterator[PageData]:
+    """Pages from a second process, in order; its failures become ours, named the same way.
+
+    A plain child interpreter rather than multiprocessing: nothing of the caller's process
+    (threads, pdfium state, an unguarded __main__) is inherited or re-run.
+    """
+    import pickle
+    import subprocess
+
+    root = str(Path(__file__).resolve().parents[2])  # where the extractor package lives
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    )
+    command = [sys.executable, "-c", _WORKER, str(path), repr(settings.max_page_side_cm)]
+    try:
+        worker = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+    except OSError:
+        yield from _pages_in_process(path, settings, deadline, count)
+        return
+    assert worker.stdout is not None
+    try:
+        _check_content_streams(path)  # meanwhile, here
+        try:
+            ready = pickle.load(worker.stdout)
+        except EOFError:
+            ready = None
+        if ready != ("ready",):  # the worker could not start here: read in this process
+            yield from _pages_in_process(path, settings, deadline, count)
+            return
+        for _ in range(count):
+            deadline.check()
+            try:
+                message = pickle.load(worker.stdout)
+            except EOFError:
+                raise UnreadableInputError(
+                    f"the PDF is damaged (its reader stopped, exit code {worker.wait()})", path
+                ) from None
+            if message[0] != "page":
+                _, kind, reason = message
+                raise _WORKER_ERRORS.get(kind, UnreadableInputError)(reason, path)
+            words, rules, images, size = message[1]
+            yield [Word(*word) for word in words], Rules(*rules), images, size
+    finally:
+        worker.kill()
+        worker.wait()
+        worker.stdout.close()
+
+
+def _pages_in_process(
+    path: Path, settings: ReadSettings, deadline: Deadline, count: int
+) -> Iterator[PageData]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        for index in range(count):
+            deadline.check()
+            yield _pdfium_page(document, index, path, settings.max_page_side_cm)
     finally:
         document.close()
+
+
+_WORKER = "from extractor.readers.pdf import pdfium_worker; pdfium_worker()"
+_WORKER_ERRORS: dict[str, type[ExtractorError]] = {
+    "LimitExceededError": LimitExceededError,
+    "UnreadableInputError": UnreadableInputError,
+}
+
+
+def pdfium_worker() -> None:
+    """The second process (argv: PDF path, largest page side in cm): every page's words and
+    rules to stdout, one pickle per page, as plain tuples (fast to pickle)."""
+    import pickle
+
+    channel = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # nothing printed by a library can get into the channel
+    path, max_side_cm = Path(sys.argv[1]), float(sys.argv[2])
+
+    def send(message: tuple[Any, ...]) -> None:
+        pickle.dump(message, channel, protocol=pickle.HIGHEST_PROTOCOL)
+        channel.flush()
+
+    try:
+        import pypdfium2
+
+        send(("ready",))
+        document = pypdfium2.PdfDocument(str(path))
+        for index in range(len(document)):
+            words, rules, images, size = _pdfium_page(document, index, path, max_side_cm)
+            plain = [(w.text, w.x0, w.x1, w.top, w.bottom, w.size) for w in words]
+            send(("page", (plain, (rules.horizontal, rules.vertical), images, size)))
+    except ExtractorError as error:
+        send(("error", type(error).__name__, error.reason))
+    except Exception as error:
+        send(("error", "UnreadableInputError", f"the PDF is damaged ({type(error).__name__})"))
+    finally:
+        channel.close()
 
 
 def _check_content_streams(path: Path) -> None:
@@ -368,18 +494,24 @@ def _check_content_streams(path: Path) -> None:
 
 def _pdfium_objects(page: Any, height: float) -> tuple[Rules, int]:
     """Ruling segments from path objects (thin ones, and the sides of rectangles), and images."""
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
     horizontal: set[tuple[float, float, float]] = set()
     vertical: set[float] = set()
     images = 0
-    for item in page.get_objects(
-        filter=(pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE), max_depth=4
-    ):
-        if item.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+    corners = [ctypes.c_float() for _ in range(4)]
+    for item in _pdfium_page_objects(page):
+        kind = pdfium_c.FPDFPageObj_GetType(item)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
             continue
-        left, bottom, right, top = item.get_bounds()
+        if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(item, *corners):
+            raise RuntimeError("a drawing cannot be placed")
+        left, bottom, right, top = (corner.value for corner in corners)
         width, tall = right - left, top - bottom
         if tall < 1.5 and width > 20:
             horizontal.add((round(height - (top + bottom) / 2, 2), left, right))
@@ -396,6 +528,30 @@ def _pdfium_objects(page: Any, height: float) -> tuple[Rules, int]:
             if tall > 5:
                 vertical.update({round(left, 2), round(right, 2)})
     return Rules(tuple(sorted(horizontal)), tuple(sorted(vertical))), images
+
+
+def _pdfium_page_objects(page: Any) -> Iterator[Any]:
+    """Every object of a page, also inside forms (four levels), as raw handles: pypdfium2's
+    wrappers cost more than the work done with them on pages of hundreds of ruled cells."""
+    import pypdfium2.raw as pdfium_c
+
+    def walk(count: int, get: Any, parent: Any, level: int) -> Iterator[Any]:
+        for index in range(count):
+            item = get(parent, index)
+            if not item:
+                raise RuntimeError("a page object is missing")
+            yield item
+            if level < 3 and pdfium_c.FPDFPageObj_GetType(item) == pdfium_c.FPDF_PAGEOBJ_FORM:
+                yield from walk(
+                    pdfium_c.FPDFFormObj_CountObjects(item),
+                    pdfium_c.FPDFFormObj_GetObject,
+                    item,
+                    level + 1,
+                )
+
+    yield from walk(
+        pdfium_c.FPDFPage_CountObjects(page.raw), pdfium_c.FPDFPage_GetObject, page.raw, 0
+    )
 
 
 def _open_pages(
@@ -554,8 +710,9 @@ def _split_superscripts(words: list[Word]) -> list[Word]:
     """
     ordinary: list[Word] = []
     by_position = sorted(words, key=lambda w: (w.x0, w.top))
+    hosts = _Hosts(words)
     for word in by_position:
-        host = _host(word, words)
+        host = hosts.of(word)
         if host is None:
             ordinary.append(word)
             continue
@@ -569,18 +726,41 @@ def _split_superscripts(words: list[Word]) -> list[Word]:
     return ordinary
 
 
-def _host(word: Word, words: Iterable[Word]) -> Word | None:
-    if len(word.text) > 3:
+class _Hosts:
+    """Finds the word a small raised word sticks to, looking only at words that end just
+    before it or start just after it (a page has thousands of words, a mark touches one)."""
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = words
+        self.reach = STICK_GAP * max((w.size for w in words), default=0.0) + 0.5
+        self.by_end = sorted(range(len(words)), key=lambda i: words[i].x1)
+        self.ends = [words[i].x1 for i in self.by_end]
+        self.by_start = sorted(range(len(words)), key=lambda i: words[i].x0)
+        self.starts = [words[i].x0 for i in self.by_start]
+
+    def of(self, word: Word) -> Word | None:
+        if len(word.text) > 3:
+            return None
+        after = self.by_end[
+            bisect.bisect_left(self.ends, word.x0 - self.reach) : bisect.bisect_right(
+                self.ends, word.x0 + 0.5
+            )
+        ]
+        before = self.by_start[
+            bisect.bisect_left(self.starts, word.x1 - 0.5) : bisect.bisect_right(
+                self.starts, word.x1 + self.reach
+            )
+        ]
+        for index in sorted({*after, *before}):  # the first in page order, as before
+            other = self.words[index]
+            if other is word or word.size > other.size * SUPERSCRIPT_RATIO:
+                continue
+            touches_after = -0.5 <= word.x0 - other.x1 <= STICK_GAP * other.size
+            touches_before = -0.5 <= other.x0 - word.x1 <= STICK_GAP * other.size
+            raised = word.bottom < other.bottom - 0.1 * other.size and word.bottom > other.top
+            if raised and (touches_after or (touches_before and word.text.isdigit())):
+                return other
         return None
-    for other in words:
-        if other is word or word.size > other.size * SUPERSCRIPT_RATIO:
-            continue
-        touches_after = -0.5 <= word.x0 - other.x1 <= STICK_GAP * other.size
-        touches_before = -0.5 <= other.x0 - word.x1 <= STICK_GAP * other.size
-        raised = word.bottom < other.bottom - 0.1 * other.size and word.bottom > other.top
-        if raised and (touches_after or (touches_before and word.text.isdigit())):
-            return other
-    return None
 
 
 # --- Page furniture -----------------------------------------------------------------------
@@ -747,6 +927,7 @@ def _phrases(words: list[Word]) -> list[list[Word]]:
     return phrases
 
 
+@functools.lru_cache(maxsize=65536)  # amounts and codes recur on every page
 def _is_atomic(text: str) -> bool:
     return looks_like_code(text) or _is_amount(text)
 
@@ -859,9 +1040,10 @@ def _refined_boundaries(
         ):
             continue
         for phrase in _phrases(line.words):
-            column = _column_of(_span(phrase), boundaries)
-            starts[column].append(_span(phrase)[0])
-            ends[column].append(_span(phrase)[1])
+            x0, x1 = _span(phrase)
+            column = _column_of((x0, x1), boundaries)
+            starts[column].append(x0)
+            ends[column].append(x1)
     refined = list(boundaries)
     rules = list(vertical_rules)
     for index, boundary in enumerate(boundaries):
@@ -875,9 +1057,15 @@ def _refined_boundaries(
 
 def _column_of(span: tuple[float, float], boundaries: list[float]) -> int:
     """The column a phrase overlaps most, given the boundaries between columns."""
-    edges = [float("-inf"), *boundaries, float("inf")]
-    overlaps = [_overlap(span, (edges[i], edges[i + 1])) for i in range(len(edges) - 1)]
-    return max(range(len(overlaps)), key=lambda i: (overlaps[i], -i))
+    x0, x1 = span
+    best, most = 0, float("-inf")
+    left = float("-inf")
+    for index, right in enumerate([*boundaries, float("inf")]):
+        overlap = min(x1, right) - max(x0, left)
+        if overlap > most:  # ties go to the leftmost column
+            best, most = index, overlap
+        left = right
+    return best
 
 
 # --- Table body → row blocks → cells ------------------------------------------------------

@@ -218,6 +218,10 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
     canvas.save()
     with pytest.raises(EncryptedInputError, match="password protected"):
         extract_file(tmp_path / "secret.pdf", settings=SETTINGS)
+    # pdfium keeps its last error: a page-less file read next is not "encrypted" too.
+    write_pdf(tmp_path / "blank.pdf", [])
+    with pytest.raises(UnreadableInputError, match="no text on any page"):
+        extract_file(tmp_path / "blank.pdf", settings=SETTINGS)
 
 
 def test_truncated_pdf(tmp_path: Path) -> None:
@@ -260,3 +264,13 @@ def test_inspect_page_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture
     path = write_pdf(tmp_path / "c.pdf", _table())
     assert main(["inspect", str(path), "--page", "9", "--out", str(tmp_path)]) == 2
     assert "there is no page 9: the PDF has 1 pages" in capsys.readouterr().err
+
+
+def test_without_a_second_interpreter_the_pdf_is_read_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An embedded or frozen host may have no Python to start: reading still works."""
+    path = write_pdf(tmp_path / "Circulaire OA 2025-999.pdf", _table())
+    monkeypatch.setattr("sys.executable", "/bin/false")
+    [extraction] = extract_file(path, settings=ReadSettings(parallel_min_pages=1))
+    _assert_rows(extraction)
