@@ -35,7 +35,6 @@ test: lint browser
 
 # On demand, never in CI: times every stage on large generated circulars (benchmarks/README.md).
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet python-calamine
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -90,17 +90,25 @@ def floor_openpyxl_read_only(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def floor_calamine(path: Path) -> float | None:
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:
-        return None
+def floor_calamine(path: Path) -> float:
+    from python_calamine import CalamineWorkbook
+
     started = time.perf_counter()
     workbook = CalamineWorkbook.from_path(str(path))
     for name in workbook.sheet_names:
         for _ in workbook.get_sheet_by_name(name).iter_rows():
             pass
     return time.perf_counter() - started
+
+
+def floor_imports() -> float:
+    """What every extract pays before reading a byte: the interpreter and pandas + pandera."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import pandera.pandas"], check=True)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def stages(path: Path, floor: float, unit: str, out: Path) -> None:
@@ -292,10 +300,10 @@ def main() -> None:
     )
     openpyxl_floor = floor_openpyxl_read_only(XLSX)
     RESULTS.append(("floor: openpyxl read-only iteration (20,000 rows)", openpyxl_floor, "", ""))
-    calamine = floor_calamine(XLSX)
-    if calamine is not None:
-        RESULTS.append(("floor: python-calamine iteration", calamine, "", "1.00×"))
-    xlsx_floor = calamine or openpyxl_floor
+    xlsx_floor = floor_calamine(XLSX)
+    RESULTS.append(("floor: python-calamine iteration", xlsx_floor, "", "1.00×"))
+    imports = floor_imports()
+    RESULTS.append(("floor: python start-up + import pandera.pandas (validation)", imports, "", ""))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         stages(PDF, pdfium, f"{pages} pages", out)
@@ -308,6 +316,11 @@ def main() -> None:
         whole_command(
             "xlsx: inami-tariffs extract (process)",
             ["extract", str(XLSX), "--out", str(out / "e2"), "-q"],
+            xlsx_floor,
+        )
+        whole_command(
+            "xlsx: inami-tariffs extract --xlsx-engine openpyxl (reference, process)",
+            ["extract", str(XLSX), "--out", str(out / "e3"), "-q", "--xlsx-engine", "openpyxl"],
             xlsx_floor,
         )
         whole_command(

@@ -142,11 +142,11 @@ def read_pdf_with_layout(
     opener = _pdfium_pages if settings.pdf_engine == "pdfium" else _open_pages
     pages = opener(path, settings, deadline or Deadline(path, settings.time_limit_s))
     sample = [
-        (_lines(words), rules, images, size)
-        for words, rules, images, size in itertools.islice(pages, FURNITURE_SAMPLE)
+        (lines, rules, images, size)
+        for lines, rules, images, size in itertools.islice(pages, FURNITURE_SAMPLE)
     ]
     furniture = _repeated_lines([lines for lines, *_ in sample])
-    rest = ((_lines(words), rules, images, size) for words, rules, images, size in pages)
+    rest = pages
     reader = _PageReader(path.name)
     page_numbers: list[tuple[int, int] | None] = []
     any_text = any_image = False
@@ -239,7 +239,7 @@ class _PageReader:
 
 # --- Opening --------------------------------------------------------------------------------
 
-PageData = tuple[list[Word], "Rules", int, tuple[float, float]]
+PageData = tuple[list["Line"], "Rules", int, tuple[float, float]]  # lines of one page
 
 
 def _pdfium_pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Iterator[PageData]:
@@ -331,7 +331,7 @@ def _pdfium_page(document: Any, index: int, path: Path, max_side_cm: float) -> P
     text.close()
     rules, images = _pdfium_objects(page, height)
     page.close()
-    return [w for w in words if w.text], rules, images, (width, height)
+    return _lines([w for w in words if w.text]), rules, images, (width, height)
 
 
 def _pages_from_worker(
@@ -382,8 +382,13 @@ def _pages_from_worker(
             if message[0] != "page":
                 _, kind, reason = message
                 raise _WORKER_ERRORS.get(kind, UnreadableInputError)(reason, path)
-            words, rules, images, size = message[1]
-            yield [Word(*word) for word in words], Rules(*rules), images, size
+            lines, rules, images, size = message[1]
+            yield (
+                [Line([Word(*word) for word in line]) for line in lines],
+                Rules(*rules),
+                images,
+                size,
+            )
     finally:
         worker.kill()
         worker.wait()
@@ -412,7 +417,7 @@ _WORKER_ERRORS: dict[str, type[ExtractorError]] = {
 
 
 def pdfium_worker() -> None:
-    """The second process (argv: PDF path, largest page side in cm): every page's words and
+    """The second process (argv: PDF path, largest page side in cm): every page's lines and
     rules to stdout, one pickle per page, as plain tuples (fast to pickle)."""
     import pickle
 
@@ -430,8 +435,12 @@ def pdfium_worker() -> None:
         send(("ready",))
         document = pypdfium2.PdfDocument(str(path))
         for index in range(len(document)):
-            words, rules, images, size = _pdfium_page(document, index, path, max_side_cm)
-            plain = [(w.text, w.x0, w.x1, w.top, w.bottom, w.size) for w in words]
+            lines, rules, images, size = _pdfium_page(document, index, path, max_side_cm)
+            plain = [
+                [(w.text, w.x0, w.x1, w.top, w.bottom, w.size, w.marks, w.suffix, w.lead_mark)
+                 for w in line.words]
+                for line in lines
+            ]  # fmt: skip
             send(("page", (plain, (rules.horizontal, rules.vertical), images, size)))
     except ExtractorError as error:
         send(("error", type(error).__name__, error.reason))
@@ -554,9 +563,7 @@ def _pdfium_page_objects(page: Any) -> Iterator[Any]:
     )
 
 
-def _open_pages(
-    path: Path, settings: ReadSettings, deadline: Deadline
-) -> Iterator[tuple[list[Word], Rules, int, tuple[float, float]]]:
+def _open_pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Iterator[PageData]:
     """Page by page, releasing each page's parsed objects before the next: memory stays flat."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
@@ -591,7 +598,7 @@ def _open_pages(
                     if clean_text(w["text"])
                 ]
                 result = (
-                    words,
+                    _lines(words),
                     _rules(page),
                     len(page.images),
                     (float(page.width), float(page.height)),
