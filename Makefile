@@ -34,8 +34,16 @@ test: lint browser
 	$(BIN)/python -m pytest -q
 
 # On demand, never in CI: times every stage on large generated circulars (benchmarks/README.md).
-bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+# Whole commands run in a venv without the dev tools, as users install it: in .venv, pandera
+# also imports hypothesis and pytest at start-up.
+RUNTIME := .venv-runtime
+$(RUNTIME)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(RUNTIME)
+	$(RUNTIME)/bin/python -m pip install --quiet -e .
+	touch $@
+
+bench: $(STAMP) $(RUNTIME)/.installed
+	BENCH_RUNTIME_PYTHON=$(RUNTIME)/bin/python $(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) output/*
+	rm -rf $(VENV) $(RUNTIME) output/*

@@ -8,6 +8,7 @@ Ratios travel between machines; absolute seconds do not.
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import subprocess
@@ -39,6 +40,8 @@ DATA = ROOT / "benchmarks" / "data"
 PDF = DATA / "Circulaire OA 2025-999.pdf"
 XLSX = DATA / "annexe 01-01-2025.xlsx"
 RESULTS: list[tuple[str, float, str, str]] = []
+# Whole commands and start-up run where users run them: a venv without the dev tools (make bench).
+RUNTIME_PYTHON = os.environ.get("BENCH_RUNTIME_PYTHON", sys.executable)
 
 
 def timed(label: str, action: Callable[[], Any], floor: float | None = None) -> Any:
@@ -47,6 +50,11 @@ def timed(label: str, action: Callable[[], Any], floor: float | None = None) -> 
     seconds = time.perf_counter() - started
     RESULTS.append((label, seconds, "", f"{seconds / floor:.2f}×" if floor else ""))
     return result
+
+
+def best_of(runs: int, measure: Callable[[Path], float], path: Path) -> float:
+    """Floors are taken at their best: the ratios then never flatter us."""
+    return min(measure(path) for _ in range(runs))
 
 
 def floor_pdfium_chars(path: Path) -> float:
@@ -106,7 +114,7 @@ def floor_imports() -> float:
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import pandera.pandas"], check=True)
+        subprocess.run([RUNTIME_PYTHON, "-c", "import pandera.pandas"], check=True)
         best = min(best, time.perf_counter() - started)
     return best
 
@@ -162,26 +170,31 @@ _MEASURED_CHILD = (
     "sys.argv = ['inami-tariffs', *sys.argv[1:]]\n"
     "try:\n    runpy.run_module('extractor', run_name='__main__')\n"
     "except SystemExit:\n    pass\n"
+    "import resource\n"
     "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
-    "print(peak, file=sys.stderr)\n"
+    "print(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
 )
 
 
-def whole_command(label: str, arguments: list[str], floor: float | None) -> None:
-    """The CLI in a child process: wall time, and that child's own peak resident memory."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURED_CHILD, *arguments],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - started
-    peak_mb = int(done.stderr.strip().splitlines()[-1]) / 1024
-    RESULTS.append(
-        (label, seconds, f"peak {peak_mb:.0f} MB", f"{seconds / floor:.2f}×" if floor else "")
-    )
+def whole_command(label: str, arguments: list[str], floor: float | None, runs: int = 3) -> None:
+    """The CLI in a child process, best of `runs`: wall time, and that child's own peak
+    resident memory (plus, for large PDFs, the peak of the second process reading pages)."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [RUNTIME_PYTHON, "-c", _MEASURED_CHILD, *arguments],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        if seconds < best:
+            best = seconds
+            own, reader = (int(kb) / 1024 for kb in done.stderr.strip().splitlines()[-1].split())
+    memory = f"peak {own:.0f} MB" + (f" (+ reader process {reader:.0f} MB)" if reader else "")
+    RESULTS.append((label, best, memory, f"{best / floor:.2f}×" if floor else ""))
 
 
 def diff_100k() -> None:
@@ -212,11 +225,19 @@ def diff_100k() -> None:
             old.append(replace(base, code_amb=f"{first}{first % 7}", age_min=band[0], age_max=band[1], fee=fee,
                                reimbursement_preferential=fee - 4, reimbursement_standard=fee - 11,
                                copayment_preferential=Decimal("4.00"), copayment_standard=Decimal("11.00")))  # fmt: skip
-    new = [replace(row, fee=row.fee + 1) if n % 20 == 0 else row for n, row in enumerate(old)]  # type: ignore[operator]
-    timed(
-        "diff: 100,000 × 100,000 rows, 5 % changed",
-        lambda: diff_versions(old, new, "fr"),
-        floor=1.0,
+    new = [replace(row, fee=row.fee + 1) if n % 20 == 0 else row for n, row in enumerate(old)]  # type: ignore[operator,arg-type]
+    seconds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        diff_versions(old, new, "fr")
+        seconds.append(time.perf_counter() - started)
+    RESULTS.append(
+        (
+            "diff: 100,000 × 100,000 rows, 5 % changed",
+            min(seconds),
+            "best of 3",
+            f"{min(seconds):.2f}× of 1 s",
+        )
     )
 
 
@@ -259,7 +280,7 @@ def startup() -> None:
     for _ in range(5):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "extractor", "--help"], cwd=ROOT, check=True, capture_output=True
+            [RUNTIME_PYTHON, "-m", "extractor", "--help"], cwd=ROOT, check=True, capture_output=True
         )
         times.append(time.perf_counter() - started)
     RESULTS.append(
@@ -279,8 +300,10 @@ def main() -> None:
         generate.xlsx(XLSX)
     import pypdfium2
 
+    import schemas  # noqa: F401  (pandas + pandera: stages are timed without their import)
+
     pages = len(pypdfium2.PdfDocument(str(PDF)))
-    pdfium = floor_pdfium_chars(PDF)
+    pdfium = best_of(3, floor_pdfium_chars, PDF)
     RESULTS.append(
         (
             f"floor: pypdfium2 characters with boxes ({pages} pages)",
@@ -300,7 +323,7 @@ def main() -> None:
     )
     openpyxl_floor = floor_openpyxl_read_only(XLSX)
     RESULTS.append(("floor: openpyxl read-only iteration (20,000 rows)", openpyxl_floor, "", ""))
-    xlsx_floor = floor_calamine(XLSX)
+    xlsx_floor = best_of(3, floor_calamine, XLSX)
     RESULTS.append(("floor: python-calamine iteration", xlsx_floor, "", "1.00×"))
     imports = floor_imports()
     RESULTS.append(("floor: python start-up + import pandera.pandas (validation)", imports, "", ""))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -203,7 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     try:
-        return _run(arguments)
+        with _fewer_collections():
+            return _run(arguments)
     except ExtractorError as error:
         if arguments.verbose:
             raise
@@ -212,6 +215,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("inami-tariffs: interrupted", file=sys.stderr)
         return 130
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A command makes hundreds of thousands of short-lived, acyclic objects (cells, rows) that
+    reference counting frees; the cyclic collector scanning them costs about 15 % of an
+    extract. Collect less often while the command runs; the caller's setting comes back after."""
+    previous = gc.get_threshold()
+    gc.set_threshold(20_000, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _run(arguments: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -107,3 +108,9 @@ def test_python_dash_m_and_help() -> None:
         check=False,
     )
     assert result.returncode == 0 and "--effective-from" in result.stdout
+
+
+def test_a_command_leaves_the_callers_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    before = gc.get_threshold()
+    assert main(["extract", str(tmp_path / "missing.xlsx"), "--out", str(tmp_path), "-q"]) == 2
+    assert gc.get_threshold() == before
