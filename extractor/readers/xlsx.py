@@ -87,13 +87,17 @@ def read_xlsx(
     deadline = deadline or Deadline(path, settings.time_limit_s)
     try:
         check_archive(path, settings)
-        sheets = _calamine_sheets if settings.xlsx_engine == "calamine" else _openpyxl_sheets
-        documents = []
-        for sheet in sheets(path):
-            deadline.check()
-            document = _document(path, sheet, deadline)
-            if document is not None:
-                documents.append(document)
+        if settings.xlsx_engine == "calamine":
+            from python_calamine import CalamineError
+
+            try:
+                documents = _documents(path, _calamine_sheets(path), deadline)
+            except CalamineError:
+                # Beyond calamine (a UTF-16 sheet, say): read it the slow way rather than not
+                # at all; a really broken file fails there with openpyxl's reason.
+                documents = _documents(path, _openpyxl_sheets(path), deadline)
+        else:
+            documents = _documents(path, _openpyxl_sheets(path), deadline)
     except ExtractorError:
         raise
     except Exception as error:  # a broken workbook can fail anywhere inside either engine
@@ -107,6 +111,16 @@ def read_xlsx(
         ) from None
     if not documents:
         raise NoTariffTableError("the workbook holds no data: every visible sheet is empty", path)
+    return documents
+
+
+def _documents(path: Path, sheets: Iterator[_Sheet], deadline: Deadline) -> list[RawDocument]:
+    documents = []
+    for sheet in sheets:
+        deadline.check()
+        document = _document(path, sheet, deadline)
+        if document is not None:
+            documents.append(document)
     return documents
 
 
@@ -303,8 +317,10 @@ def _scan_sheet(xml: bytes) -> _SheetMarks:
     cells, comments, CDATA, another encoding) goes through a real XML parser.
     """
     has_errors = _ERROR_TYPE.search(xml) is not None
-    plain = xml.lstrip(b"\xef\xbb\xbf").startswith(b"<") and not any(
-        marker in xml for marker in (b"<!--", b"<![CDATA[", b"<!DOCTYPE")
+    plain = (
+        xml.lstrip(b"\xef\xbb\xbf").startswith(b"<")
+        and b"\x00" not in xml[:64]  # UTF-16 would hide "hidden" from a byte search
+        and not any(marker in xml for marker in (b"<!--", b"<![CDATA[", b"<!DOCTYPE"))
     )
     plain = plain and xml.count(b"<?") <= int(xml.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"))
     if not plain or has_errors:

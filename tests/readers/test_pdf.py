@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ import pytest
 from extractor.api import extract_file
 from extractor.errors import EncryptedInputError, ScannedInputError, UnreadableInputError
 from extractor.model import Extraction
-from extractor.settings import PDF_ENGINES, ReadSettings
+from extractor.settings import PDF_ENGINES, LimitExceededError, ReadSettings
 from tests.pdf_builder import NL_LABELS, Footnote, Header, Layout, Row, Text, cover, write_pdf
 
 LONG = "Soutien 1ère ligne - lieu d'accroche – bénéficiaire avec entourage/entourage seul et une description qui continue"
@@ -274,3 +276,26 @@ def test_without_a_second_interpreter_the_pdf_is_read_here(
     monkeypatch.setattr("sys.executable", "/bin/false")
     [extraction] = extract_file(path, settings=ReadSettings(parallel_min_pages=1))
     _assert_rows(extraction)
+
+
+def _children() -> set[int]:
+    """Processes (zombies too) whose parent is this test process."""
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if fields.get("PPid", "").strip() == str(os.getpid()):
+            found.add(int(status.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_time_limit_stops_the_reading_process_too(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "Circulaire OA 2025-999.pdf", _table())
+    before = _children()
+    settings = replace(SETTINGS, parallel_min_pages=1, time_limit_s=0)
+    with pytest.raises(LimitExceededError, match="time limit"):
+        extract_file(path, settings=settings)
+    assert _children() <= before

@@ -84,3 +84,19 @@ def test_both_engines_read_the_same_cells(
     assert calamine.rows[0].cells[0].span == 7  # B1:I1 over seven visible columns
     expected_f8 = "#DIV/0!" if change is _with_error_cell else "85.5"
     assert [c.text for c in calamine.rows[-1].cells if c.location.endswith("!F8")] == [expected_f8]
+
+
+def test_a_sheet_calamine_cannot_parse_is_read_by_openpyxl(tmp_path: Path) -> None:
+    """UTF-16 sheet XML is legal; calamine refuses it, so the reference engine reads it."""
+    path = _awkward_workbook(tmp_path / "annexe 01-01-2025.xlsx")
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = re.sub(r"^<\?xml[^>]*\?>", "", parts[SHEET].decode())
+    parts[SHEET] = ('<?xml version="1.0" encoding="UTF-16"?>' + xml).encode("utf-16")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    [calamine] = read(path, ReadSettings(xlsx_engine="calamine"))
+    [reference] = read(path, ReadSettings(xlsx_engine="openpyxl"))
+    assert calamine == reference
+    assert not any("Ligne cachée" in cell.text for row in calamine.rows for cell in row.cells)
