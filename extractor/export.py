@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import functools
 import glob
 import io
 import json
+import operator
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +30,21 @@ def sort_key(row: TariffRow) -> tuple[Any, ...]:
     )
 
 
+@functools.cache
+def _columns_getter() -> Callable[[TariffRow], tuple[Any, ...]]:
+    from schemas import COLUMNS
+
+    return operator.attrgetter(*COLUMNS)
+
+
 def row_values(row: TariffRow) -> dict[str, str | int | None]:
     """One row as export values: amounts as decimal strings, dates ISO, no floats anywhere."""
     from schemas import COLUMNS
 
-    values: dict[str, str | int | None] = {name: getattr(row, name) for name in COLUMNS}
+    values: dict[str, str | int | None] = dict(zip(COLUMNS, _columns_getter()(row), strict=True))
     for name in AMOUNT_COLUMNS:
-        amount = getattr(row, name)
-        values[name] = None if amount is None else format_amount(amount)
+        amount = values[name]
+        values[name] = None if amount is None else format_amount(amount)  # type: ignore[arg-type]
     values["effective_from"] = row.effective_from.isoformat()
     return values
 
@@ -80,7 +89,7 @@ def tariffs_csv(rows: Iterable[TariffRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([spreadsheet_safe(v) for v in row_values(row).values()])
+        writer.writerow(list(map(spreadsheet_safe, row_values(row).values())))
     return buffer.getvalue()
 
 

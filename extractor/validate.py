@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from extractor.model import Issue, TariffRow
@@ -14,9 +15,10 @@ def to_frame(rows: list[TariffRow]) -> Any:
     from schemas import COLUMNS
 
     columns = [*COLUMNS, "group_session"]  # group_session is for the soft rules only
+    values = operator.attrgetter(*columns)
     records = []
     for row in rows:
-        record = {name: getattr(row, name) for name in columns}
+        record = dict(zip(columns, values(row), strict=True))
         record["effective_from"] = row.effective_from.isoformat()
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=columns)

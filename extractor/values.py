@@ -21,14 +21,22 @@ _SPACES = dict.fromkeys(
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 
 
+# Any character the tables above change: most accented text has none, and skips them.
+_UNUSUAL = re.compile(
+    "[" + "".join(map(re.escape, [*map(chr, {**_INVISIBLE, **_SPACES}), *_LIGATURES])) + "]"
+)
+
+
 @functools.lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
     """Compose accents, drop soft hyphens and zero-width marks, unify spaces; keep dashes."""
     if text.isascii():
         return " ".join(text.split())
-    composed = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES)
-    for ligature, letters in _LIGATURES.items():
-        composed = composed.replace(ligature, letters)
+    composed = unicodedata.normalize("NFC", text)
+    if _UNUSUAL.search(composed):
+        composed = composed.translate(_INVISIBLE).translate(_SPACES)
+        for ligature, letters in _LIGATURES.items():
+            composed = composed.replace(ligature, letters)
     return " ".join(composed.split())
 
 
