@@ -74,7 +74,8 @@ class _Sheet:
 
     title: str
     rows: Iterator[Sequence[Any]]  # from row 1, each from column 1
-    width: int  # last column holding a value or a merge
+    height: int  # last row holding a value
+    width: int  # last column holding a value
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
@@ -132,6 +133,10 @@ def _document(path: Path, sheet: _Sheet, deadline: Deadline) -> RawDocument | No
     spans: dict[tuple[int, int], int] = {}
     covered: set[tuple[int, int]] = set()
     for first_row, first_column, last_row, last_column in sheet.merges:
+        if first_row > sheet.height or first_column > sheet.width:
+            continue  # nothing to read there
+        # Clipped to the data: a merge over a million rows or columns costs nothing then.
+        last_row, last_column = min(last_row, sheet.height), min(last_column, sheet.width)
         width = sum(1 for c in visible_columns if first_column <= c <= last_column)
         spans[(first_row, first_column)] = max(width, 1)
         covered.update(
@@ -235,14 +240,14 @@ def _calamine_sheets(path: Path) -> Iterator[_Sheet]:
                     (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
                     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
                 ]
-                width = max([sheet.end[1] + 1, *(merge[3] for merge in merges)])
                 marks = _SheetMarks()
                 if metadata.name in parts:
                     marks = _scan_sheet(archive.read(parts[metadata.name]))
                 yield _Sheet(
                     metadata.name,
                     iter(sheet.to_python(skip_empty_area=False)),
-                    width,
+                    sheet.end[0] + 1,
+                    sheet.end[1] + 1,
                     marks.hidden_rows,
                     marks.hidden_columns,
                     merges,
@@ -431,7 +436,7 @@ def _openpyxl_sheets(path: Path) -> Iterator[_Sheet]:
         ]
         if not filled:
             continue
-        width = max([column for _, column in filled] + [merge[3] for merge in merges])
+        width = max(column for _, column in filled)
         height = max(row for row, _ in filled)
         hidden_columns: set[int] = set()
         for dimension in sheet.column_dimensions.values():
@@ -441,4 +446,4 @@ def _openpyxl_sheets(path: Path) -> Iterator[_Sheet]:
             number for number, dimension in sheet.row_dimensions.items() if dimension.hidden
         }
         rows = sheet.iter_rows(1, height, 1, width, values_only=True)
-        yield _Sheet(sheet.title, iter(rows), width, hidden_rows, hidden_columns, merges)
+        yield _Sheet(sheet.title, iter(rows), height, width, hidden_rows, hidden_columns, merges)

@@ -100,3 +100,16 @@ def test_a_sheet_calamine_cannot_parse_is_read_by_openpyxl(tmp_path: Path) -> No
     [reference] = read(path, ReadSettings(xlsx_engine="openpyxl"))
     assert calamine == reference
     assert not any("Ligne cachée" in cell.text for row in calamine.rows for cell in row.cells)
+
+
+def test_a_merge_far_beyond_the_data_costs_nothing(tmp_path: Path) -> None:
+    """A merge to the last column (XFD) must not make every row 16,384 cells wide."""
+    path = _awkward_workbook(tmp_path / "annexe 01-01-2025.xlsx")
+    _rewrite(
+        path, lambda xml: xml.replace('<mergeCell ref="B1:I1"/>', '<mergeCell ref="B1:XFD1"/>')
+    )
+    [calamine] = read(path, ReadSettings(xlsx_engine="calamine"))
+    [reference] = read(path, ReadSettings(xlsx_engine="openpyxl"))
+    assert calamine == reference
+    assert {len(row.cells) for row in calamine.rows} == {7}
+    assert calamine.rows[0].cells[0].span == 7
