@@ -257,7 +257,6 @@ def _pdfium_pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Ite
     except pypdfium2.PdfiumError:
         # Encrypted, no pages, or beyond pdfium: pdfminer tells which (pdfium's own error
         # code can be left over from an earlier file), and reads what it can the slow way.
-        _check_content_streams(path)
         yield from _open_pages(path, settings, deadline)
         return
     count = len(document)
@@ -451,10 +450,11 @@ def pdfium_worker() -> None:
 
 
 def _check_content_streams(path: Path) -> None:
-    """Decode every page's content stream with pdfminer before pdfium reads the text.
+    """Decode every page's content stream, font and resource with pdfminer before reading.
 
-    pdfium renders what it can of a damaged stream without a word; pdfminer says when data
-    was lost. Decoding alone (no layout) is cheap: about 1 ms a page.
+    pdfium renders what it can of a damaged stream without a word, and a page's layout only
+    touches what the page draws; decoding everything, pdfminer says when data was lost.
+    Decoding alone (no layout) is cheap: about 1 ms a page.
     """
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage
@@ -569,6 +569,7 @@ def _open_pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Itera
     from pdfplumber.utils.exceptions import PdfminerException
 
     _check_complete(path)
+    _check_content_streams(path)  # fonts and resources too, as for pdfium
     try:
         pdf = pdfplumber.open(path)
     except PdfminerException as error:

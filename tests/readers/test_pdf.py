@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
@@ -15,6 +16,7 @@ from extractor.api import extract_file
 from extractor.errors import EncryptedInputError, ScannedInputError, UnreadableInputError
 from extractor.model import Extraction
 from extractor.settings import PDF_ENGINES, LimitExceededError, ReadSettings
+from tests.conftest import SAMPLES
 from tests.pdf_builder import NL_LABELS, Footnote, Header, Layout, Row, Text, cover, write_pdf
 
 LONG = "Soutien 1ère ligne - lieu d'accroche – bénéficiaire avec entourage/entourage seul et une description qui continue"
@@ -299,3 +301,15 @@ def test_a_time_limit_stops_the_reading_process_too(tmp_path: Path) -> None:
     with pytest.raises(LimitExceededError, match="time limit"):
         extract_file(path, settings=settings)
     assert _children() <= before
+
+
+def test_a_damaged_embedded_font_is_an_error_with_either_engine(tmp_path: Path) -> None:
+    """A font that lost data turns codes into other codes: never read as a good table."""
+    data = bytearray((SAMPLES / "Circulaire OA 2024-356.pdf").read_bytes())
+    font = re.search(rb"\n9 0 obj\s*<<[^>]*/Length1 \d+\s*>>\s*stream\r?\n", data)
+    assert font is not None
+    middle = font.end() + 10_000
+    data[middle : middle + 8] = bytes(b ^ 0xFF for b in data[middle : middle + 8])
+    (tmp_path / "Circulaire OA 2024-356.pdf").write_bytes(bytes(data))
+    with pytest.raises(UnreadableInputError, match="lost data"):
+        extract_file(tmp_path / "Circulaire OA 2024-356.pdf", settings=SETTINGS)
