@@ -102,14 +102,40 @@ def test_a_sheet_calamine_cannot_parse_is_read_by_openpyxl(tmp_path: Path) -> No
     assert not any("Ligne cachée" in cell.text for row in calamine.rows for cell in row.cells)
 
 
+def _with_merge(extra: str) -> Callable[[str], str]:
+    """Replace the title merge B1:I1 by `extra` (checked to happen)."""
+
+    def change(xml: str) -> str:
+        xml, count = re.subn(r'<mergeCell ref="B1:I1"\s*/>', extra, xml)
+        assert count == 1
+        return xml
+
+    return change
+
+
 def test_a_merge_far_beyond_the_data_costs_nothing(tmp_path: Path) -> None:
     """A merge to the last column (XFD) must not make every row 16,384 cells wide."""
     path = _awkward_workbook(tmp_path / "annexe 01-01-2025.xlsx")
-    _rewrite(
-        path, lambda xml: xml.replace('<mergeCell ref="B1:I1"/>', '<mergeCell ref="B1:XFD1"/>')
-    )
+    _rewrite(path, _with_merge('<mergeCell ref="B1:XFD1"/>'))
     [calamine] = read(path, ReadSettings(xlsx_engine="calamine"))
     [reference] = read(path, ReadSettings(xlsx_engine="openpyxl"))
     assert calamine == reference
     assert {len(row.cells) for row in calamine.rows} == {7}
     assert calamine.rows[0].cells[0].span == 7
+
+
+def test_a_merge_down_to_the_last_row_costs_nothing(tmp_path: Path) -> None:
+    """Calamine only (openpyxl itself makes a million cell objects for such a merge)."""
+    import tracemalloc
+
+    path = _awkward_workbook(tmp_path / "annexe 01-01-2025.xlsx")
+    plain = read(path, ReadSettings(xlsx_engine="calamine"))
+    _rewrite(path, _with_merge('<mergeCell ref="B1:I1"/><mergeCell ref="I8:I1048576"/>'))
+    tracemalloc.start()
+    try:
+        merged = read(path, ReadSettings(xlsx_engine="calamine"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert merged == plain  # I8 is the last data row: the merge covers nothing we read
+    assert peak < 20 * 1024 * 1024  # a million covered cells would take over 100 MB
