@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extractor.diff import key_order, row_key
-from extractor.model import AMOUNT_COLUMNS, Extraction, Issue, TariffRow
+from extractor import rules
+from extractor.columns import AMOUNT_COLUMNS, key_order, row_key
+from extractor.model import Extraction, Issue, TariffRow
 
 
 def cross_check(extractions: list[Extraction]) -> list[Extraction]:
@@ -51,13 +52,11 @@ def _merge(pdf: Extraction, workbook: Extraction) -> Extraction:
             assert present is not None
             missing_from = workbook.info.source_file if in_xlsx is None else pdf.info.source_file
             issues.append(
-                Issue(
-                    "error",
-                    "source-mismatch",
-                    f"row in {present.source} but not in {missing_from}; left out",
+                rules.SOURCE_MISMATCH.issue(
                     present.source,
-                    present.raw,
-                    key[0],
+                    f"row in {present.source} but not in {missing_from}; left out",
+                    raw=present.raw,
+                    code=present.code_amb,
                 )
             )
             continue
@@ -68,13 +67,11 @@ def _merge(pdf: Extraction, workbook: Extraction) -> Extraction:
         ]
         if differences:
             issues.append(
-                Issue(
-                    "error",
-                    "source-mismatch",
-                    "PDF and XLSX differ: " + "; ".join(differences) + "; left out",
+                rules.SOURCE_MISMATCH.issue(
                     in_xlsx.source,
-                    in_xlsx.raw,
-                    key[0],
+                    "PDF and XLSX differ: " + "; ".join(differences) + "; left out",
+                    raw=in_xlsx.raw,
+                    code=in_xlsx.code_amb,
                 )
             )
             continue

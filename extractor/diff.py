@@ -7,29 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from extractor.model import AMOUNT_COLUMNS, TariffRow
+from extractor.columns import AMOUNT_COLUMNS, REGIMES, Key, key_order, row_key
+from extractor.model import TariffRow
 
-_REGIMES = (
-    ("reimbursement_preferential", "copayment_preferential"),
-    ("reimbursement_standard", "copayment_standard"),
-)
 CENT = Decimal("0.01")
-Key = tuple[str, str | None, int | None, int | None]
-
-
-def row_key(row: TariffRow) -> Key:
-    """A row's identity within a language: code pair and beneficiary age band."""
-    return row.code_amb, row.code_hos, row.age_min, row.age_max
-
-
-def key_order(key: Key) -> tuple[str, str, int, int]:
-    code_amb, code_hos, age_min, age_max = key
-    return (
-        code_amb,
-        code_hos or "",
-        -1 if age_min is None else age_min,
-        10**6 if age_max is None else age_max,
-    )
 
 
 @dataclass(frozen=True)
@@ -169,7 +150,7 @@ def _follows(change: RowChange, rate: Decimal) -> bool:
         return False
     if indexed(old.fee, rate) != new.fee:
         return False
-    for reimbursement, copayment in _REGIMES:
+    for _, reimbursement, copayment in REGIMES:
         old_r, new_r = getattr(old, reimbursement), getattr(new, reimbursement)
         old_c, new_c = getattr(old, copayment), getattr(new, copayment)
         if old_c != new_c:

@@ -3,50 +3,26 @@
 from __future__ import annotations
 
 import csv
-import functools
 import glob
 import io
 import json
 import operator
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from extractor.model import AMOUNT_COLUMNS, Extraction, Issue, TariffRow
-from extractor.values import format_amount
-
-
-def sort_key(row: TariffRow) -> tuple[Any, ...]:
-    """language, code_amb, code_hos, age band (open ends first), then effective date."""
-    return (
-        row.language,
-        row.code_amb,
-        row.code_hos or "",
-        -1 if row.age_min is None else row.age_min,
-        10**6 if row.age_max is None else row.age_max,
-        row.effective_from,
-    )
-
-
-@functools.cache
-def _columns_getter() -> Callable[[TariffRow], tuple[Any, ...]]:
-    from schemas import COLUMNS
-
-    return operator.attrgetter(*COLUMNS)
+from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, from_text, sort_key, to_text
+from extractor.model import Extraction, Issue, TariffRow
 
 
 def row_values(row: TariffRow) -> dict[str, str | int | None]:
     """One row as export values: amounts as decimal strings, dates ISO, no floats anywhere."""
-    from schemas import COLUMNS
+    return dict(zip(COLUMNS, map(to_text, COLUMNS, _columns_getter(row)), strict=True))
 
-    values: dict[str, str | int | None] = dict(zip(COLUMNS, _columns_getter()(row), strict=True))
-    for name in AMOUNT_COLUMNS:
-        amount = values[name]
-        values[name] = None if amount is None else format_amount(amount)  # type: ignore[arg-type]
-    values["effective_from"] = row.effective_from.isoformat()
-    return values
+
+_columns_getter = operator.attrgetter(*COLUMNS)
 
 
 def write_atomic(path: Path, content: str | Iterable[str]) -> None:
@@ -83,8 +59,6 @@ def spreadsheet_safe(value: str | int | None) -> str | int:
 
 
 def tariffs_csv(rows: Iterable[TariffRow]) -> str:
-    from schemas import COLUMNS
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -134,9 +108,8 @@ def issues_json(issues: list[Issue]) -> str:
 
 def datapackage_json() -> str:
     """A Frictionless Data Package whose Table Schema is generated from the pandera schema."""
-    from schemas import TariffTable
+    from schemas import TARIFF_TABLE as schema
 
-    schema = TariffTable.to_schema()
     fields = []
     for name, column in schema.columns.items():
         metadata = column.metadata or {}
@@ -158,7 +131,7 @@ def datapackage_json() -> str:
             field["constraints"]["minimum"] = 0
             field["bareNumber"] = True
             field["decimalChar"] = "."
-        if name.startswith("code_"):
+        if "code-format" in BY_NAME[name].rules:
             field["constraints"]["pattern"] = "[0-9]{6}"
         fields.append(field)
     return _json(
@@ -209,16 +182,12 @@ def write_exports(extractions: list[Extraction], out_dir: Path) -> list[Path]:
 
 def read_tariffs_csv(path: Path) -> list[TariffRow]:
     """Read back a tariffs.csv this tool wrote (for `diff` against an earlier export)."""
-    from datetime import date
-    from decimal import Decimal
-
     from extractor.errors import UnreadableInputError
-    from schemas import COLUMNS
 
     try:
         with path.open(encoding="utf-8", newline="") as stream:
-            reader = csv.DictReader(stream)
-            if tuple(reader.fieldnames or ()) != COLUMNS:
+            reader = csv.reader(stream)
+            if tuple(next(reader, ())) != COLUMNS:
                 raise UnreadableInputError(
                     "not a tariffs.csv written by inami-tariffs (other columns)", path
                 )
@@ -226,36 +195,13 @@ def read_tariffs_csv(path: Path) -> list[TariffRow]:
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise UnreadableInputError(f"cannot be read as tariffs.csv ({error})", path) from None
 
-    def text(value: str) -> str:
-        unsafe = value.startswith("'") and value[1:].startswith(_FORMULA_START)
-        return value[1:] if unsafe else value
-
-    def amount(value: str) -> Decimal | None:
-        return Decimal(value) if value else None
-
-    def age(value: str) -> int | None:
-        return int(value) if value else None
+    def value(name: str, text: str) -> Any:
+        unsafe = text.startswith("'") and text[1:].startswith(_FORMULA_START)
+        return from_text(name, text[1:] if unsafe else text)
 
     try:
         return [
-            TariffRow(
-                circular=text(r["circular"]),
-                language=r["language"],
-                effective_from=date.fromisoformat(r["effective_from"]),
-                code_amb=r["code_amb"],
-                code_hos=r["code_hos"] or None,
-                age_min=age(r["age_min"]),
-                age_max=age(r["age_max"]),
-                fee=amount(r["fee"]),
-                reimbursement_preferential=amount(r["reimbursement_preferential"]),
-                reimbursement_standard=amount(r["reimbursement_standard"]),
-                copayment_preferential=amount(r["copayment_preferential"]),
-                copayment_standard=amount(r["copayment_standard"]),
-                description=text(r["description"]),
-                footnotes=text(r["footnotes"]),
-                section=text(r["section"]),
-                source=text(r["source"]),
-            )
+            TariffRow(**{name: value(name, text) for name, text in zip(COLUMNS, r, strict=True)})
             for r in records
         ]
     except (ValueError, ArithmeticError) as error:
@@ -263,8 +209,6 @@ def read_tariffs_csv(path: Path) -> list[TariffRow]:
 
 
 def is_tariffs_csv(path: Path) -> bool:
-    from schemas import COLUMNS
-
     try:
         with path.open("rb") as stream:
             first = stream.readline().decode("utf-8", "replace").strip()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from extractor import vocabulary
+from extractor import rules, vocabulary
 from extractor.errors import MissingMetadataError
 from extractor.model import CircularInfo, Issue, RawDocument
 from extractor.values import find_dates, parse_date
@@ -95,11 +95,9 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
         circular = f"{number_in_name.group('year')}/{number_in_name.group('serial')}"
     if not circular:
         issues.append(
-            Issue(
-                "warning",
-                "circular-number-missing",
-                "no circular number in the document or its file name; pass --circular",
+            rules.CIRCULAR_NUMBER_MISSING.issue(
                 document.path,
+                "no circular number in the document or its file name; pass --circular",
             )
         )
 
@@ -115,11 +113,9 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
     for where, other in (("document", in_document), ("file name", in_name)):
         if other is not None and other != effective_from:
             issues.append(
-                Issue(
-                    "warning",
-                    "effective-date-conflict",
-                    f"the {where} gives {other.isoformat()}, using {effective_from.isoformat()}",
+                rules.EFFECTIVE_DATE_CONFLICT.issue(
                     document.path,
+                    f"the {where} gives {other.isoformat()}, using {effective_from.isoformat()}",
                 )
             )
             break

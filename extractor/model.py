@@ -7,15 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from extractor.columns import AMOUNT_COLUMNS as AMOUNT_COLUMNS  # re-exported
+
 Severity = Literal["error", "warning"]
-# The five amount columns, in table order: fee, then reimbursement and co-payment per regime.
-AMOUNT_COLUMNS = (
-    "fee",
-    "reimbursement_preferential",
-    "reimbursement_standard",
-    "copayment_preferential",
-    "copayment_standard",
-)
 CellValue = str | Decimal | None
 
 
@@ -111,7 +105,7 @@ class Issue:
 
 @dataclass(slots=True)
 class TariffRow:
-    """One canonical tariff line; fields follow schemas/tariffs.py column for column."""
+    """One canonical tariff line; fields follow extractor/columns.py column for column."""
 
     circular: str
     language: str

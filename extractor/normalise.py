@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractor import vocabulary
+from extractor import rules, vocabulary
 from extractor.model import (
     AMOUNT_COLUMNS,
     CircularInfo,
@@ -258,13 +258,11 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
     if state.columns is not None and (codes := _CODE_IN_TEXT.findall(text)):
         # Nothing lost: a code in a line we could not read as a row is shown, not dropped.
         state.issues.append(
-            Issue(
-                "warning",
-                "code-outside-row",
-                f"code {codes[0]} stands in a line that is not a table row; check the source",
+            rules.CODE_OUTSIDE_ROW.issue(
                 cell.location,
-                (text,),
-                codes[0],
+                f"code {codes[0]} stands in a line that is not a table row; check the source",
+                raw=(text,),
+                code=codes[0],
             )
         )
     band = parse_age_band(text)
@@ -280,24 +278,18 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
     if columns is None:
         if any(looks_like_code(cell.value) for _, cell in row.filled()):
             state.issues.append(
-                Issue(
-                    "error",
-                    "header-missing",
-                    "a row with a code but no table header above it",
-                    row.location,
-                    raw,
+                rules.HEADER_MISSING.issue(
+                    row.location, "a row with a code but no table header above it", raw=raw
                 )
             )
         return
     if columns.problem and any(looks_like_code(cell.value) for _, cell in row.filled()):
         state.issues.append(
-            Issue(
-                "error",
-                "header-unclear",
-                f"the table header above ({columns.location}) is unclear: {columns.problem}",
+            rules.HEADER_UNCLEAR.issue(
                 row.location,
-                raw,
-                next(cell.text for _, cell in row.filled() if looks_like_code(cell.value)),
+                f"the table header above ({columns.location}) is unclear: {columns.problem}",
+                raw=raw,
+                code=next(cell.text for _, cell in row.filled() if looks_like_code(cell.value)),
             )
         )
         return
@@ -307,35 +299,23 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
         shifted = [cell for _, cell in row.filled() if looks_like_code(cell.value)]
         if shifted:
             state.issues.append(
-                Issue(
-                    "error",
-                    "row-shifted",
+                rules.ROW_SHIFTED.issue(
+                    shifted[0].location,
                     "the code is not in the code column: the row is shifted and its amounts are"
                     " incomplete; nothing was filled in",
-                    shifted[0].location,
-                    raw,
+                    raw=raw,
                     code=shifted[0].text,
                 )
             )
         elif any(_is_amount(cell) for _, cell in row.filled()):
-            state.issues.append(
-                Issue("error", "code-missing", "amounts without a code", row.location, raw)
-            )
+            state.issues.append(rules.CODE_MISSING.issue(row.location, raw=raw))
         else:
-            state.issues.append(
-                Issue(
-                    "warning",
-                    "row-unrecognised",
-                    "a row inside a table that is neither a tariff line nor a heading",
-                    row.location,
-                    raw,
-                )
-            )
+            state.issues.append(rules.ROW_UNRECOGNISED.issue(row.location, raw=raw))
         return
     try:
         code_amb = parse_code(code_cell.value)
     except ValueParseError as error:
-        state.issues.append(Issue("error", "code-format", str(error), code_cell.location, raw))
+        state.issues.append(rules.CODE_FORMAT.issue(code_cell.location, str(error), raw=raw))
         return
     assert code_amb is not None
     code_hos = None
@@ -345,7 +325,7 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
             code_hos = parse_code(hos_cell.value)
         except ValueParseError as error:
             state.issues.append(
-                Issue("error", "code-format", str(error), hos_cell.location, raw, code_amb)
+                rules.CODE_FORMAT.issue(hos_cell.location, str(error), raw=raw, code=code_amb)
             )
             return
 
@@ -363,7 +343,7 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
             amounts[name] = parse_amount(cell.value)
         except ValueParseError as error:
             state.issues.append(
-                Issue("error", "amount-unparseable", str(error), cell.location, raw, code_amb)
+                rules.AMOUNT_UNPARSEABLE.issue(cell.location, str(error), raw=raw, code=code_amb)
             )
             return
     present = [
@@ -374,13 +354,11 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
     if present != expected and not fee_only:
         missing = ", ".join(name for name in expected if name not in present)
         state.issues.append(
-            Issue(
-                "error",
-                "amount-missing",
-                f"amounts missing ({missing}); nothing was filled in",
+            rules.AMOUNT_MISSING.issue(
                 code_cell.location,
-                raw,
-                code_amb,
+                f"amounts missing ({missing}); nothing was filled in",
+                raw=raw,
+                code=code_amb,
             )
         )
         return
@@ -399,14 +377,12 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
     orphan = next((h for h in state.headings if h.orphan), None)
     if orphan is not None:
         state.issues.append(
-            Issue(
-                "error",
-                "section-incomplete",
+            rules.SECTION_INCOMPLETE.issue(
+                code_cell.location,
                 f"the heading '{orphan.text[:50]}' has no parent heading before it: a page or lines"
                 " may be missing, so the beneficiary group is unknown",
-                code_cell.location,
-                raw,
-                code_amb,
+                raw=raw,
+                code=code_amb,
             )
         )
         return
@@ -454,27 +430,23 @@ def _resolve_footnotes(state: _State) -> list[TariffRow]:
         row, texts = pending.row, []
         if _fee_only(row) and row.section in complete_sections:
             state.issues.append(
-                Issue(
-                    "error",
-                    "amount-missing",
+                rules.AMOUNT_MISSING.issue(
+                    row.source,
                     "only a fee, while the other rows of its section have every amount;"
                     " nothing was filled in",
-                    row.source,
-                    row.raw,
-                    row.code_amb,
+                    raw=row.raw,
+                    code=row.code_amb,
                 )
             )
             continue
         if state.numbered_headings and not pending.under_numbered_heading:
             state.issues.append(
-                Issue(
-                    "error",
-                    "section-missing",
+                rules.SECTION_MISSING.issue(
+                    row.source,
                     "the row stands before any heading while the document's tables sit under"
                     " numbered headings: a page may be missing, so the beneficiary group is unknown",
-                    row.source,
-                    row.raw,
-                    row.code_amb,
+                    raw=row.raw,
+                    code=row.code_amb,
                 )
             )
             continue
@@ -502,11 +474,6 @@ def _fee_only(row: TariffRow) -> bool:
 
 
 def _undefined_mark(mark: str, row: TariffRow) -> Issue:
-    return Issue(
-        "warning",
-        "footnote-undefined",
-        f"footnote mark {mark} has no footnote text",
-        row.source,
-        row.raw,
-        row.code_amb,
+    return rules.FOOTNOTE_UNDEFINED.issue(
+        row.source, f"footnote mark {mark} has no footnote text", raw=row.raw, code=row.code_amb
     )

@@ -9,9 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from extractor.columns import AMOUNT_COLUMNS, BY_NAME, KEY_COLUMNS
 from extractor.diff import Diff, LanguageMismatch, RowChange
-from extractor.model import AMOUNT_COLUMNS, Issue, TariffRow
-from extractor.values import format_amount
+from extractor.model import Issue, TariffRow
+from extractor.values import format_age_band, format_amount
 
 LANGUAGE_NAMES = {"fr": "French", "nl": "Dutch"}
 
@@ -43,16 +44,6 @@ class ChangeReport:
     language_mismatches: list[LanguageMismatch] = field(default_factory=list)
 
 
-def _band(row: TariffRow) -> str:
-    if row.age_min is None and row.age_max is None:
-        return ""
-    if row.age_max is None:
-        return f"{row.age_min}+"
-    if row.age_min is None:
-        return f"≤{row.age_max}"
-    return f"{row.age_min}–{row.age_max}"
-
-
 def _amount(value: Decimal | None) -> str:
     return format_amount(value) if value is not None else "–"
 
@@ -65,7 +56,7 @@ def _row_view(row: TariffRow) -> dict[str, Any]:
     return {
         "code": row.code_amb,
         "hos": row.code_hos or "",
-        "band": _band(row),
+        "band": format_age_band(row.age_min, row.age_max),
         "description": row.description,
         "section": row.section,
         "source": row.source,
@@ -161,8 +152,12 @@ def view(report: ChangeReport) -> dict[str, Any]:
         "effective_from": report.effective_from.isoformat(),
         "languages": languages,
         "compared_languages": len(report.languages) > 1,
-        "mismatches": report.language_mismatches,
-        "columns": ["fee", "reimb. pref.", "reimb. std.", "copay pref.", "copay std."],
+        "mismatches": [
+            {"key": ["" if value is None else value for value in m.key], "detail": m.detail}
+            for m in report.language_mismatches
+        ],
+        "columns": [BY_NAME[name].label for name in AMOUNT_COLUMNS],
+        "key_headings": [BY_NAME[name].label for name in KEY_COLUMNS],
         "summary_rows": [
             ("added", "added"),
             ("removed", "removed"),
@@ -206,10 +201,7 @@ def change_records(report: ChangeReport) -> list[dict[str, Any]]:
         records.append(
             {
                 "language": row.language,
-                "code_amb": row.code_amb,
-                "code_hos": row.code_hos,
-                "age_min": row.age_min,
-                "age_max": row.age_max,
+                **{name: getattr(row, name) for name in KEY_COLUMNS},
                 "kind": kind,
                 "column": column,
                 "old": old,
@@ -291,13 +283,7 @@ def changes_json(report: ChangeReport) -> str:
             for part in report.languages
         ],
         "language_mismatches": [
-            {
-                "code_amb": m.key[0],
-                "code_hos": m.key[1],
-                "age_min": m.key[2],
-                "age_max": m.key[3],
-                "detail": m.detail,
-            }
+            {**dict(zip(KEY_COLUMNS, m.key, strict=True)), "detail": m.detail}
             for m in report.language_mismatches
         ],
         "changes": records,

@@ -14,55 +14,75 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from extractor.columns import AMOUNT_COLUMNS, COLUMNS, TABLE, from_text, row_key, sql_order, to_text
 from extractor.errors import ExtractorError
-from extractor.model import AMOUNT_COLUMNS, Extraction, TariffRow
+from extractor.model import Extraction, TariffRow
 
-SCHEMA_VERSION = "1"
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE circulars (
-    id INTEGER PRIMARY KEY,
-    circular TEXT NOT NULL,
-    language TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    effective_from TEXT NOT NULL,
-    issued_on TEXT,
-    source_file TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    UNIQUE (sha256, language)
-);
-CREATE TABLE tariffs (
-    id INTEGER PRIMARY KEY,
-    circular_id INTEGER NOT NULL REFERENCES circulars (id),
-    language TEXT NOT NULL,
-    code_amb TEXT NOT NULL,
-    code_hos TEXT NOT NULL,
-    age_min INTEGER,
-    age_max INTEGER,
-    effective_from TEXT NOT NULL,
-    effective_to TEXT,
-    fee TEXT,
-    reimbursement_preferential TEXT,
-    reimbursement_standard TEXT,
-    copayment_preferential TEXT,
-    copayment_standard TEXT,
-    description TEXT NOT NULL,
-    footnotes TEXT NOT NULL,
-    section TEXT NOT NULL,
-    source TEXT NOT NULL,
-    group_session INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX tariffs_key ON tariffs (
-    language, code_amb, code_hos, IFNULL(age_min, -1), IFNULL(age_max, -1), effective_from
-);
-CREATE INDEX tariffs_code ON tariffs (code_amb, effective_from);
-CREATE INDEX tariffs_hospital_code ON tariffs (code_hos, effective_from);
-CREATE INDEX tariffs_circular ON tariffs (circular_id);
-"""
+# Each migration brings the schema from its position in this list to the next version; a store
+# is upgraded in place, in one transaction, when it is opened. Never edit a released migration:
+# append one. Version 1 is the first released schema.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE circulars (
+            id INTEGER PRIMARY KEY,
+            circular TEXT NOT NULL,
+            language TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            effective_from TEXT NOT NULL,
+            issued_on TEXT,
+            source_file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            ingested_at TEXT NOT NULL,
+            UNIQUE (sha256, language)
+        )""",
+        """CREATE TABLE tariffs (
+            id INTEGER PRIMARY KEY,
+            circular_id INTEGER NOT NULL REFERENCES circulars (id),
+            language TEXT NOT NULL,
+            code_amb TEXT NOT NULL,
+            code_hos TEXT NOT NULL,
+            age_min INTEGER,
+            age_max INTEGER,
+            effective_from TEXT NOT NULL,
+            effective_to TEXT,
+            fee TEXT,
+            reimbursement_preferential TEXT,
+            reimbursement_standard TEXT,
+            copayment_preferential TEXT,
+            copayment_standard TEXT,
+            description TEXT NOT NULL,
+            footnotes TEXT NOT NULL,
+            section TEXT NOT NULL,
+            source TEXT NOT NULL,
+            group_session INTEGER NOT NULL
+        )""",
+        """CREATE UNIQUE INDEX tariffs_key ON tariffs (
+            language, code_amb, code_hos, IFNULL(age_min, -1), IFNULL(age_max, -1), effective_from
+        )""",
+        "CREATE INDEX tariffs_code ON tariffs (code_amb, effective_from)",
+        "CREATE INDEX tariffs_hospital_code ON tariffs (code_hos, effective_from)",
+        "CREATE INDEX tariffs_circular ON tariffs (circular_id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# The tariff columns as kept in the tariffs table (the circular number lives on its circular);
+# key columns of text are stored '' for none, so that the unique index sees them as equal.
+_STORED = tuple(name for name in COLUMNS if name != "circular")
+_EMPTY_AS_TEXT = {c.name for c in TABLE if c.kind == "key" and c.type == "string"}
+
+
+def _to_store(name: str, value: Any) -> Any:
+    stored = to_text(name, value)
+    return "" if stored is None and name in _EMPTY_AS_TEXT else stored
+
+
+def _from_store(name: str, value: Any) -> Any:
+    return value if value is None or isinstance(value, int) else from_text(name, str(value))
 
 
 class StoreError(ExtractorError):
@@ -118,30 +138,37 @@ class Store:
         self.close()
 
     def _check_schema(self) -> None:
+        """Create a new store, or upgrade an older one in place; refuse a newer one."""
+        if self._version() == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = self._version()  # another run may have upgraded it while we waited
+            for statements in MIGRATIONS[version:]:
+                for statement in statements:
+                    self.connection.execute(statement)
+            self.connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    def _version(self) -> int:
         tables = {
             r[0]
             for r in self.connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
         if not tables:
-            with self.transaction():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self.connection.execute(statement)
-                self.connection.execute(
-                    "INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-                )
-            return
+            return 0
         if "meta" not in tables:
             raise StoreError("this SQLite file is not an inami-tariffs store", self.path)
         row = self.connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
         found = row[0] if row else "none"
-        if found != SCHEMA_VERSION:
+        if not found.isdigit() or int(found) > SCHEMA_VERSION:
             raise StoreError(
                 f"store schema version {found}, this version of inami-tariffs needs {SCHEMA_VERSION}",
                 self.path,
             )
+        return int(found)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -199,28 +226,13 @@ class Store:
         circular_id = cursor.lastrowid
         assert circular_id is not None
         self.connection.executemany(
-            "INSERT INTO tariffs (circular_id, language, code_amb, code_hos, age_min, age_max,"
-            " effective_from, fee, reimbursement_preferential, reimbursement_standard,"
-            " copayment_preferential, copayment_standard, description, footnotes, section, source,"
-            " group_session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO tariffs (circular_id, group_session, {', '.join(_STORED)})"
+            f" VALUES (?, ?, {', '.join('?' for _ in _STORED)})",
             [
                 (
                     circular_id,
-                    row.language,
-                    row.code_amb,
-                    row.code_hos or "",
-                    row.age_min,
-                    row.age_max,
-                    row.effective_from.isoformat(),
-                    *(
-                        None if getattr(row, n) is None else str(getattr(row, n))
-                        for n in AMOUNT_COLUMNS
-                    ),
-                    row.description,
-                    row.footnotes,
-                    row.section,
-                    row.source,
                     int(row.group_session),
+                    *(_to_store(name, getattr(row, name)) for name in _STORED),
                 )
                 for row in extraction.rows
             ],
@@ -316,17 +328,15 @@ class Store:
         )
 
     def _select(self, where: str, parameters: tuple[object, ...]) -> list[StoredRow]:
-        rows = self.connection.execute(
-            "SELECT c.circular, t.language, t.effective_from, t.code_amb, t.code_hos, t.age_min,"
-            " t.age_max, t.fee, t.reimbursement_preferential, t.reimbursement_standard,"
-            " t.copayment_preferential, t.copayment_standard, t.description, t.footnotes, t.section,"
-            " t.source, t.group_session, t.effective_to"
+        cursor = self.connection.execute(
+            f"SELECT c.circular, t.group_session, t.effective_to,"
+            f" {', '.join(f't.{name}' for name in _STORED)}"
             f" FROM tariffs t JOIN circulars c ON c.id = t.circular_id WHERE {where}"
-            " ORDER BY t.language, t.code_amb, t.code_hos, IFNULL(t.age_min, -1), IFNULL(t.age_max, -1),"
-            " t.effective_from",
+            f" ORDER BY {sql_order('t')}",
             parameters,
-        ).fetchall()
-        return [_stored_row(row) for row in rows]
+        )
+        names = [description[0] for description in cursor.description]
+        return [_stored_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
 def _stored_circular(row: tuple[object, ...]) -> StoredCircular:
@@ -341,45 +351,15 @@ def _stored_circular(row: tuple[object, ...]) -> StoredCircular:
     )
 
 
-def _stored_row(row: tuple[object, ...]) -> StoredRow:
-    (circular, language, effective_from, code_amb, code_hos, age_min, age_max, *amounts) = row[:12]
-    description, footnotes, section, source, group_session, effective_to = row[12:]
+def _stored_row(values: dict[str, Any]) -> StoredRow:
     tariff = TariffRow(
-        circular=str(circular),
-        language=str(language),
-        effective_from=date.fromisoformat(str(effective_from)),
-        code_amb=str(code_amb),
-        code_hos=str(code_hos) or None,
-        age_min=None if age_min is None else int(str(age_min)),
-        age_max=None if age_max is None else int(str(age_max)),
-        fee=_decimal(amounts[0]),
-        reimbursement_preferential=_decimal(amounts[1]),
-        reimbursement_standard=_decimal(amounts[2]),
-        copayment_preferential=_decimal(amounts[3]),
-        copayment_standard=_decimal(amounts[4]),
-        description=str(description),
-        footnotes=str(footnotes),
-        section=str(section),
-        source=str(source),
-        group_session=bool(group_session),
+        circular=str(values["circular"]),
+        group_session=bool(values["group_session"]),
+        **{name: _from_store(name, values[name]) for name in _STORED},
     )
-    end = None if effective_to is None else date.fromisoformat(str(effective_to))
-    return StoredRow(tariff, end, str(circular))
-
-
-def _decimal(value: object) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    end = None if values["effective_to"] is None else date.fromisoformat(values["effective_to"])
+    return StoredRow(tariff, end, tariff.circular)
 
 
 def _comparable(rows: list[TariffRow]) -> set[tuple[object, ...]]:
-    return {
-        (
-            r.language,
-            r.code_amb,
-            r.code_hos,
-            r.age_min,
-            r.age_max,
-            *(getattr(r, n) for n in AMOUNT_COLUMNS),
-        )
-        for r in rows
-    }
+    return {(r.language, *row_key(r), *(getattr(r, n) for n in AMOUNT_COLUMNS)) for r in rows}

@@ -5,29 +5,30 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+from extractor import rules
+from extractor.columns import TABLE
 from extractor.model import Issue, TariffRow
+
+_FRAME_COLUMNS = (*(column.name for column in TABLE), "group_session")  # the flag: soft rules
 
 
 def to_frame(rows: list[TariffRow]) -> Any:
     """Rows → a pandas DataFrame in schema column order; amounts stay Decimal objects."""
     import pandas as pd
 
-    from schemas import COLUMNS
-
-    columns = [*COLUMNS, "group_session"]  # group_session is for the soft rules only
-    values = operator.attrgetter(*columns)
-    records = []
-    for row in rows:
-        record = dict(zip(columns, values(row), strict=True))
-        record["effective_from"] = row.effective_from.isoformat()
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    for name in ("age_min", "age_max"):
-        frame[name] = pd.array([r[name] for r in records], dtype="Int64")
-    for name in ("fee", "reimbursement_preferential", "reimbursement_standard",
-                 "copayment_preferential", "copayment_standard"):  # fmt: skip
-        frame[name] = pd.Series([r[name] for r in records], dtype=object)
-    frame["code_hos"] = pd.Series([r["code_hos"] for r in records], dtype="str")
+    values = operator.attrgetter(*_FRAME_COLUMNS)
+    records = [values(row) for row in rows]
+    frame = pd.DataFrame.from_records(records, columns=list(_FRAME_COLUMNS))
+    for index, column in enumerate(TABLE):
+        cells = [record[index] for record in records]
+        if column.type == "integer":
+            frame[column.name] = pd.array(cells, dtype="Int64")
+        elif column.type == "number":
+            frame[column.name] = pd.Series(cells, dtype=object)
+        elif column.type == "date":
+            frame[column.name] = pd.Series([cell.isoformat() for cell in cells], dtype=object)
+        elif column.nullable:
+            frame[column.name] = pd.Series(cells, dtype="str")
     return frame
 
 
@@ -35,7 +36,7 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
     """Keep the rows that pass every hard rule; report every failure, all at once."""
     import pandera.pandas as pa
 
-    from schemas import RULES, TariffConsistency, TariffTable
+    from schemas import TARIFF_CONSISTENCY, TARIFF_TABLE
 
     if not rows:
         return [], []
@@ -43,48 +44,36 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
     rejected: dict[int, list[str]] = {}
     frame = to_frame(rows)  # built once; the hard rules see the schema columns
     try:
-        TariffTable.validate(frame[list(TariffTable.to_schema().columns)], lazy=True)
+        TARIFF_TABLE.validate(frame[list(TARIFF_TABLE.columns)], lazy=True)
     except pa.errors.SchemaErrors as errors:
         for case in errors.failure_cases.itertuples():
-            if case.index is None or case.index != case.index:
-                raise  # a failure not tied to a row is a bug in our own table building
-            rule = (
-                "duplicate-key" if case.check == "multiple_fields_uniqueness" else str(case.check)
-            )
+            check = str(case.check)
+            rule = rules.DUPLICATE_KEY.code if check == "multiple_fields_uniqueness" else check
+            if case.index is None or case.index != case.index or rule not in rules.REGISTRY:
+                raise  # a failure not tied to a row or a rule is a bug in our own table building
             rejected.setdefault(int(case.index), [])
             if rule not in rejected[int(case.index)]:
                 rejected[int(case.index)].append(rule)
-    for index, rules in sorted(rejected.items()):
+    for index, found in sorted(rejected.items()):
         row = rows[index]
-        for rule in rules:
+        for rule in found:
             issues.append(
-                Issue(
-                    "error",
-                    rule,
-                    f"{RULES.get(rule, rule)}; row rejected",
+                rules.REGISTRY[rule].issue(
                     row.source,
-                    row.raw,
-                    row.code_amb,
+                    f"{rules.REGISTRY[rule].meaning}; row rejected",
+                    raw=row.raw,
+                    code=row.code_amb,
                 )
             )
     kept = [row for index, row in enumerate(rows) if index not in rejected]
     if kept:
         try:
-            TariffConsistency.validate(frame.drop(index=list(rejected)), lazy=True)
+            TARIFF_CONSISTENCY.validate(frame.drop(index=list(rejected)), lazy=True)
         except pa.errors.SchemaErrors as errors:
             flagged = sorted({int(case.index) for case in errors.failure_cases.itertuples()})
             for index in flagged:
                 row = rows[index]
-                issues.append(
-                    Issue(
-                        "warning",
-                        "fee-not-sum",
-                        RULES["fee-not-sum"],
-                        row.source,
-                        row.raw,
-                        row.code_amb,
-                    )
-                )
+                issues.append(rules.FEE_NOT_SUM.issue(row.source, raw=row.raw, code=row.code_amb))
     return kept, issues
 
 
@@ -92,13 +81,14 @@ def validate_changes(records: list[dict[str, Any]]) -> None:
     """The change table must fit schemas/changes.py; a failure here is our bug, not the user's."""
     import pandas as pd
 
-    from schemas import ChangeTable
+    from schemas import CHANGE_TABLE
 
-    columns = list(ChangeTable.to_schema().columns)
+    columns = list(CHANGE_TABLE.columns)
     frame = pd.DataFrame.from_records(records, columns=columns)
-    for name in ("age_min", "age_max"):
-        frame[name] = pd.array([r[name] for r in records], dtype="Int64")
-    for name in ("code_hos", "old", "new", "absolute", "relative"):
-        frame[name] = pd.Series([r[name] for r in records], dtype="str")
+    for name, column in CHANGE_TABLE.columns.items():
+        if str(column.dtype) == "Int64":
+            frame[name] = pd.array([r[name] for r in records], dtype="Int64")
+        elif column.nullable:
+            frame[name] = pd.Series([r[name] for r in records], dtype="str")
     frame["follows_indexation"] = frame["follows_indexation"].astype(bool)
-    ChangeTable.validate(frame, lazy=True)
+    CHANGE_TABLE.validate(frame, lazy=True)

@@ -178,6 +178,17 @@ def parse_age_band(text: str) -> tuple[int | None, int | None] | None:
     return None
 
 
+def format_age_band(age_min: int | None, age_max: int | None) -> str:
+    """The one way an age band is shown: "24+", "≤23", "24–30", empty for every age."""
+    if age_min is None and age_max is None:
+        return ""
+    if age_max is None:
+        return f"{age_min}+"
+    if age_min is None:
+        return f"≤{age_max}"
+    return f"{age_min}–{age_max}"
+
+
 def to_decimal(number: float | int) -> Decimal:
     """A spreadsheet number → the Decimal of its shortest text form (what the file stores)."""
     try:

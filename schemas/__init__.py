@@ -1,6 +1,6 @@
 """Pandera schemas: the single definition of every table inami-tariffs emits."""
 
-from schemas.changes import ChangeTable
-from schemas.tariffs import COLUMNS, RULES, TariffConsistency, TariffTable
+from schemas.changes import CHANGE_TABLE
+from schemas.tariffs import COLUMNS, TARIFF_CONSISTENCY, TARIFF_TABLE
 
-__all__ = ["COLUMNS", "RULES", "ChangeTable", "TariffConsistency", "TariffTable"]
+__all__ = ["CHANGE_TABLE", "COLUMNS", "TARIFF_CONSISTENCY", "TARIFF_TABLE"]

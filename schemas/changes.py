@@ -4,30 +4,37 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
+
+from extractor.columns import BY_NAME, KEY_COLUMNS
 
 KINDS = ["added", "removed", "changed", "description"]
 
+_KEY_DTYPES = {"string": str, "integer": pd.Int64Dtype()}
 
-class ChangeTable(pa.DataFrameModel):
-    """Every change between two versions of a tariff set, keyed like the tariff table."""
 
-    language: Series[str] = pa.Field(isin=["fr", "nl"])
-    code_amb: Series[str] = pa.Field(str_matches=r"^\d{6}$")
-    code_hos: Series[str] = pa.Field(nullable=True)
-    age_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    age_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    kind: Series[str] = pa.Field(isin=KINDS)
-    column: Series[str] = pa.Field(
-        description="amount column, 'description', or '' for a whole row"
-    )
-    old: Series[str] = pa.Field(nullable=True, description="old value as text; amounts as 89.59")
-    new: Series[str] = pa.Field(nullable=True)
-    absolute: Series[str] = pa.Field(nullable=True, description="new - old, for amounts")
-    relative: Series[str] = pa.Field(nullable=True, description="new / old - 1, six decimals")
-    follows_indexation: Series[bool]
-    section: Series[str]
+def _key_column(name: str) -> pa.Column:
+    column = BY_NAME[name]
+    checks = [pa.Check.str_matches(r"^\d{6}$")] if name == "code_amb" else []
+    if column.type == "integer":
+        checks.append(pa.Check.ge(0))
+    return pa.Column(_KEY_DTYPES[column.type], checks=checks, nullable=column.nullable)
 
-    class Config:
-        strict = True
-        ordered = True
+
+# Every change between two versions of a tariff set, keyed like the tariff table.
+CHANGE_TABLE = pa.DataFrameSchema(
+    {
+        "language": pa.Column(str, pa.Check.isin(["fr", "nl"])),
+        **{name: _key_column(name) for name in KEY_COLUMNS},
+        "kind": pa.Column(str, pa.Check.isin(KINDS)),
+        "column": pa.Column(str, description="amount column, 'description', or '' for a whole row"),
+        "old": pa.Column(str, nullable=True, description="old value as text; amounts as 89.59"),
+        "new": pa.Column(str, nullable=True),
+        "absolute": pa.Column(str, nullable=True, description="new - old, for amounts"),
+        "relative": pa.Column(str, nullable=True, description="new / old - 1, six decimals"),
+        "follows_indexation": pa.Column(bool),
+        "section": pa.Column(str),
+    },
+    name="changes",
+    strict=True,
+    ordered=True,
+)

@@ -139,3 +139,27 @@ def test_in_force_and_history(tmp_path: Path, versions: tuple[Extraction, Extrac
         assert [
             (str(r.row.effective_from), str(r.effective_to)) for r in store.history("727112")
         ] == [("2024-01-01", "2024-12-31")]
+
+
+def test_a_store_of_the_first_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+    """tests/fixtures/store-v1.sqlite was written by the first released schema (version 1):
+    the 2024 and 2025 French annexes of samples/."""
+    from extractor.store import SCHEMA_VERSION
+
+    path = tmp_path / "old.sqlite"
+    path.write_bytes((Path(__file__).parent / "fixtures" / "store-v1.sqlite").read_bytes())
+    with Store(path) as store:
+        versions = store.history("727016")
+        version = store.connection.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchone()
+    assert version == (str(SCHEMA_VERSION),)
+    assert [(v.row.effective_from, v.effective_to, str(v.row.fee)) for v in versions] == [
+        (date(2024, 1, 1), date(2024, 12, 31), "80.00"),
+        (date(2025, 1, 1), None, "89.59"),
+    ]
+    with Store(path) as store, store.transaction():  # and it takes new circulars
+        [dutch] = extract_file(
+            SAMPLES / "V1 - Psychologische zorg - 01-01-2025-omzendbrief VI.xlsx"
+        )
+        assert store.ingest(dutch, "nl").new

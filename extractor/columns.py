@@ -1,0 +1,175 @@
+"""The one specification of the tariff table's columns.
+
+The pandera schema, the store's SQL, the CSV and JSON writers and readers, the report's labels,
+the diff's regimes and the row order are all derived from TABLE (tests/test_columns.py holds
+them equal), so a new column is one line here, one field on TariffRow, and its vocabulary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+# version: which version of the tariffs a row belongs to; key: a tariff's identity within one
+# version; amount: money, Decimal; text: what describes the row or tells where it came from.
+Kind = Literal["version", "key", "amount", "text"]
+ValueType = Literal["string", "integer", "number", "date"]  # Table Schema types
+Part = Literal["fee", "reimbursement", "copayment"]
+Regime = Literal["preferential", "standard"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    type: ValueType
+    title_fr: str
+    title_nl: str
+    description: str
+    label: str = ""  # short English heading in the change report
+    nullable: bool = False
+    rules: tuple[str, ...] = ()  # registry codes (extractor/rules.py) the schema checks here
+    part: Part | None = None  # amounts: what the amount is
+    regime: Regime | None = None  # amounts: which patients it is for
+    open_end_last: bool = False  # keys: an empty value sorts after every value, not before
+
+
+_CODE_RULES = ("code-format", "code-check-digit")
+_AMOUNT_RULES = ("amount-negative", "amount-precision")
+
+
+def _amount(
+    name: str, label: str, part: Part, regime: Regime | None, fr: str, nl: str, what: str
+) -> Column:
+    return Column(name, "amount", "number", fr, nl, what, label, True, _AMOUNT_RULES, part, regime)
+
+
+TABLE: tuple[Column, ...] = (
+    Column("circular", "text", "string", "Circulaire", "Omzendbrief",
+           "circular number as printed, e.g. 2024/356"),
+    Column("language", "version", "string", "Langue", "Taal", "language of the source: fr or nl"),
+    Column("effective_from", "version", "date", "Date d'application", "Datum van toepassing",
+           "first day the amounts apply", rules=("effective-date-format",)),
+    Column("code_amb", "key", "string", "Pseudocode AMB", "Pseudocode AMB",
+           "ambulatory nomenclature code, 6 digits", "code", rules=_CODE_RULES),
+    Column("code_hos", "key", "string", "Pseudocode HOS", "Pseudocode HOS",
+           "hospital code, 6 digits; empty where the circular prints '-'", "HOS", nullable=True,
+           rules=_CODE_RULES),
+    Column("age_min", "key", "integer", "Âge minimum", "Minimumleeftijd",
+           "youngest age the row applies to (inclusive)", "age min", nullable=True),
+    Column("age_max", "key", "integer", "Âge maximum", "Maximumleeftijd",
+           "oldest age the row applies to (inclusive)", "age max", nullable=True,
+           open_end_last=True),
+    _amount("fee", "fee", "fee", None, "Honoraires", "Honorarium", "full fee in EUR"),
+    _amount("reimbursement_preferential", "reimb. pref.", "reimbursement", "preferential",
+            "Intervention AMI - avec régime préférentiel",
+            "Tegemoetkoming ZIV - met voorkeurregeling",
+            "paid by the insurance, patients with preferential regime, EUR"),
+    _amount("reimbursement_standard", "reimb. std.", "reimbursement", "standard",
+            "Intervention AMI - sans régime préférentiel",
+            "Tegemoetkoming ZIV - zonder voorkeurregeling",
+            "paid by the insurance, other patients, EUR"),
+    _amount("copayment_preferential", "copay pref.", "copayment", "preferential",
+            "Ticket modérateur - avec régime préférentiel", "Remgeld - met voorkeurregeling",
+            "paid by the patient with preferential regime, EUR"),
+    _amount("copayment_standard", "copay std.", "copayment", "standard",
+            "Ticket modérateur - sans régime préférentiel", "Remgeld - zonder voorkeurregeling",
+            "paid by other patients, EUR"),
+    Column("description", "text", "string", "Description", "Omschrijving",
+           "label as printed, footnote marks removed"),
+    Column("footnotes", "text", "string", "Notes", "Voetnoten",
+           "text of the footnotes that qualify the row, '(n) text | ...'"),
+    Column("section", "text", "string", "Section", "Afdeling",
+           "heading path above the row, joined with ' > '"),
+    Column("source", "text", "string", "Source", "Bron",
+           "file and place in it: file#sheet!cell or file#page=N&line=M"),
+)  # fmt: skip
+
+BY_NAME: dict[str, Column] = {column.name: column for column in TABLE}
+COLUMNS: tuple[str, ...] = tuple(column.name for column in TABLE)
+AMOUNT_COLUMNS: tuple[str, ...] = tuple(c.name for c in TABLE if c.kind == "amount")
+KEY_COLUMNS: tuple[str, ...] = tuple(c.name for c in TABLE if c.kind == "key")
+# A row's identity across versions: its language, its key, its effective date.
+PRIMARY_KEY: tuple[str, ...] = ("language", *KEY_COLUMNS, "effective_from")
+# Per regime, the amounts a patient of that regime gets: (regime, reimbursement, co-payment).
+REGIMES: tuple[tuple[Regime, str, str], ...] = tuple(
+    (
+        regime,
+        next(c.name for c in TABLE if c.part == "reimbursement" and c.regime == regime),
+        next(c.name for c in TABLE if c.part == "copayment" and c.regime == regime),
+    )
+    for regime in ("preferential", "standard")
+)
+FEE = next(c.name for c in TABLE if c.part == "fee")
+
+Key = tuple[Any, ...]
+
+
+def row_key(row: Any) -> Key:
+    """A tariff's identity within one version and language (code pair, age band ...)."""
+    return tuple(getattr(row, name) for name in KEY_COLUMNS)
+
+
+def _ordered(column: Column, value: Any) -> tuple[int, Any]:
+    """Sort position of one key value: an empty value before (or after) every value."""
+    if value is None or value == "":
+        return (2 if column.open_end_last else 0, 0 if column.type == "integer" else "")
+    return (1, value)
+
+
+def key_order(key: Key) -> tuple[tuple[int, Any], ...]:
+    return tuple(
+        _ordered(BY_NAME[name], value) for name, value in zip(KEY_COLUMNS, key, strict=True)
+    )
+
+
+def sort_key(row: Any) -> tuple[Any, ...]:
+    """The order of rows everywhere: language, key (open ends first or last), effective date."""
+    return (row.language, key_order(row_key(row)), row.effective_from)
+
+
+def sql_order(alias: str = "") -> str:
+    """The same order as sort_key, as an SQL ORDER BY list."""
+    prefix = f"{alias}." if alias else ""
+    terms = []
+    for name in PRIMARY_KEY:
+        column = BY_NAME[name]
+        if column.kind == "key" and column.nullable and column.type == "integer":
+            empty_first = "IS NULL" if column.open_end_last else "IS NOT NULL"
+            terms.append(f"{prefix}{name} {empty_first}")
+        terms.append(f"{prefix}{name}")
+    return ", ".join(terms)
+
+
+def to_text(name: str, value: Any) -> str | int | None:
+    """A value as exported: amounts as decimal text ("89.59"), dates ISO, None for none."""
+    if value is None:
+        return None
+    column = BY_NAME[name]
+    if column.type == "number":
+        return f"{value:f}"
+    if column.type == "date":
+        return str(value.isoformat())
+    return value  # type: ignore[no-any-return]
+
+
+_PARSERS: dict[ValueType, Callable[[str], Any]] = {
+    "string": str,
+    "integer": int,
+    "number": Decimal,
+    "date": date.fromisoformat,
+}
+
+
+def from_text(name: str, text: str | None) -> Any:
+    """The inverse of to_text, for exports and stored rows read back; raises ValueError."""
+    column = BY_NAME[name]
+    if text is None or (text == "" and (column.nullable or column.type != "string")):
+        return None
+    value = _PARSERS[column.type](text)
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"not an amount: {text!r}")
+    return value

@@ -1,0 +1,137 @@
+"""The registry of issue rules: every issue we raise names one, with its severity and meaning.
+
+An `error` row is left out of the table; a `warning` row stays in. The README's rule table is
+this registry (a test holds them equal), and pandera check names in schemas/ are these codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from extractor.model import Issue, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    meaning: str
+
+    def issue(
+        self,
+        location: str,
+        message: str = "",
+        *,
+        raw: Iterable[str] = (),
+        code: str = "",
+    ) -> Issue:
+        """An issue of this rule at a place; the message defaults to the rule's meaning."""
+        return Issue(self.severity, self.code, message or self.meaning, location, tuple(raw), code)
+
+
+CODE_FORMAT = Rule("code-format", "error", "a code is six digits")
+CODE_CHECK_DIGIT = Rule(
+    "code-check-digit", "error", "the last digit of a code is its first five digits mod 7"
+)
+AMOUNT_NEGATIVE = Rule("amount-negative", "error", "amounts are zero or more")
+AMOUNT_PRECISION = Rule(
+    "amount-precision",
+    "error",
+    "amounts have exactly two decimals; `89,595` is rejected, never rounded",
+)
+AMOUNT_UNPARSEABLE = Rule(
+    "amount-unparseable", "error", "an amount cell holds something that is not an amount"
+)
+AMOUNT_MISSING = Rule(
+    "amount-missing",
+    "error",
+    "some amounts of a row are missing; a fee-only row is fine only in a section where every"
+    " row is fee-only",
+)
+ROW_SHIFTED = Rule(
+    "row-shifted",
+    "error",
+    "the code stands in another column than the code column (a shifted row, seen in real"
+    " circulars)",
+)
+CODE_MISSING = Rule("code-missing", "error", "amounts without a code")
+HEADER_MISSING = Rule("header-missing", "error", "a coded row before any table header")
+DUPLICATE_KEY = Rule("duplicate-key", "error", "two rows with the same key")
+AGE_BAND_ORDER = Rule("age-band-order", "error", "age_min above age_max")
+EFFECTIVE_DATE_FORMAT = Rule(
+    "effective-date-format", "error", "effective_from is a real date, YYYY-MM-DD"
+)
+FEE_NOT_SUM = Rule(
+    "fee-not-sum",
+    "warning",
+    "in individual-session sections, fee ≠ reimbursement + co-payment for a regime while the"
+    " rest of its section keeps it (group sessions, whose reimbursement is per patient, are not"
+    " checked)",
+)
+FOOTNOTE_UNDEFINED = Rule("footnote-undefined", "warning", "a footnote mark with no footnote text")
+ROW_UNRECOGNISED = Rule(
+    "row-unrecognised",
+    "warning",
+    "a line inside a table that is neither a tariff line nor a heading",
+)
+SECTION_MISSING = Rule(
+    "section-missing",
+    "error",
+    "a row before any heading in a document whose tables sit under numbered headings: a page"
+    " may be missing, the beneficiary group is unknown",
+)
+SECTION_INCOMPLETE = Rule(
+    "section-incomplete",
+    "error",
+    "a heading whose parent heading never appeared (2.2.1 after 1.3): lines or pages may be"
+    " missing",
+)
+HEADER_UNCLEAR = Rule(
+    "header-unclear",
+    "error",
+    "the table header has two columns for one field, or one regime without the other: every"
+    " row under it is flagged",
+)
+CODE_OUTSIDE_ROW = Rule(
+    "code-outside-row",
+    "warning",
+    "a code in a line inside a table that was not read as a row: look at the source",
+)
+SOURCE_MISMATCH = Rule(
+    "source-mismatch", "error", "the PDF and the XLSX annex of one circular disagree on a row"
+)
+CIRCULAR_NUMBER_MISSING = Rule(
+    "circular-number-missing", "warning", "no circular number found; pass `--circular`"
+)
+EFFECTIVE_DATE_CONFLICT = Rule(
+    "effective-date-conflict", "warning", "document, file name or option disagree on the date"
+)
+
+REGISTRY: dict[str, Rule] = {
+    rule.code: rule
+    for rule in (
+        CODE_FORMAT,
+        CODE_CHECK_DIGIT,
+        AMOUNT_NEGATIVE,
+        AMOUNT_PRECISION,
+        AMOUNT_UNPARSEABLE,
+        AMOUNT_MISSING,
+        ROW_SHIFTED,
+        CODE_MISSING,
+        HEADER_MISSING,
+        DUPLICATE_KEY,
+        AGE_BAND_ORDER,
+        EFFECTIVE_DATE_FORMAT,
+        FEE_NOT_SUM,
+        FOOTNOTE_UNDEFINED,
+        ROW_UNRECOGNISED,
+        SECTION_MISSING,
+        SECTION_INCOMPLETE,
+        HEADER_UNCLEAR,
+        CODE_OUTSIDE_ROW,
+        SOURCE_MISMATCH,
+        CIRCULAR_NUMBER_MISSING,
+        EFFECTIVE_DATE_CONFLICT,
+    )
+}

@@ -1,0 +1,105 @@
+"""The column specification is the one source: schema, store, exports, report and diff agree."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from extractor.api import extract_file
+from extractor.columns import (
+    AMOUNT_COLUMNS,
+    COLUMNS,
+    KEY_COLUMNS,
+    PRIMARY_KEY,
+    REGIMES,
+    TABLE,
+    sort_key,
+)
+from extractor.export import read_tariffs_csv, write_exports
+from extractor.model import Extraction, TariffRow
+from extractor.report import view
+from extractor.store import Store
+from schemas import CHANGE_TABLE, TARIFF_TABLE
+from tests.conftest import SAMPLES
+
+SAMPLE = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
+
+
+@pytest.fixture(scope="module")
+def extraction() -> Extraction:
+    [extraction] = extract_file(SAMPLE)
+    return extraction
+
+
+def test_schema_is_the_specification() -> None:
+    assert tuple(TARIFF_TABLE.columns) == COLUMNS
+    for column in TABLE:
+        schema_column = TARIFF_TABLE.columns[column.name]
+        assert schema_column.nullable == column.nullable, column.name
+        assert schema_column.metadata["type"] == column.type
+        assert (schema_column.title, schema_column.metadata["title_nl"]) == (
+            column.title_fr,
+            column.title_nl,
+        )
+        assert {check.name for check in schema_column.checks} >= set(column.rules)
+    assert list(TARIFF_TABLE.unique or []) == list(PRIMARY_KEY)
+    assert tuple(CHANGE_TABLE.columns)[1 : 1 + len(KEY_COLUMNS)] == KEY_COLUMNS
+
+
+def test_row_type_is_the_specification() -> None:
+    fields = [field.name for field in dataclasses.fields(TariffRow)]
+    assert tuple(fields[: len(COLUMNS)]) == COLUMNS
+    assert fields[len(COLUMNS) :] == ["group_session", "raw"]
+
+
+def test_regimes_cover_every_reimbursement_and_copayment() -> None:
+    covered = {
+        name for _, reimbursement, copayment in REGIMES for name in (reimbursement, copayment)
+    }
+    assert covered == set(AMOUNT_COLUMNS) - {"fee"}
+
+
+def test_store_keeps_every_column_and_gives_rows_back(
+    tmp_path: Path, extraction: Extraction
+) -> None:
+    with Store(tmp_path / "t.sqlite") as store, store.transaction():
+        stored = store.rows_of(store.ingest(extraction, "digest").circular.id)
+    stored_columns = {row[1] for row in store_columns(tmp_path / "t.sqlite")}
+    assert set(COLUMNS) - {"circular"} <= stored_columns
+    expected = sorted(extraction.rows, key=sort_key)
+    assert [dataclasses.replace(row, raw=()) for row in expected] == stored
+
+
+def store_columns(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("PRAGMA table_info(tariffs)").fetchall()
+
+
+def test_exports_and_report_follow_the_specification(
+    tmp_path: Path, extraction: Extraction
+) -> None:
+    write_exports([extraction], tmp_path)
+    header = (tmp_path / "tariffs.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == ",".join(COLUMNS)
+    rows = json.loads((tmp_path / "tariffs.json").read_text(encoding="utf-8"))["rows"]
+    assert all(tuple(row) == COLUMNS for row in rows)
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    fields = package["resources"][0]["schema"]["fields"]
+    assert [field["name"] for field in fields] == list(COLUMNS)
+    assert package["resources"][0]["schema"]["primaryKey"] == list(PRIMARY_KEY)
+    back = read_tariffs_csv(tmp_path / "tariffs.csv")
+    expected = sorted(extraction.rows, key=sort_key)
+    assert [dataclasses.replace(row, raw=(), group_session=False) for row in expected] == back
+
+    from extractor.diff import diff_versions
+    from extractor.report import ChangeReport, LanguageReport, Version
+
+    version = Version("2024/356", extraction.info.effective_from, SAMPLE.name)
+    part = LanguageReport("fr", version, None, diff_versions([], back, "fr"), back)
+    labels = view(ChangeReport("2024/356", version.effective_from, [part]))
+    assert labels["columns"] == [column.label for column in TABLE if column.kind == "amount"]
+    assert labels["key_headings"] == [column.label for column in TABLE if column.kind == "key"]
