@@ -1,43 +1,66 @@
-"""The public verbs a billing system imports; the one place that wires the stages together."""
+"""The public verbs a billing system imports; the one place that wires the stages together.
+
+Every verb takes an `Options` (what the documents leave unsaid, how to read files) and passes
+it through unchanged; the CLI is a thin layer over these verbs.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from extractor import readers
 from extractor.crosscheck import cross_check
-from extractor.diff import LanguageMismatch, compare_languages, diff_versions
-from extractor.errors import ExtractorError, NoTariffTableError
-from extractor.export import write_exports
-from extractor.metadata import Overrides, describe
-from extractor.model import AMOUNT_COLUMNS, Extraction, RawDocument, TariffRow
+from extractor.diff import compare_languages, diff_versions
+from extractor.errors import ExtractorError, NoTariffTableError, UsageError
+from extractor.export import write_atomic, write_exports
+from extractor.folders import report_folder
+from extractor.lookup import Tariff, answer
+from extractor.metadata import describe
+from extractor.model import Extraction, RawDocument, TariffRow
 from extractor.normalise import normalise
 from extractor.report import ChangeReport, LanguageReport, Version
-from extractor.settings import DEFAULT_SETTINGS, ReadSettings
+from extractor.settings import Options, Overrides, ReadSettings
 from extractor.store import Store, StoredRow
+from extractor.twins import language_mismatches, share_circular_numbers
 from extractor.validate import validate_rows
 
+__all__ = [
+    "ChangeReport",
+    "Extraction",
+    "Options",
+    "Overrides",
+    "ReadSettings",
+    "RunOutput",
+    "StoredRow",
+    "Tariff",
+    "diff_files",
+    "export",
+    "extract",
+    "extract_file",
+    "history",
+    "inspect_pdf",
+    "lookup",
+    "run",
+    "write_report",
+]
 
-def extract_file(
-    path: Path | str,
-    *,
-    effective_from: date | None = None,
-    circular: str | None = None,
-    settings: ReadSettings = DEFAULT_SETTINGS,
-) -> list[Extraction]:
+DEFAULT_STORE = Path("output/tariffs.sqlite")
+Progress = Callable[[Path], None]
+
+
+def extract_file(path: Path | str, options: Options | None = None) -> list[Extraction]:
     """Read → normalise → validate one circular file; one Extraction per table unit (sheet)."""
+    options = options or Options()
     path = Path(path)
-    overrides = Overrides(effective_from=effective_from, circular=circular)
     extractions = []
     try:
-        for document in readers.read(path, settings):
-            extraction = _extract_document(document, overrides)
+        for document in readers.read(path, options.settings):
+            extraction = _extract_document(document, options.overrides)
             if extraction.tables:
                 extractions.append(extraction)
     except ExtractorError:
@@ -68,11 +91,9 @@ def _extract_document(document: RawDocument, overrides: Overrides) -> Extraction
 
 def extract(
     paths: Iterable[Path | str],
+    options: Options | None = None,
     *,
-    effective_from: date | None = None,
-    circular: str | None = None,
-    progress: Callable[[Path], None] | None = None,
-    settings: ReadSettings = DEFAULT_SETTINGS,
+    progress: Progress | None = None,
 ) -> list[Extraction]:
     """Extract several inputs; stops at the first unreadable one (nothing half-written).
 
@@ -82,9 +103,7 @@ def extract(
     for path in paths:
         if progress is not None:
             progress(Path(path))
-        extractions.extend(
-            extract_file(path, effective_from=effective_from, circular=circular, settings=settings)
-        )
+        extractions.extend(extract_file(path, options))
     return cross_check(extractions)
 
 
@@ -93,19 +112,19 @@ def export(extractions: list[Extraction], out_dir: Path | str) -> list[Path]:
     return write_exports(extractions, Path(out_dir))
 
 
-def inspect_pdf(path: Path | str, page: int, out_dir: Path | str) -> Path:
+def inspect_pdf(
+    path: Path | str, page: int, out_dir: Path | str, options: Options | None = None
+) -> Path:
     """Draw what the PDF reader saw on one page (columns, rows, codes, flagged rows) as a PNG."""
-    from extractor.errors import UsageError
     from extractor.readers import pdf
 
+    options = options or Options()
     path = Path(path)
-    if readers.sniff_format(path) != "pdf":
-        raise UsageError("inspect draws PDF pages; this is not a PDF", path)
-    document, layouts = pdf.read_pdf_with_layout(path)
+    document, layouts = readers.read_layout(path, options.settings)
     if not 1 <= page <= len(layouts):
         raise UsageError(f"there is no page {page}: the PDF has {len(layouts)} pages", path)
     flagged: dict[str, str] = {}
-    extraction = _extract_document(document, Overrides())
+    extraction = _extract_document(document, options.overrides)
     for issue in extraction.issues:
         if issue.raw:
             flagged.setdefault(issue.location, issue.rule)
@@ -135,22 +154,18 @@ class RunOutput:
 
 def run(
     paths: Iterable[Path | str],
+    options: Options | None = None,
     *,
-    store_path: Path | str = Path("output/tariffs.sqlite"),
+    store_path: Path | str = DEFAULT_STORE,
     out_dir: Path | str = Path("output"),
-    effective_from: date | None = None,
-    circular: str | None = None,
-    progress: Callable[[Path], None] | None = None,
-    settings: ReadSettings = DEFAULT_SETTINGS,
+    progress: Progress | None = None,
 ) -> list[RunOutput]:
     """Extract, validate, store (one transaction), diff against the previous version, report.
 
     Writes DIR/<effective_from>_<circular>/ with the exports and changes.md/.html/.json.
     """
     files = [Path(p) for p in paths]
-    extractions = extract(
-        files, effective_from=effective_from, circular=circular, progress=progress
-    )
+    extractions = extract(files, options, progress=progress)
     share_circular_numbers(extractions)
     digests = {path.name: _sha256(path) for path in files}
     groups: dict[tuple[date, str], list[Extraction]] = {}
@@ -185,7 +200,7 @@ def run(
                         extraction.issues,
                     )
                 )
-            report = ChangeReport(number, effective, parts, _language_mismatches(members))
+            report = ChangeReport(number, effective, parts, language_mismatches(members))
             outputs.append(
                 RunOutput(
                     Path(out_dir) / report_folder(effective, number, members),
@@ -201,10 +216,12 @@ def run(
     return outputs
 
 
-def diff_files(old: Path | str, new: Path | str, out_dir: Path | str) -> ChangeReport:
+def diff_files(
+    old: Path | str, new: Path | str, out_dir: Path | str, options: Options | None = None
+) -> ChangeReport:
     """Compare two circular files or tariffs.csv exports, without any store."""
-    old_rows, old_version = _rows_and_version(Path(old))
-    new_rows, new_version = _rows_and_version(Path(new))
+    old_rows, old_version = _rows_and_version(Path(old), options)
+    new_rows, new_version = _rows_and_version(Path(new), options)
     languages = sorted({r.language for r in new_rows} | {r.language for r in old_rows})
     parts = [
         LanguageReport(
@@ -225,7 +242,7 @@ def diff_files(old: Path | str, new: Path | str, out_dir: Path | str) -> ChangeR
 
 
 def write_report(report: ChangeReport, directory: Path) -> list[Path]:
-    from extractor.export import write_atomic
+    """changes.md, changes.html and changes.json into the directory."""
     from extractor.report import changes_json, render
 
     outputs = {
@@ -238,33 +255,11 @@ def write_report(report: ChangeReport, directory: Path) -> list[Path]:
     return [directory / name for name in outputs]
 
 
-def history(
-    code: str, *, store_path: Path | str = Path("output/tariffs.sqlite")
-) -> list[StoredRow]:
+def history(code: str, *, store_path: Path | str = DEFAULT_STORE) -> list[StoredRow]:
     """Every version of a code in the store: what was in force when, from which circular."""
     _check_code(code)
     with Store(_existing_store(store_path)) as store:
         return store.history(code)
-
-
-@dataclass(frozen=True)
-class Tariff:
-    """What a billing system asks: the amounts in force for one beneficiary on one day."""
-
-    code: str
-    on: date
-    age: int | None
-    preferential: bool
-    fee: Decimal | None
-    reimbursement: Decimal | None
-    copayment: Decimal | None
-    circular: str
-    effective_from: date
-    effective_to: date | None
-    description: str
-    age_min: int | None
-    age_max: int | None
-    source: str
 
 
 def lookup(
@@ -274,111 +269,16 @@ def lookup(
     age: int | None = None,
     preferential: bool = False,
     language: str | None = None,
-    store_path: Path | str = Path("output/tariffs.sqlite"),
+    store_path: Path | str = DEFAULT_STORE,
 ) -> Tariff:
     """The fee, reimbursement and co-payment in force for code C on date D for this patient."""
     _check_code(code)
     with Store(_existing_store(store_path)) as store:
         rows = store.in_force(code, on)
-    if language is not None:
-        rows = [r for r in rows if r.row.language == language]
-    if not rows:
-        raise LookupFailedError(
-            f"no tariff for code {code} in force on {on.isoformat()} in the store"
-        )
-    if age is not None:
-        rows = [
-            r
-            for r in rows
-            if (r.row.age_min is None or r.row.age_min <= age)
-            and (r.row.age_max is None or age <= r.row.age_max)
-        ]
-        if not rows:
-            raise LookupFailedError(
-                f"code {code} has no tariff for a patient aged {age} on {on.isoformat()}"
-            )
-    bands = {(r.row.age_min, r.row.age_max) for r in rows}
-    if len(bands) > 1:
-        listed = ", ".join(
-            f"{lo if lo is not None else ''}..{hi if hi is not None else ''}"
-            for lo, hi in sorted(bands, key=str)
-        )
-        raise LookupFailedError(
-            f"code {code} has several age bands on {on.isoformat()} ({listed}); pass --age"
-        )
-    amounts = {tuple(getattr(r.row, n) for n in AMOUNT_COLUMNS) for r in rows}
-    if len(amounts) > 1:
-        raise LookupFailedError(
-            f"the French and Dutch versions of code {code} disagree on {on.isoformat()}; pass --language"
-        )
-    chosen = sorted(rows, key=lambda r: r.row.language)[0]
-    row = chosen.row
-    return Tariff(
-        code=code,
-        on=on,
-        age=age,
-        preferential=preferential,
-        fee=row.fee,
-        reimbursement=row.reimbursement_preferential
-        if preferential
-        else row.reimbursement_standard,
-        copayment=row.copayment_preferential if preferential else row.copayment_standard,
-        circular=chosen.circular,
-        effective_from=row.effective_from,
-        effective_to=chosen.effective_to,
-        description=row.description,
-        age_min=row.age_min,
-        age_max=row.age_max,
-        source=row.source,
-    )
+    return answer(code, on, rows, age=age, preferential=preferential, language=language)
 
 
-class LookupFailedError(ExtractorError):
-    """The store holds no single answer to the question asked."""
-
-    exit_code = 1
-
-
-def share_circular_numbers(extractions: list[Extraction]) -> None:
-    """A version with no printed number takes the one its other-language twin prints.
-
-    The twin has the same effective date and the same codes: it is the same circular.
-    """
-    for extraction in extractions:
-        if extraction.info.circular:
-            continue
-        codes = {row.code_amb for row in extraction.rows}
-        twins = {
-            other.info.circular
-            for other in extractions
-            if other.info.circular
-            and other.info.effective_from == extraction.info.effective_from
-            and other.info.language != extraction.info.language
-            and codes == {row.code_amb for row in other.rows}
-        }
-        if len(twins) == 1:
-            number = twins.pop()
-            extraction.info = replace(extraction.info, circular=number)
-            extraction.rows = [replace(row, circular=number) for row in extraction.rows]
-            extraction.issues = [
-                i for i in extraction.issues if i.rule != "circular-number-missing"
-            ]
-
-
-def report_folder(effective: date, number: str, members: list[Extraction]) -> str:
-    """<effective_from>_<circular with / as ->, reduced to characters safe in any file system."""
-    label = number or Path(members[0].info.source_file.split(" + ")[0]).stem
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label.replace("/", "-")).strip(".-") or "circular"
-    return f"{effective.isoformat()}_{safe[:80]}"
-
-
-def _language_mismatches(members: list[Extraction]) -> list[LanguageMismatch]:
-    french = [row for e in members if e.info.language == "fr" for row in e.rows]
-    dutch = [row for e in members if e.info.language == "nl" for row in e.rows]
-    return compare_languages(french, dutch) if french and dutch else []
-
-
-def _rows_and_version(path: Path) -> tuple[list[TariffRow], Version]:
+def _rows_and_version(path: Path, options: Options | None) -> tuple[list[TariffRow], Version]:
     from extractor.export import is_tariffs_csv, read_tariffs_csv
 
     if is_tariffs_csv(path):
@@ -387,7 +287,7 @@ def _rows_and_version(path: Path) -> tuple[list[TariffRow], Version]:
             raise NoTariffTableError("tariffs.csv holds no rows", path)
         first = rows[0]
         return rows, Version(first.circular, first.effective_from, path.name)
-    extractions = extract([path])
+    extractions = extract([path], options)
     rows = [row for e in extractions for row in e.rows]
     info = extractions[0].info
     return rows, Version(info.circular, info.effective_from, info.source_file)
@@ -408,7 +308,6 @@ def _digest_of(extraction: Extraction, digests: dict[str, str]) -> str:
 
 
 def _check_code(code: str) -> None:
-    from extractor.errors import UsageError
     from extractor.values import check_digit_ok
 
     if not check_digit_ok(code):
@@ -418,8 +317,6 @@ def _check_code(code: str) -> None:
 
 
 def _existing_store(path: Path | str) -> Path:
-    from extractor.errors import UsageError
-
     if not Path(path).is_file():
         raise UsageError(
             f"no tariff store at {path}; run `inami-tariffs run` first or pass --store"

@@ -10,9 +10,17 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
+from extractor.columns import AMOUNT_COLUMNS
 from extractor.errors import ExtractorError, UsageError
-from extractor.model import AMOUNT_COLUMNS
-from extractor.settings import DEFAULT_SETTINGS, PDF_ENGINES, XLSX_ENGINES, ReadSettings
+from extractor.settings import (
+    DEFAULT_SETTINGS,
+    PDF_ENGINES,
+    XLSX_ENGINES,
+    Options,
+    Overrides,
+    ReadSettings,
+)
+from extractor.values import format_age_band
 
 
 def _iso_date(text: str) -> date:
@@ -48,9 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                        help="give up on an input file after this long (default: none)")  # fmt: skip
 
+    overrides = argparse.ArgumentParser(add_help=False)
+    overrides.add_argument("--effective-from", type=_iso_date, metavar="YYYY-MM-DD",
+                           help="effective date, when the document does not say or says wrong")  # fmt: skip
+    overrides.add_argument("--circular", metavar="YYYY/NNN",
+                           help="circular number, when the document does not print it")  # fmt: skip
+
     extract = commands.add_parser(
         "extract",
-        parents=[settings],
+        parents=[settings, overrides],
         help="read circulars and write tariffs.csv, tariffs.json, datapackage.json, issues.json",
         description="Read circulars (PDF or XLSX, French or Dutch) and write the validated "
         "tariff table and its issues into DIR.",
@@ -60,15 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="where to write the exports (default: output)")  # fmt: skip
     extract.add_argument("--strict", action="store_true",
                          help="exit 1 when any row was flagged")  # fmt: skip
-    extract.add_argument("--effective-from", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="effective date, when the document does not say or says wrong")  # fmt: skip
-    extract.add_argument("--circular", metavar="YYYY/NNN",
-                         help="circular number, when the document does not print it")  # fmt: skip
     extract.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     run = commands.add_parser(
         "run",
-        parents=[settings, store],
+        parents=[settings, overrides, store],
         help="extract, store, compare with the previous version and write the change report",
         description="Extract and validate the circulars, store them (one transaction), compare "
         "each with the previous version of the same tariff set and write exports and "
@@ -76,14 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="circular files")
     run.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
-    run.add_argument("--effective-from", type=_iso_date, metavar="YYYY-MM-DD")
-    run.add_argument("--circular", metavar="YYYY/NNN")
     run.add_argument("--github", action="store_true",
                      help="append changes.md to the GitHub job summary ($GITHUB_STEP_SUMMARY)")  # fmt: skip
     run.add_argument("-q", "--quiet", action="store_true")
 
     diff = commands.add_parser(
         "diff",
+        parents=[settings],
         help="compare two circulars or tariffs.csv exports, without a store",
         description="Write changes.md/.html/.json comparing OLD with NEW (circular files or "
         "tariffs.csv exports).",
@@ -114,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     inspect = commands.add_parser(
         "inspect",
+        parents=[settings, overrides],
         help="draw what the PDF reader saw on a page (columns, rows, codes, flagged rows)",
         description="Write DIR/<file>-page<N>.png: header blocks in blue, column boundaries in "
         "green, row bands in grey with the code read, flagged rows in red with their rule.",
@@ -129,9 +139,8 @@ def _money(value: object) -> str:
 
 
 def _band(age_min: int | None, age_max: int | None) -> str:
-    if age_min is None and age_max is None:
-        return "all"
-    return f"{'' if age_min is None else age_min}..{'' if age_max is None else age_max}"
+    band = format_age_band(age_min, age_max)
+    return f"ages {band}" if band else "all ages"
 
 
 def _diff_summary(part: object) -> str:
@@ -155,12 +164,10 @@ def _run_versions(arguments: argparse.Namespace) -> int:
 
     outputs = api.run(
         arguments.inputs,
+        _options(arguments),
         store_path=arguments.store,
         out_dir=arguments.out,
-        effective_from=arguments.effective_from,
-        circular=arguments.circular,
         progress=_progress(arguments),
-        settings=_settings(arguments),
     )
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     for output in outputs:
@@ -191,13 +198,20 @@ def _progress(arguments: argparse.Namespace) -> Callable[[Path], None]:
     return report
 
 
-def _settings(arguments: argparse.Namespace) -> ReadSettings:
-    return ReadSettings(
-        pdf_engine=arguments.pdf_engine,
-        xlsx_engine=arguments.xlsx_engine,
-        max_pages=arguments.max_pages,
-        max_unzipped_mb=arguments.max_unzipped_mb,
-        time_limit_s=arguments.time_limit,
+def _options(arguments: argparse.Namespace) -> Options:
+    """The reading settings and overrides of whichever command takes them."""
+    return Options(
+        Overrides(
+            effective_from=getattr(arguments, "effective_from", None),
+            circular=getattr(arguments, "circular", None),
+        ),
+        ReadSettings(
+            pdf_engine=arguments.pdf_engine,
+            xlsx_engine=arguments.xlsx_engine,
+            max_pages=arguments.max_pages,
+            max_unzipped_mb=arguments.max_unzipped_mb,
+            time_limit_s=arguments.time_limit,
+        ),
     )
 
 
@@ -234,12 +248,12 @@ def _run(arguments: argparse.Namespace) -> int:
     from extractor import api
 
     if arguments.command == "inspect":
-        print(api.inspect_pdf(arguments.input, arguments.page, arguments.out))
+        print(api.inspect_pdf(arguments.input, arguments.page, arguments.out, _options(arguments)))
         return 0
     if arguments.command == "run":
         return _run_versions(arguments)
     if arguments.command == "diff":
-        report = api.diff_files(arguments.old, arguments.new, arguments.out)
+        report = api.diff_files(arguments.old, arguments.new, arguments.out, _options(arguments))
         for part in report.languages:
             print(_diff_summary(part))
         print(f"wrote {arguments.out}/changes.md, changes.html, changes.json")
@@ -265,7 +279,7 @@ def _run(arguments: argparse.Namespace) -> int:
         )
         regime = "preferential" if tariff.preferential else "standard"
         until = tariff.effective_to.isoformat() if tariff.effective_to else "in force"
-        print(f"{tariff.code} on {tariff.on} ({regime} regime, ages {_band(tariff.age_min, tariff.age_max)}): "
+        print(f"{tariff.code} on {tariff.on} ({regime} regime, {_band(tariff.age_min, tariff.age_max)}): "
               f"fee {_money(tariff.fee)}, reimbursement {_money(tariff.reimbursement)}, "
               f"co-payment {_money(tariff.copayment)}")  # fmt: skip
         print(
@@ -275,13 +289,7 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command != "extract":  # pragma: no cover - argparse enforces the choices
         raise UsageError(f"unknown command {arguments.command}")
 
-    extractions = api.extract(
-        arguments.inputs,
-        effective_from=arguments.effective_from,
-        circular=arguments.circular,
-        progress=_progress(arguments),
-        settings=_settings(arguments),
-    )
+    extractions = api.extract(arguments.inputs, _options(arguments), progress=_progress(arguments))
     api.export(extractions, arguments.out)
     flagged = 0
     for extraction in extractions:

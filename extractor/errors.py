@@ -38,3 +38,17 @@ class MissingMetadataError(ExtractorError):
 
 class UsageError(ExtractorError):
     """The caller asked for something inconsistent."""
+
+
+class LimitExceededError(ExtractorError):
+    """The input is larger, deeper or slower than the configured limits allow."""
+
+
+class StoreError(ExtractorError):
+    """The store cannot be used as asked: wrong schema version, locked, conflicting data."""
+
+
+class LookupFailedError(ExtractorError):
+    """The store holds no single answer to the question asked; the message says why."""
+
+    exit_code = 1

@@ -91,6 +91,7 @@ def circular_record(extraction: Extraction) -> dict[str, Any]:
         "issued_on": info.issued_on.isoformat() if info.issued_on else None,
         "subject": info.subject,
         "source_file": info.source_file,
+        "reader": info.reader,
         "rows": len(extraction.rows),
         "sections": extraction.sections,
         "flagged": flagged_rows(extraction),

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from extractor import rules, vocabulary
 from extractor.errors import MissingMetadataError
 from extractor.model import CircularInfo, Issue, RawDocument
+from extractor.settings import Overrides
 from extractor.values import find_dates, parse_date
 from extractor.vocabulary import Language, fold
-
-
-@dataclass(frozen=True)
-class Overrides:
-    """What the caller states on the command line wins over what the document says."""
-
-    effective_from: date | None = None
-    circular: str | None = None
-    language: Language | None = None
 
 
 def detect_language(text: str) -> Language | None:
@@ -129,5 +120,6 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
         source_file=file_name,
         source_format=document.format,
         issued_on=found[1] if found else None,
+        reader=document.reader,
     )
     return info, issues

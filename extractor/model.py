@@ -66,6 +66,7 @@ class RawDocument:
     rows: tuple[RawRow, ...]
     text: str
     title: str = ""
+    reader: str = field(default="", compare=False)  # the engine that read it (provenance)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class CircularInfo:
     source_file: str
     source_format: Literal["xlsx", "pdf"]
     issued_on: date | None = None
+    reader: str = ""
 
 
 @dataclass(frozen=True)

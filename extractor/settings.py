@@ -1,17 +1,16 @@
-"""ReadSettings that keep a hostile or broken file from exhausting memory or time. All tunable."""
+"""What a caller can say about a run: how to read files (ReadSettings, whose limits keep a
+hostile or broken file from exhausting memory or time) and what the documents leave unsaid
+(Overrides). Options carries both through every verb of the API."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from extractor.errors import ExtractorError
-
-
-class LimitExceededError(ExtractorError):
-    """The input is larger, deeper or slower than the configured limits allow."""
-
+from extractor.errors import LimitExceededError as LimitExceededError  # for the readers
+from extractor.vocabulary import Language
 
 PDF_ENGINES = ("pdfium", "pdfplumber")
 XLSX_ENGINES = ("calamine", "openpyxl")
@@ -60,3 +59,20 @@ class Deadline:
 
 
 DEFAULT_SETTINGS = ReadSettings()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the caller states on the command line wins over what the document says."""
+
+    effective_from: date | None = None
+    circular: str | None = None
+    language: Language | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a verb of the API needs to know besides its inputs, passed through unchanged."""
+
+    overrides: Overrides = field(default_factory=Overrides)
+    settings: ReadSettings = DEFAULT_SETTINGS

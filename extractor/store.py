@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.columns import AMOUNT_COLUMNS, COLUMNS, TABLE, from_text, row_key, sql_order, to_text
-from extractor.errors import ExtractorError
+from extractor.errors import StoreError
 from extractor.model import Extraction, TariffRow
 
 # Each migration brings the schema from its position in this list to the next version; a store
@@ -83,10 +83,6 @@ def _to_store(name: str, value: Any) -> Any:
 
 def _from_store(name: str, value: Any) -> Any:
     return value if value is None or isinstance(value, int) else from_text(name, str(value))
-
-
-class StoreError(ExtractorError):
-    """The store cannot be used as asked: wrong schema version, locked, conflicting data."""
 
 
 @dataclass(frozen=True)

@@ -78,17 +78,20 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
 
 
 def validate_changes(records: list[dict[str, Any]]) -> None:
-    """The change table must fit schemas/changes.py; a failure here is our bug, not the user's."""
+    """The change table must fit schemas/changes.py; a failure here is our bug, not the user's.
+
+    Every column gets its type explicitly, so that an empty table (no change) fits too.
+    """
     import pandas as pd
 
     from schemas import CHANGE_TABLE
 
-    columns = list(CHANGE_TABLE.columns)
-    frame = pd.DataFrame.from_records(records, columns=columns)
+    columns: dict[str, Any] = {}
     for name, column in CHANGE_TABLE.columns.items():
-        if str(column.dtype) == "Int64":
-            frame[name] = pd.array([r[name] for r in records], dtype="Int64")
-        elif column.nullable:
-            frame[name] = pd.Series([r[name] for r in records], dtype="str")
-    frame["follows_indexation"] = frame["follows_indexation"].astype(bool)
-    CHANGE_TABLE.validate(frame, lazy=True)
+        values = [record[name] for record in records]
+        kind = str(column.dtype)
+        columns[name] = pd.Series(
+            pd.array(values, dtype="Int64") if kind == "Int64" else values,
+            dtype=kind if kind in ("Int64", "bool") else "str",
+        )
+    CHANGE_TABLE.validate(pd.DataFrame(columns), lazy=True)

@@ -19,7 +19,7 @@ from extractor.api import extract_file
 from extractor.diff import row_key
 from extractor.errors import ExtractorError
 from extractor.model import AMOUNT_COLUMNS
-from extractor.settings import ReadSettings
+from extractor.settings import Options, Overrides, ReadSettings
 from tests.conftest import SAMPLES
 
 ITERATIONS = int(os.environ.get("FUZZ_ITERATIONS", "24"))
@@ -95,7 +95,7 @@ def test_mutations_give_a_true_table_or_our_error(kind: str, engine: str, tmp_pa
     settings = ReadSettings(**{f"{kind}_engine": engine.removesuffix("-two-processes")})
     if engine.endswith("-two-processes"):
         settings = replace(settings, parallel_min_pages=1)
-    [reference] = extract_file(source, settings=settings)
+    [reference] = extract_file(source, Options(settings=settings))
     truth = {row_key(row): tuple(getattr(row, n) for n in AMOUNT_COLUMNS) for row in reference.rows}
     rng = random.Random(SEED)
     outcomes: dict[str, int] = {}
@@ -105,7 +105,7 @@ def test_mutations_give_a_true_table_or_our_error(kind: str, engine: str, tmp_pa
         path.write_bytes(mutation(source.read_bytes(), rng))
         try:
             extractions = extract_file(
-                path, effective_from=reference.info.effective_from, settings=settings
+                path, Options(Overrides(effective_from=reference.info.effective_from), settings)
             )
         except ExtractorError as error:
             assert str(error).startswith(path.name) and "\n" not in str(error)

@@ -7,14 +7,9 @@ from datetime import date
 import pytest
 
 from extractor.errors import MissingMetadataError
-from extractor.metadata import (
-    Overrides,
-    describe,
-    detect_language,
-    find_circular_number,
-    find_effective_date,
-)
+from extractor.metadata import describe, detect_language, find_circular_number, find_effective_date
 from extractor.model import RawDocument
+from extractor.settings import Overrides
 
 FR_COVER = """Soins de Santé
 Circulaire OA no 2024/356 du 11-12-2024

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from extractor.errors import UnreadableInputError
+from extractor.errors import UnreadableInputError, UsageError
 from extractor.model import RawDocument
 from extractor.settings import DEFAULT_SETTINGS, Deadline, ReadSettings
+
+if TYPE_CHECKING:
+    from extractor.readers.pdf import PageLayout
 
 Format = Literal["xlsx", "pdf"]
 
@@ -38,12 +42,22 @@ def sniff_format(path: Path) -> Format:
 
 def read(path: Path, settings: ReadSettings = DEFAULT_SETTINGS) -> list[RawDocument]:
     """One RawDocument per independent table unit (a sheet, or a whole PDF)."""
-    file_format = sniff_format(path)
-    deadline = Deadline(path, settings.time_limit_s)
-    if file_format == "xlsx":
+    if sniff_format(path) == "xlsx":
         from extractor.readers import xlsx
 
-        return xlsx.read_xlsx(path, settings, deadline)
+        return xlsx.read_xlsx(path, settings, Deadline(path, settings.time_limit_s))
+    return [read_layout(path, settings)[0]]
+
+
+def read_layout(
+    path: Path, settings: ReadSettings = DEFAULT_SETTINGS
+) -> tuple[RawDocument, list[PageLayout]]:
+    """A PDF with what the reader saw on each page (for `inspect`)."""
     from extractor.readers import pdf
 
-    return pdf.read_pdf(path, settings, deadline)
+    if sniff_format(path) != "pdf":
+        raise UsageError("inspect draws PDF pages; this is not a PDF", path)
+    document, layouts = pdf.read_pdf_with_layout(
+        path, settings, Deadline(path, settings.time_limit_s)
+    )
+    return replace(document, reader=settings.pdf_engine), layouts

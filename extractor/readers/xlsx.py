@@ -92,13 +92,13 @@ def read_xlsx(
             from python_calamine import CalamineError
 
             try:
-                documents = _documents(path, _calamine_sheets(path), deadline)
+                documents = _documents(path, _calamine_sheets(path), deadline, "calamine")
             except CalamineError:
                 # Beyond calamine (a UTF-16 sheet, say): read it the slow way rather than not
                 # at all; a really broken file fails there with openpyxl's reason.
-                documents = _documents(path, _openpyxl_sheets(path), deadline)
+                documents = _documents(path, _openpyxl_sheets(path), deadline, "openpyxl")
         else:
-            documents = _documents(path, _openpyxl_sheets(path), deadline)
+            documents = _documents(path, _openpyxl_sheets(path), deadline, "openpyxl")
     except ExtractorError:
         raise
     except Exception as error:  # a broken workbook can fail anywhere inside either engine
@@ -115,17 +115,19 @@ def read_xlsx(
     return documents
 
 
-def _documents(path: Path, sheets: Iterator[_Sheet], deadline: Deadline) -> list[RawDocument]:
+def _documents(
+    path: Path, sheets: Iterator[_Sheet], deadline: Deadline, engine: str
+) -> list[RawDocument]:
     documents = []
     for sheet in sheets:
         deadline.check()
-        document = _document(path, sheet, deadline)
+        document = _document(path, sheet, deadline, engine)
         if document is not None:
             documents.append(document)
     return documents
 
 
-def _document(path: Path, sheet: _Sheet, deadline: Deadline) -> RawDocument | None:
+def _document(path: Path, sheet: _Sheet, deadline: Deadline, engine: str) -> RawDocument | None:
     """The grid of visible cells; a merged cell spans the visible columns it covers."""
     from openpyxl.utils import get_column_letter
 
@@ -175,7 +177,7 @@ def _document(path: Path, sheet: _Sheet, deadline: Deadline) -> RawDocument | No
     head = rows[:HEAD_LINES]  # all metadata reads: titles and notes sit above the table
     text = "\n".join(" ".join(cell.text for cell in row.cells if cell.text) for row in head)
     title = next((cell.text for row in rows[:3] for cell in row.cells if cell.text), "")
-    return RawDocument(f"{path.name}#{sheet.title}", "xlsx", tuple(rows), text, title)
+    return RawDocument(f"{path.name}#{sheet.title}", "xlsx", tuple(rows), text, title, engine)
 
 
 def _special_cell(

@@ -15,7 +15,7 @@ import pytest
 from extractor.api import extract_file
 from extractor.errors import EncryptedInputError, ScannedInputError, UnreadableInputError
 from extractor.model import Extraction
-from extractor.settings import PDF_ENGINES, LimitExceededError, ReadSettings
+from extractor.settings import PDF_ENGINES, LimitExceededError, Options, ReadSettings
 from tests.conftest import SAMPLES
 from tests.pdf_builder import NL_LABELS, Footnote, Header, Layout, Row, Text, cover, write_pdf
 
@@ -59,7 +59,7 @@ SETTINGS = ReadSettings()
 
 
 def _extract(path: Path) -> Extraction:
-    [extraction] = extract_file(path, settings=SETTINGS)
+    [extraction] = extract_file(path, Options(settings=SETTINGS))
     return extraction
 
 
@@ -210,7 +210,7 @@ def test_scanned_pdf(tmp_path: Path) -> None:
     canvas.drawImage(str(image), 20, 20, 500, 700)
     canvas.save()
     with pytest.raises(ScannedInputError, match="no text layer"):
-        extract_file(tmp_path / "scan.pdf", settings=SETTINGS)
+        extract_file(tmp_path / "scan.pdf", Options(settings=SETTINGS))
 
 
 def test_encrypted_pdf(tmp_path: Path) -> None:
@@ -221,18 +221,18 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
     canvas.drawString(100, 700, "Circulaire OA no 2024/356")
     canvas.save()
     with pytest.raises(EncryptedInputError, match="password protected"):
-        extract_file(tmp_path / "secret.pdf", settings=SETTINGS)
+        extract_file(tmp_path / "secret.pdf", Options(settings=SETTINGS))
     # pdfium keeps its last error: a page-less file read next is not "encrypted" too.
     write_pdf(tmp_path / "blank.pdf", [])
     with pytest.raises(UnreadableInputError, match="no text on any page"):
-        extract_file(tmp_path / "blank.pdf", settings=SETTINGS)
+        extract_file(tmp_path / "blank.pdf", Options(settings=SETTINGS))
 
 
 def test_truncated_pdf(tmp_path: Path) -> None:
     data = write_pdf(tmp_path / "c.pdf", _table()).read_bytes()
     (tmp_path / "cut.pdf").write_bytes(data[: len(data) // 2])
     with pytest.raises(UnreadableInputError, match="truncated"):
-        extract_file(tmp_path / "cut.pdf", settings=SETTINGS)
+        extract_file(tmp_path / "cut.pdf", Options(settings=SETTINGS))
 
 
 def test_inspect_draws_the_flagged_row_in_red(tmp_path: Path) -> None:
@@ -276,7 +276,7 @@ def test_without_a_second_interpreter_the_pdf_is_read_here(
     """An embedded or frozen host may have no Python to start: reading still works."""
     path = write_pdf(tmp_path / "Circulaire OA 2025-999.pdf", _table())
     monkeypatch.setattr("sys.executable", "/bin/false")
-    [extraction] = extract_file(path, settings=ReadSettings(parallel_min_pages=1))
+    [extraction] = extract_file(path, Options(settings=ReadSettings(parallel_min_pages=1)))
     _assert_rows(extraction)
 
 
@@ -299,7 +299,7 @@ def test_a_time_limit_stops_the_reading_process_too(tmp_path: Path) -> None:
     before = _children()
     settings = replace(SETTINGS, parallel_min_pages=1, time_limit_s=0)
     with pytest.raises(LimitExceededError, match="time limit"):
-        extract_file(path, settings=settings)
+        extract_file(path, Options(settings=settings))
     assert _children() <= before
 
 
@@ -312,4 +312,4 @@ def test_a_damaged_embedded_font_is_an_error_with_either_engine(tmp_path: Path) 
     data[middle : middle + 8] = bytes(b ^ 0xFF for b in data[middle : middle + 8])
     (tmp_path / "Circulaire OA 2024-356.pdf").write_bytes(bytes(data))
     with pytest.raises(UnreadableInputError, match="lost data"):
-        extract_file(tmp_path / "Circulaire OA 2024-356.pdf", settings=SETTINGS)
+        extract_file(tmp_path / "Circulaire OA 2024-356.pdf", Options(settings=SETTINGS))

@@ -11,7 +11,7 @@ import pytest
 from extractor.api import extract_file
 from extractor.errors import NoTariffTableError, UnreadableInputError
 from extractor.model import Extraction
-from extractor.settings import XLSX_ENGINES, ReadSettings
+from extractor.settings import XLSX_ENGINES, Options, ReadSettings
 from tests.builders import NL_HEADER, add_cached_formulas, header_rows, write_workbook
 
 SETTINGS = ReadSettings()
@@ -27,7 +27,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def _extract_file(path: Path) -> list[Extraction]:
-    return extract_file(path, settings=SETTINGS)
+    return extract_file(path, Options(settings=SETTINGS))
 
 
 TITLE = ["Soins psychologiques de première ligne à partir du 1er janvier 2025"]

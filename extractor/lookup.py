@@ -1,0 +1,101 @@
+"""The billing question: the amounts in force for one patient on one day, or why there are none.
+
+Pure: takes the stored rows of a code in force that day and the patient, returns one Tariff
+or raises LookupFailedError naming what is missing. Never picks one of several answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from extractor.columns import AMOUNT_COLUMNS, FEE, REGIMES
+from extractor.errors import LookupFailedError
+from extractor.store import StoredRow
+from extractor.values import format_age_band
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """What a billing system asks: the amounts in force for one beneficiary on one day."""
+
+    code: str
+    on: date
+    age: int | None
+    preferential: bool
+    fee: Decimal | None
+    reimbursement: Decimal | None
+    copayment: Decimal | None
+    circular: str
+    effective_from: date
+    effective_to: date | None
+    description: str
+    age_min: int | None
+    age_max: int | None
+    source: str
+
+
+def answer(
+    code: str,
+    on: date,
+    in_force: list[StoredRow],
+    *,
+    age: int | None = None,
+    preferential: bool = False,
+    language: str | None = None,
+) -> Tariff:
+    """The one row of `in_force` that applies to this patient, as a Tariff."""
+    rows = [r for r in in_force if language is None or r.row.language == language]
+    if not rows:
+        raise LookupFailedError(
+            f"no tariff for code {code} in force on {on.isoformat()} in the store"
+        )
+    if age is not None:
+        rows = [
+            r
+            for r in rows
+            if (r.row.age_min is None or r.row.age_min <= age)
+            and (r.row.age_max is None or age <= r.row.age_max)
+        ]
+        if not rows:
+            raise LookupFailedError(
+                f"code {code} has no tariff for a patient aged {age} on {on.isoformat()}"
+            )
+    bands = sorted(
+        {(r.row.age_min, r.row.age_max) for r in rows},
+        key=lambda band: (-1 if band[0] is None else band[0], band[1] is None, band[1] or 0),
+    )
+    if len(bands) > 1:
+        listed = ", ".join(format_age_band(*band) for band in bands)
+        raise LookupFailedError(
+            f"code {code} has several age bands on {on.isoformat()} ({listed}); pass --age"
+        )
+    amounts = {tuple(getattr(r.row, name) for name in AMOUNT_COLUMNS) for r in rows}
+    if len(amounts) > 1:
+        raise LookupFailedError(
+            f"the French and Dutch versions of code {code} disagree on {on.isoformat()}; pass --language"
+        )
+    chosen = min(rows, key=lambda r: r.row.language)
+    row = chosen.row
+    _, reimbursement, copayment = next(
+        regime
+        for regime in REGIMES
+        if regime[0] == ("preferential" if preferential else "standard")
+    )
+    return Tariff(
+        code=code,
+        on=on,
+        age=age,
+        preferential=preferential,
+        fee=getattr(row, FEE),
+        reimbursement=getattr(row, reimbursement),
+        copayment=getattr(row, copayment),
+        circular=chosen.circular,
+        effective_from=row.effective_from,
+        effective_to=chosen.effective_to,
+        description=row.description,
+        age_min=row.age_min,
+        age_max=row.age_max,
+        source=row.source,
+    )
