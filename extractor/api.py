@@ -269,13 +269,19 @@ def lookup(
     age: int | None = None,
     preferential: bool = False,
     language: str | None = None,
+    condition: str | None = None,
     store_path: Path | str = DEFAULT_STORE,
 ) -> Tariff:
-    """The fee, reimbursement and co-payment in force for code C on date D for this patient."""
+    """The fee, reimbursement and co-payment in force for code C on date D for this patient.
+
+    `condition`: the tariff's condition as printed ("MET GMD"), "" for the general tariff.
+    """
     _check_code(code)
     with Store(_existing_store(store_path)) as store:
         rows = store.in_force(code, on)
-    return answer(code, on, rows, age=age, preferential=preferential, language=language)
+    return answer(
+        code, on, rows, age=age, preferential=preferential, language=language, condition=condition
+    )
 
 
 def _rows_and_version(path: Path, options: Options | None) -> tuple[list[TariffRow], Version]:

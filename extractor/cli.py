@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--preferential", action="store_true",
                         help="the patient has the preferential regime (BIM / voorkeurregeling)")  # fmt: skip
     lookup.add_argument("--language", choices=["fr", "nl"])
+    lookup.add_argument("--condition", metavar="TEXT",
+                        help="the tariff's condition as printed (e.g. 'MET GMD'); '' for the "
+                        "general tariff")  # fmt: skip
 
     inspect = commands.add_parser(
         "inspect",
@@ -262,10 +265,12 @@ def _run(arguments: argparse.Namespace) -> int:
         for stored in api.history(arguments.code, store_path=arguments.store):
             row = stored.row
             band = _band(row.age_min, row.age_max)
+            if row.condition:
+                band += f", {row.condition}"
             until = stored.effective_to.isoformat() if stored.effective_to else "in force"
             amounts = " ".join(_money(getattr(row, name)) for name in AMOUNT_COLUMNS)
             print(
-                f"{row.language} {row.code_amb} {band:>7} {row.effective_from} .. {until:10} {amounts}  circular {stored.circular or '?'}"
+                f"{row.language} {row.code_amb} {band:>9} {row.effective_from} .. {until:10} {amounts}  circular {stored.circular or '?'}"
             )
         return 0
     if arguments.command == "lookup":
@@ -275,11 +280,16 @@ def _run(arguments: argparse.Namespace) -> int:
             age=arguments.age,
             preferential=arguments.preferential,
             language=arguments.language,
+            condition=arguments.condition,
             store_path=arguments.store,
         )
         regime = "preferential" if tariff.preferential else "standard"
+        if tariff.condition:
+            regime += f" regime, {tariff.condition}"
+        else:
+            regime += " regime"
         until = tariff.effective_to.isoformat() if tariff.effective_to else "in force"
-        print(f"{tariff.code} on {tariff.on} ({regime} regime, {_band(tariff.age_min, tariff.age_max)}): "
+        print(f"{tariff.code} on {tariff.on} ({regime}, {_band(tariff.age_min, tariff.age_max)}): "
               f"fee {_money(tariff.fee)}, reimbursement {_money(tariff.reimbursement)}, "
               f"co-payment {_money(tariff.copayment)}")  # fmt: skip
         print(

@@ -63,6 +63,13 @@ TABLE: tuple[Column, ...] = (
     Column("age_max", "key", "integer", "Âge maximum", "Maximumleeftijd",
            "oldest age the row applies to (inclusive)", "age max", nullable=True,
            open_end_last=True),
+    Column("condition", "key", "string", "Condition", "Voorwaarde",
+           "what else the amounts depend on besides age and regime, as printed (a second"
+           " reimbursement pair's heading, 'MET GMD', 'Tarif B ...'); empty for the general tariff",
+           "condition", nullable=True),
+    Column("key_letters", "text", "string", "Lettres-clés", "Sleutelletters",
+           "how the fee is built: key letter, coefficient, key-letter value per term, joined with"
+           " ' + ' ('N 8 2.572713 + Q 30 0.033039'); empty where none is printed", nullable=True),
     _amount("fee", "fee", "fee", None, "Honoraires", "Honorarium", "full fee in EUR"),
     _amount("reimbursement_preferential", "reimb. pref.", "reimbursement", "preferential",
             "Intervention AMI - avec régime préférentiel",

@@ -14,6 +14,7 @@ from extractor.columns import AMOUNT_COLUMNS, FEE, REGIMES
 from extractor.errors import LookupFailedError
 from extractor.store import StoredRow
 from extractor.values import format_age_band
+from extractor.vocabulary import fold
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Tariff:
     description: str
     age_min: int | None
     age_max: int | None
+    condition: str | None
     source: str
 
 
@@ -44,8 +46,13 @@ def answer(
     age: int | None = None,
     preferential: bool = False,
     language: str | None = None,
+    condition: str | None = None,
 ) -> Tariff:
-    """The one row of `in_force` that applies to this patient, as a Tariff."""
+    """The one row of `in_force` that applies to this patient, as a Tariff.
+
+    `condition` names the tariff's condition as printed ("MET GMD"); "" asks for the general
+    tariff (no condition); None leaves it open, which is an answer only when there is one.
+    """
     rows = [r for r in in_force if language is None or r.row.language == language]
     if not rows:
         raise LookupFailedError(
@@ -62,6 +69,20 @@ def answer(
             raise LookupFailedError(
                 f"code {code} has no tariff for a patient aged {age} on {on.isoformat()}"
             )
+    if condition is not None:
+        wanted = fold(condition)
+        matching = [r for r in rows if fold(r.row.condition or "") == wanted]
+        if not matching:
+            raise LookupFailedError(
+                f"code {code} has no tariff under {_condition_name(condition)} on {on.isoformat()}"
+                f" ({_conditions(rows)})"
+            )
+        rows = matching
+    elif len({r.row.condition for r in rows}) > 1:
+        raise LookupFailedError(
+            f"code {code} has several tariffs on {on.isoformat()} depending on a condition"
+            f' ({_conditions(rows)}); pass --condition ("" for the general tariff)'
+        )
     bands = sorted(
         {(r.row.age_min, r.row.age_max) for r in rows},
         key=lambda band: (-1 if band[0] is None else band[0], band[1] is None, band[1] or 0),
@@ -97,5 +118,15 @@ def answer(
         description=row.description,
         age_min=row.age_min,
         age_max=row.age_max,
+        condition=row.condition,
         source=row.source,
     )
+
+
+def _condition_name(condition: str | None) -> str:
+    return f"condition '{condition}'" if condition else "the general tariff (no condition)"
+
+
+def _conditions(rows: list[StoredRow]) -> str:
+    names = sorted({r.row.condition or "" for r in rows})
+    return ", ".join(name or "general" for name in names)

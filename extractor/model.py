@@ -116,6 +116,8 @@ class TariffRow:
     code_hos: str | None
     age_min: int | None
     age_max: int | None
+    condition: str | None
+    key_letters: str | None
     fee: Decimal | None
     reimbursement_preferential: Decimal | None
     reimbursement_standard: Decimal | None

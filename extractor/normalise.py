@@ -395,6 +395,8 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
         code_hos=code_hos,
         age_min=age_min,
         age_max=age_max,
+        condition=None,
+        key_letters=None,
         description=description,
         footnotes="",
         section=state.section(),

@@ -67,6 +67,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX tariffs_hospital_code ON tariffs (code_hos, effective_from)",
         "CREATE INDEX tariffs_circular ON tariffs (circular_id)",
     ),
+    (  # 2: a condition in the key (MET GMD, a second reimbursement pair), key letters
+        "ALTER TABLE tariffs ADD COLUMN condition TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE tariffs ADD COLUMN key_letters TEXT",
+        "DROP INDEX tariffs_key",
+        """CREATE UNIQUE INDEX tariffs_key ON tariffs (
+            language, code_amb, code_hos, IFNULL(age_min, -1), IFNULL(age_max, -1), condition,
+            effective_from
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -161,7 +170,8 @@ class Store:
         found = row[0] if row else "none"
         if not found.isdigit() or int(found) > SCHEMA_VERSION:
             raise StoreError(
-                f"store schema version {found}, this version of inami-tariffs needs {SCHEMA_VERSION}",
+                f"store schema version {found}, this version of inami-tariffs knows versions up to"
+                f" {SCHEMA_VERSION}: upgrade inami-tariffs",
                 self.path,
             )
         return int(found)

@@ -19,7 +19,7 @@ def tariff(
     fee_d = Decimal(fee)
     row = TariffRow(
         circular="2024/356", language="fr", effective_from=date(2025, 1, 1), code_amb=code, code_hos=None,
-        age_min=24, age_max=None, fee=fee_d,
+        age_min=24, age_max=None, condition=None, key_letters=None, fee=fee_d,
         reimbursement_preferential=fee_d - Decimal(copay_pref), reimbursement_standard=fee_d - Decimal(copay_std),
         copayment_preferential=Decimal(copay_pref), copayment_standard=Decimal(copay_std),
         description=f"Séance {code}", footnotes="", section="1.", source="x.xlsx#A1",

@@ -99,7 +99,8 @@ def test_schema_version_is_checked(tmp_path: Path) -> None:
     connection.commit()
     connection.close()
     with pytest.raises(
-        StoreError, match="store schema version 99, this version of inami-tariffs needs 1"
+        StoreError,
+        match="store schema version 99, this version of inami-tariffs knows versions up to 2",
     ):
         Store(tmp_path / "t.sqlite")
 
