@@ -29,10 +29,12 @@ from benchmarks import generate  # noqa: E402
 from extractor import api, readers  # noqa: E402
 from extractor.diff import diff_versions  # noqa: E402
 from extractor.export import write_exports  # noqa: E402
-from extractor.metadata import Overrides, describe  # noqa: E402
+from extractor.location import Location  # noqa: E402
+from extractor.metadata import describe  # noqa: E402
 from extractor.model import TariffRow  # noqa: E402
 from extractor.normalise import normalise  # noqa: E402
 from extractor.report import ChangeReport, LanguageReport, Version  # noqa: E402
+from extractor.settings import Overrides  # noqa: E402
 from extractor.store import Store  # noqa: E402
 from extractor.validate import validate_rows  # noqa: E402
 
@@ -218,7 +220,7 @@ def diff_100k() -> None:
         description="Séance",
         footnotes="",
         section="1.",
-        source="x",
+        source=Location("x.xlsx", "S", line=1, column="A"),
     )
     old = []
     for first in firsts:

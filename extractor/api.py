@@ -7,7 +7,6 @@ it through unchanged; the CLI is a thin layer over these verbs.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from extractor.diff import compare_languages, diff_versions
 from extractor.errors import ExtractorError, NoTariffTableError, UsageError
 from extractor.export import write_atomic, write_exports
 from extractor.folders import report_folder
+from extractor.location import Location
 from extractor.lookup import Tariff, answer
 from extractor.metadata import describe
 from extractor.model import Extraction, RawDocument, TariffRow
@@ -85,7 +85,7 @@ def _extract_document(document: RawDocument, overrides: Overrides) -> Extraction
     kept, rejected = validate_rows(extraction.rows)
     extraction.rows = kept
     extraction.issues = [*issues, *extraction.issues, *rejected]
-    extraction.issues.sort(key=lambda issue: _location_order(issue.location))
+    extraction.issues.sort(key=lambda issue: issue.location.order)
     return extraction
 
 
@@ -123,20 +123,13 @@ def inspect_pdf(
     document, layouts = readers.read_layout(path, options.settings)
     if not 1 <= page <= len(layouts):
         raise UsageError(f"there is no page {page}: the PDF has {len(layouts)} pages", path)
-    flagged: dict[str, str] = {}
+    flagged: dict[Location, str] = {}
     extraction = _extract_document(document, options.overrides)
     for issue in extraction.issues:
         if issue.raw:
             flagged.setdefault(issue.location, issue.rule)
     out = Path(out_dir) / f"{path.stem}-page{page}.png"
     return pdf.draw_page(path, layouts[page - 1], flagged, out)
-
-
-def _location_order(location: str) -> tuple[str, tuple[int, ...], str]:
-    """Issues in source order: by file, then by the numbers in the place (page, line, row)."""
-    file_name, _, place = location.partition("#")
-    digits = re.findall(r"\d+", re.sub(r"![A-Z]+", "!", place))
-    return (file_name, tuple(int(number) for number in digits), location)
 
 
 # --- Versions, diffs and reports -------------------------------------------------------------
@@ -309,7 +302,7 @@ def _sha256(path: Path) -> str:
 
 def _digest_of(extraction: Extraction, digests: dict[str, str]) -> str:
     """A merged PDF + XLSX extraction is identified by both files together."""
-    parts = [digests[name] for name in extraction.info.source_file.split(" + ")]
+    parts = [digests[name] for name in extraction.info.source_files]
     return parts[0] if len(parts) == 1 else hashlib.sha256("".join(parts).encode()).hexdigest()
 
 

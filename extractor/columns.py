@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from extractor.location import Location
+
 # version: which version of the tariffs a row belongs to; key: a tariff's identity within one
 # version; amount: money, Decimal; text: what describes the row or tells where it came from.
 Kind = Literal["version", "key", "amount", "text"]
@@ -35,6 +37,7 @@ class Column:
     part: Part | None = None  # amounts: what the amount is
     regime: Regime | None = None  # amounts: which patients it is for
     open_end_last: bool = False  # keys: an empty value sorts after every value, not before
+    parse: Callable[[str], Any] | None = None  # text → value, where not the type's own
 
 
 _CODE_RULES = ("code-format", "code-check-digit")
@@ -92,7 +95,8 @@ TABLE: tuple[Column, ...] = (
     Column("section", "text", "string", "Section", "Afdeling",
            "heading path above the row, joined with ' > '"),
     Column("source", "text", "string", "Source", "Bron",
-           "file and place in it: file#sheet!cell or file#page=N&line=M"),
+           "file and place in it: file#sheet!cell or file#page=N&line=M",
+           parse=Location.parse),
 )  # fmt: skip
 
 BY_NAME: dict[str, Column] = {column.name: column for column in TABLE}
@@ -160,6 +164,8 @@ def to_text(name: str, value: Any) -> str | int | None:
         return f"{value:f}"
     if column.type == "date":
         return str(value.isoformat())
+    if column.type == "string":
+        return str(value)
     return value  # type: ignore[no-any-return]
 
 
@@ -176,7 +182,7 @@ def from_text(name: str, text: str | None) -> Any:
     column = BY_NAME[name]
     if text is None or (text == "" and (column.nullable or column.type != "string")):
         return None
-    value = _PARSERS[column.type](text)
+    value = (column.parse or _PARSERS[column.type])(text)
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(f"not an amount: {text!r}")
     return value

@@ -80,7 +80,7 @@ def _merge(pdf: Extraction, workbook: Extraction) -> Extraction:
     info = replace(
         workbook.info,
         circular=circular,
-        source_file=f"{pdf.info.source_file} + {workbook.info.source_file}",
+        source_files=(*pdf.info.source_files, *workbook.info.source_files),
         reader=f"{pdf.info.reader} + {workbook.info.reader}",
         subject=pdf.info.subject or workbook.info.subject,
         issued_on=pdf.info.issued_on or workbook.info.issued_on,

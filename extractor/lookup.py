@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from extractor.columns import AMOUNT_COLUMNS, FEE, REGIMES
 from extractor.errors import LookupFailedError
+from extractor.location import Location
 from extractor.store import StoredRow
 from extractor.values import format_age_band
 from extractor.vocabulary import fold
@@ -35,7 +36,7 @@ class Tariff:
     age_min: int | None
     age_max: int | None
     condition: str | None
-    source: str
+    source: Location
 
 
 def answer(

@@ -72,7 +72,7 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
     """
     issues: list[Issue] = []
     head = "\n".join(document.text.splitlines()[:HEAD_LINES])
-    file_name = document.path.split("#", 1)[0]
+    file_name = document.location.file
     stem = Path(file_name).stem
 
     language = overrides.language or detect_language(head)
@@ -87,7 +87,7 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
     if not circular:
         issues.append(
             rules.CIRCULAR_NUMBER_MISSING.issue(
-                document.path,
+                document.location,
                 "no circular number in the document or its file name; pass --circular",
             )
         )
@@ -105,7 +105,7 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
         if other is not None and other != effective_from:
             issues.append(
                 rules.EFFECTIVE_DATE_CONFLICT.issue(
-                    document.path,
+                    document.location,
                     f"the {where} gives {other.isoformat()}, using {effective_from.isoformat()}",
                 )
             )
@@ -117,7 +117,7 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
         language=language,
         effective_from=effective_from,
         subject=subject,
-        source_file=file_name,
+        source_files=(file_name,),
         source_format=document.format,
         issued_on=found[1] if found else None,
         reader=document.reader,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from extractor.columns import AMOUNT_COLUMNS as AMOUNT_COLUMNS  # re-exported
+from extractor.location import Location
 
 Severity = Literal["error", "warning"]
 CellValue = str | Decimal | None
@@ -24,7 +25,7 @@ class RawCell:
     """
 
     value: CellValue
-    location: str
+    location: Location
     span: int = 1
     marks: tuple[str, ...] = ()
 
@@ -42,7 +43,7 @@ class RawRow:
     """
 
     cells: tuple[RawCell, ...]
-    location: str
+    location: Location
     _texts: tuple[str, ...] | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
@@ -61,7 +62,7 @@ class RawRow:
 class RawDocument:
     """What a reader hands on: its rows, plus the text it found around the tables."""
 
-    path: str
+    location: Location  # the file, and the sheet of a workbook
     format: Literal["xlsx", "pdf"]
     rows: tuple[RawRow, ...]
     text: str
@@ -77,10 +78,14 @@ class CircularInfo:
     language: Literal["fr", "nl"]
     effective_from: date
     subject: str
-    source_file: str
+    source_files: tuple[str, ...]  # two when a PDF and its XLSX annex were read together
     source_format: Literal["xlsx", "pdf"]
     issued_on: date | None = None
     reader: str = ""
+
+    @property
+    def source_file(self) -> str:
+        return " + ".join(self.source_files)
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ class Issue:
     severity: Severity
     rule: str
     message: str
-    location: str
+    location: Location
     raw: tuple[str, ...] = ()
     code: str = ""
 
@@ -99,7 +104,7 @@ class Issue:
             "severity": self.severity,
             "rule": self.rule,
             "message": self.message,
-            "location": self.location,
+            "location": str(self.location),
             "code": self.code,
             "raw": list(self.raw),
         }
@@ -126,7 +131,7 @@ class TariffRow:
     description: str
     footnotes: str
     section: str
-    source: str
+    source: Location
     group_session: bool = False
     raw: tuple[str, ...] = field(default=(), repr=False)
 

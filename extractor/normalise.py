@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractor import rules, vocabulary
+from extractor.location import Location
 from extractor.model import (
     AMOUNT_COLUMNS,
     CircularInfo,
@@ -44,7 +45,7 @@ class Columns:
     index: dict[str, int]
     marks: tuple[str, ...] = ()
     group_session: bool = False
-    location: str = ""
+    location: Location | None = None
     problem: str = ""  # why the header cannot be trusted, if it cannot
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from extractor.location import Location
 from extractor.model import Issue, Severity
 
 
@@ -20,7 +21,7 @@ class Rule:
 
     def issue(
         self,
-        location: str,
+        location: Location,
         message: str = "",
         *,
         raw: Iterable[str] = (),

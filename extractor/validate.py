@@ -29,6 +29,8 @@ def to_frame(rows: list[TariffRow]) -> Any:
             frame[column.name] = pd.Series([cell.isoformat() for cell in cells], dtype=object)
         elif column.nullable:
             frame[column.name] = pd.Series(cells, dtype="str")
+        elif column.parse is not None:  # a value with a text form (the source's Location)
+            frame[column.name] = pd.Series([str(cell) for cell in cells], dtype=object)
     return frame
 
 

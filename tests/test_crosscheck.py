@@ -33,7 +33,7 @@ def test_agreeing_sources_merge_into_one_table(tmp_path: Path) -> None:
     [merged] = extract(_pair(tmp_path, 89.59))
     assert [row.code_amb for row in merged.rows] == ["726530", "726552"]
     assert merged.info.circular == "2024/356"  # the workbook takes the number the PDF prints
-    assert all(row.source.startswith("annexe 01-01-2025.xlsx#") for row in merged.rows)
+    assert all(row.source.file == "annexe 01-01-2025.xlsx" for row in merged.rows)
     assert not [issue for issue in merged.issues if issue.severity == "error"]
 
 

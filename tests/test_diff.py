@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractor.diff import analyse_indexation, compare_languages, diff_versions, indexed, row_key
+from extractor.location import Location
 from extractor.model import TariffRow
 
 
@@ -22,7 +23,7 @@ def tariff(
         age_min=24, age_max=None, condition=None, key_letters=None, fee=fee_d,
         reimbursement_preferential=fee_d - Decimal(copay_pref), reimbursement_standard=fee_d - Decimal(copay_std),
         copayment_preferential=Decimal(copay_pref), copayment_standard=Decimal(copay_std),
-        description=f"Séance {code}", footnotes="", section="1.", source="x.xlsx#A1",
+        description=f"Séance {code}", footnotes="", section="1.", source=Location("x.xlsx", "S", line=1, column="A"),
     )  # fmt: skip
     return replace(row, **changes)  # type: ignore[arg-type]
 
@@ -72,7 +73,7 @@ def test_languages_must_agree() -> None:
     mismatches = compare_languages(french, [replace(dutch[0], fee=Decimal("89.95")), dutch[1]])
     assert [(m.key[0], m.detail.split(":")[0]) for m in mismatches] == [
         ("726530", "fee"),
-        ("726552", "only in Dutch (x.xlsx#A1)"),
+        ("726552", "only in Dutch (x.xlsx#S!A1)"),
     ]
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from extractor.errors import LookupFailedError
+from extractor.location import Location
 from extractor.lookup import answer
 from extractor.model import TariffRow
 from extractor.store import StoredRow
@@ -20,14 +21,14 @@ GENERAL = TariffRow(
     fee=Decimal("18.85"), reimbursement_preferential=Decimal("17.35"),
     reimbursement_standard=Decimal("12.85"), copayment_preferential=None,
     copayment_standard=None, description="Algemeen geneeskundige", footnotes="", section="",
-    source="huisarts.pdf#page=1&line=9",
+    source=Location("huisarts.pdf", page=1, line=9),
 )  # fmt: skip
 WITH_GMD = replace(
     GENERAL,
     condition="MET GMD",
     reimbursement_preferential=Decimal("17.85"),
     reimbursement_standard=Decimal("14.85"),
-    source="huisarts.pdf#page=1&line=10",
+    source=Location("huisarts.pdf", page=1, line=10),
 )
 IN_FORCE = [StoredRow(GENERAL, None, ""), StoredRow(WITH_GMD, None, "")]
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from extractor.errors import MissingMetadataError
+from extractor.location import Location
 from extractor.metadata import describe, detect_language, find_circular_number, find_effective_date
 from extractor.model import RawDocument
 from extractor.settings import Overrides
@@ -30,7 +31,7 @@ def test_cover_letters(text: str, language: str) -> None:
     assert detect_language(text) == language
     assert find_circular_number(text) == ("2024/356", date(2024, 12, 11))
     assert find_effective_date(text) == date(2025, 1, 1)
-    info, issues = describe(RawDocument("x.pdf", "pdf", (), text), Overrides())
+    info, issues = describe(RawDocument(Location("x.pdf"), "pdf", (), text), Overrides())
     assert (info.circular, info.language, info.effective_from) == (
         "2024/356",
         language,
@@ -57,7 +58,7 @@ def test_effective_date_phrases(text: str, effective: date | None) -> None:
 
 def test_file_name_date_and_override() -> None:
     document = RawDocument(
-        "Soins - 01-01-2025-circ OA.xlsx#Feuil1",
+        Location("Soins - 01-01-2025-circ OA.xlsx", "Feuil1"),
         "xlsx",
         (),
         "Soins psychologiques de première ligne pour les bénéficiaires",
@@ -74,14 +75,14 @@ def test_file_name_date_and_override() -> None:
 
 def test_circular_number_from_file_name() -> None:
     title = "De tarieven van de zorg vanaf 1 januari 2024 voor de rechthebbenden"
-    document = RawDocument("Omzendbrief VI 2023-412.pdf", "pdf", (), title, title)
+    document = RawDocument(Location("Omzendbrief VI 2023-412.pdf"), "pdf", (), title, title)
     info, _ = describe(document, Overrides())
     assert (info.circular, info.language) == ("2023/412", "nl")
 
 
 def test_no_effective_date_is_an_error() -> None:
     document = RawDocument(
-        "annexe.xlsx#Feuil1",
+        Location("annexe.xlsx", "Feuil1"),
         "xlsx",
         (),
         "Soins psychologiques de première ligne pour les bénéficiaires",
@@ -96,5 +97,7 @@ def test_prose_dates_do_not_win_over_the_title() -> None:
         "partir du 1er janvier 2019.\nLes honoraires des soins psychologiques sont repris en annexe."
     )
     title = "Soins psychologiques de première ligne à partir du 1er septembre 2021"
-    info, _ = describe(RawDocument("Soins.pdf", "pdf", (), f"{prose}\n{title}", title), Overrides())
+    info, _ = describe(
+        RawDocument(Location("Soins.pdf"), "pdf", (), f"{prose}\n{title}", title), Overrides()
+    )
     assert info.effective_from == date(2021, 9, 1)

@@ -6,18 +6,21 @@ from datetime import date
 
 import pytest
 
+from extractor.location import Location
 from extractor.model import CircularInfo, RawCell, RawDocument, RawRow
 from extractor.normalise import detect_header, normalise
 from extractor.vocabulary import FOOTNOTE_LINE, NUMBERED_HEADING
 
-INFO = CircularInfo("2024/356", "fr", date(2025, 1, 1), "", "x.xlsx", "xlsx")
+SHEET = Location("x.xlsx", "S")
+INFO = CircularInfo("2024/356", "fr", date(2025, 1, 1), "", ("x.xlsx",), "xlsx")
 
 
 def row(*texts: str | None, spans: dict[int, int] | None = None) -> RawRow:
     cells = tuple(
-        RawCell(text, f"x.xlsx#S!{n}", (spans or {}).get(n, 1)) for n, text in enumerate(texts)
+        RawCell(text, SHEET.at(1, "ABCDEFGHIJ"[n]), (spans or {}).get(n, 1))
+        for n, text in enumerate(texts)
     )
-    return RawRow(cells, "x.xlsx#S!1")
+    return RawRow(cells, SHEET.at(1))
 
 
 @pytest.mark.parametrize(
@@ -143,7 +146,7 @@ def test_sections_bands_and_footnotes_in_dutch() -> None:
         group_row,
         row("1 Theoretische tegemoetkoming ZIV per patiënt"),
     )
-    result = normalise(RawDocument("x.xlsx#S", "xlsx", rows, ""), INFO)
+    result = normalise(RawDocument(SHEET, "xlsx", rows, ""), INFO)
     young, adult = result.rows
     assert (young.age_min, young.age_max, adult.age_min, adult.age_max) == (None, 23, 24, None)
     assert young.section.endswith("> 1.1. Groepssessie") and young.group_session

@@ -27,6 +27,7 @@ from extractor.errors import (
     ScannedInputError,
     UnreadableInputError,
 )
+from extractor.location import Location
 from extractor.model import RawCell, RawDocument, RawRow
 from extractor.settings import DEFAULT_SETTINGS, Deadline, LimitExceededError, ReadSettings
 from extractor.values import ValueParseError, clean_text, looks_like_code, parse_amount
@@ -118,7 +119,9 @@ class PageLayout:
     columns: list[Column] = field(default_factory=list)
     boundaries: list[float] = field(default_factory=list)
     header_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
-    rows: list[tuple[str, tuple[float, float, float, float], str]] = field(default_factory=list)
+    rows: list[tuple[str, tuple[float, float, float, float], Location]] = field(
+        default_factory=list
+    )
 
 
 def read_pdf(
@@ -172,7 +175,7 @@ def read_pdf_with_layout(
         raise UnreadableInputError("the PDF has no text on any page", path)
     _check_page_numbers(path, page_numbers)
     document = RawDocument(
-        path.name, "pdf", tuple(reader.rows), "\n".join(reader.text), reader.title
+        Location(path.name), "pdf", tuple(reader.rows), "\n".join(reader.text), reader.title
     )
     return document, reader.layouts
 
@@ -1139,7 +1142,7 @@ def _block_row(
     page: int,
     line_number: int,
 ) -> RawRow:
-    location = f"{file_name}#page={page}&line={line_number}"
+    location = Location(file_name, page=page, line=line_number)
     texts: list[list[str]] = [[] for _ in columns]
     marks: list[list[str]] = [[] for _ in columns]
     amounts_in_amount_columns = 0
@@ -1170,12 +1173,12 @@ _AMOUNT_ROLES = {"fee", "reimbursement", "copayment"}
 
 
 def _text_row(line: Line, file_name: str, page: int, line_number: int) -> RawRow:
-    location = f"{file_name}#page={page}&line={line_number}"
+    location = Location(file_name, page=page, line=line_number)
     return RawRow((RawCell(line.text, location),), location)
 
 
 def _header_row(columns: list[Column], file_name: str, page: int, line_number: int) -> RawRow:
-    location = f"{file_name}#page={page}&line={line_number}"
+    location = Location(file_name, page=page, line=line_number)
     return RawRow(tuple(RawCell(c.label, location, marks=c.marks) for c in columns), location)
 
 
@@ -1197,7 +1200,7 @@ def _box(lines: list[Line]) -> tuple[float, float, float, float]:
 # --- Seeing what the reader saw -----------------------------------------------------------
 
 
-def draw_page(path: Path, layout: PageLayout, flagged: dict[str, str], out_path: Path) -> Path:
+def draw_page(path: Path, layout: PageLayout, flagged: dict[Location, str], out_path: Path) -> Path:
     """Draw header columns, row bands with their codes and flagged rows onto the page image.
 
     Blue: header blocks; green lines: column boundaries; grey bands: rows, with the code the

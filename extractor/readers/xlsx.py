@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError, NoTariffTableError, UnreadableInputError
+from extractor.location import Location
 from extractor.metadata import HEAD_LINES
 from extractor.model import CellValue, RawCell, RawDocument, RawRow
 from extractor.settings import DEFAULT_SETTINGS, Deadline, LimitExceededError, ReadSettings
@@ -147,8 +148,8 @@ def _document(path: Path, sheet: _Sheet, deadline: Deadline, engine: str) -> Raw
             for column in range(first_column, last_column + 1)
         )
         covered.discard((first_row, first_column))
-    prefix = f"{path.name}#{sheet.title}!"
-    columns = [(c - 1, f"{prefix}{get_column_letter(c)}") for c in visible_columns]
+    place = Location(path.name, sheet.title)
+    columns = [(c - 1, get_column_letter(c)) for c in visible_columns]
     special_rows = (
         {row for row, _ in covered} | {row for row, _ in spans} | {row for row, _ in sheet.errors}
     )
@@ -158,26 +159,36 @@ def _document(path: Path, sheet: _Sheet, deadline: Deadline, engine: str) -> Raw
             deadline.check()
         if row_number in sheet.hidden_rows:
             continue
-        number = str(row_number)
         width = len(values)
         if row_number in special_rows:
             cells = [
-                _special_cell(sheet, spans, covered, row_number, offset + 1, values, place + number)
-                for offset, place in columns
+                _special_cell(
+                    sheet,
+                    spans,
+                    covered,
+                    row_number,
+                    offset + 1,
+                    values,
+                    place.at(row_number, letters),
+                )
+                for offset, letters in columns
             ]
         else:
             cells = [
-                RawCell(_cell_value(values[offset]) if offset < width else None, place + number)
-                for offset, place in columns
+                RawCell(
+                    _cell_value(values[offset]) if offset < width else None,
+                    place.at(row_number, letters),
+                )
+                for offset, letters in columns
             ]
         if any(cell.value is not None for cell in cells):
-            rows.append(RawRow(tuple(cells), f"{prefix}{row_number}"))
+            rows.append(RawRow(tuple(cells), place.at(row_number)))
     if not rows:
         return None
     head = rows[:HEAD_LINES]  # all metadata reads: titles and notes sit above the table
     text = "\n".join(" ".join(cell.text for cell in row.cells if cell.text) for row in head)
     title = next((cell.text for row in rows[:3] for cell in row.cells if cell.text), "")
-    return RawDocument(f"{path.name}#{sheet.title}", "xlsx", tuple(rows), text, title, engine)
+    return RawDocument(place, "xlsx", tuple(rows), text, title, engine)
 
 
 def _special_cell(
@@ -187,7 +198,7 @@ def _special_cell(
     row: int,
     column: int,
     values: Sequence[Any],
-    location: str,
+    location: Location,
 ) -> RawCell:
     """A cell under a merge, at the start of one, or holding an error value."""
     key = (row, column)
