@@ -1,4 +1,4 @@
-"""Raw rows → canonical tariff rows: header columns, sections, age bands, footnotes, amounts.
+"""Raw rows → canonical tariff rows: sections, age bands, footnotes, amounts under a header.
 
 Pure: takes a RawDocument and its CircularInfo, returns rows and issues. Nothing here knows
 whether the rows came from a PDF or a workbook.
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractor import rules, vocabulary
-from extractor.location import Location
+from extractor.header import Columns, detect_header
 from extractor.model import (
     AMOUNT_COLUMNS,
     CircularInfo,
@@ -32,133 +32,8 @@ from extractor.values import (
 )
 from extractor.vocabulary import fold
 
-_GROUPS = ("reimbursement", "copayment")
-_GLUED_MARK = re.compile(r"^(?P<label>.*?[^\d\s])\s?(?P<mark>\d)$")
 _CODE_IN_TEXT = re.compile(r"(?<![\d.,])\d{6}(?![\d.,])")
 _TRAILING_MARK = re.compile(r"^(?P<text>.*[^\s\-–—/])\s+(?P<mark>\d{1,2})$")
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Which grid column holds which canonical field, for the table under one header."""
-
-    index: dict[str, int]
-    marks: tuple[str, ...] = ()
-    group_session: bool = False
-    location: Location | None = None
-    problem: str = ""  # why the header cannot be trusted, if it cannot
-
-
-def _header_labels(row: RawRow) -> dict[int, str]:
-    """Grid column → label, spreading a merged cell's text over every column it spans."""
-    labels: dict[int, str] = {}
-    for index, cell in enumerate(row.cells):
-        if cell.text:
-            for covered in range(index, index + max(cell.span, 1)):
-                labels[covered] = cell.text
-    return labels
-
-
-def _top_role(label: str) -> str | None:
-    roles = vocabulary.header_roles(label)
-    return roles[0] if roles else None
-
-
-def _is_sub_header(row: RawRow) -> bool:
-    texts = [fold(cell.text) for _, cell in row.filled()]
-    if not texts or any(looks_like_code(cell.value) for _, cell in row.filled()):
-        return False
-    known = (
-        vocabulary.AMBULATORY,
-        vocabulary.HOSPITAL,
-        vocabulary.STANDARD_REGIME,
-        vocabulary.PREFERENTIAL_REGIME,
-    )
-    return all(any(pattern.search(text) for pattern in known) for text in texts)
-
-
-def _strip_header_mark(cell: RawCell) -> tuple[str, tuple[str, ...]]:
-    text = cell.text
-    match = _GLUED_MARK.match(text)
-    if match and not cell.marks:
-        return match.group("label").strip(), (match.group("mark"),)
-    return text, cell.marks
-
-
-def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] | None:
-    """A header row (and its sub-header) → Columns, or None if the row is not a header.
-
-    Returns whether the next row was consumed as the sub-header.
-    """
-    filled = row.filled()
-    if any(looks_like_code(cell.value) for _, cell in filled):
-        return None
-    stripped: dict[int, tuple[str, tuple[str, ...]]] = {
-        index: _strip_header_mark(cell) for index, cell in filled
-    }
-    roles = {_top_role(text) for text, _ in stripped.values()} - {None}
-    if len(roles) < 3 and not {"code", "fee"} <= roles:
-        return None
-    marks = tuple(sorted({m for _, cell_marks in stripped.values() for m in cell_marks}))
-    top = _header_labels(
-        RawRow(
-            tuple(
-                RawCell(stripped[i][0] if i in stripped else None, c.location, c.span)
-                for i, c in enumerate(row.cells)
-            ),
-            row.location,
-        )
-    )
-    consumed = next_row is not None and _is_sub_header(next_row)
-    sub = _header_labels(next_row) if consumed and next_row is not None else {}
-    index: dict[str, int] = {}
-    twice: list[str] = []
-    for column in sorted(set(top) | set(sub)):
-        if column not in top and column - 1 in top and _top_role(top[column - 1]) in _GROUPS:
-            # A group label written in its first cell only, not merged over its regimes.
-            top[column] = top[column - 1]
-        name = _column_name(top.get(column, ""), sub.get(column, ""))
-        if name and name in index:
-            twice.append(name)
-        elif name:
-            index[name] = column
-    if "code_amb" not in index or "fee" not in index:
-        return None
-    group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
-    return Columns(index, marks, group, row.location, _header_problem(index, twice)), consumed
-
-
-def _header_problem(index: dict[str, int], twice: list[str]) -> str:
-    """A header we cannot trust makes every row under it a flagged row, not a guess."""
-    if twice:
-        return f"two columns read as {twice[0]}"
-    for kind in ("reimbursement", "copayment"):
-        regimes = [f"{kind}_preferential" in index, f"{kind}_standard" in index]
-        if any(regimes) and not all(regimes):
-            missing = "preferential" if not regimes[0] else "standard"
-            return f"the {kind} column of the {missing} regime was not found"
-    return ""
-
-
-def _column_name(top: str, sub: str) -> str | None:
-    role = _top_role(top)
-    sub_folded = fold(sub)
-    if role is None and sub:
-        role = _top_role(sub) or (
-            "code"
-            if vocabulary.AMBULATORY.search(sub_folded) or vocabulary.HOSPITAL.search(sub_folded)
-            else None
-        )
-    if role == "code":
-        return "code_hos" if vocabulary.HOSPITAL.search(fold(f"{top} {sub}")) else "code_amb"
-    if role in ("reimbursement", "copayment"):
-        regime_text = fold(f"{top} {sub}")
-        if vocabulary.STANDARD_REGIME.search(regime_text):
-            return f"{role}_standard"
-        if vocabulary.PREFERENTIAL_REGIME.search(regime_text):
-            return f"{role}_preferential"
-        return None
-    return role
 
 
 @dataclass

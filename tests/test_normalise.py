@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
+from extractor.header import detect_header
 from extractor.location import Location
 from extractor.model import CircularInfo, RawCell, RawDocument, RawRow
-from extractor.normalise import detect_header, normalise
+from extractor.normalise import normalise
 from extractor.vocabulary import FOOTNOTE_LINE, NUMBERED_HEADING
 
 SHEET = Location("x.xlsx", "S")

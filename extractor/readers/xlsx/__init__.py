@@ -1,0 +1,216 @@
+"""XLSX annexes → raw rows: visible cells only, cached formula values, merged headers as spans.
+
+Two engines hand over the same sheets (calamine.py, the default, fast one; reference.py, the
+openpyxl reading the tests hold it equal to); the grid of cells with their places is built
+here, once, for both.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from extractor.errors import ExtractorError, NoTariffTableError, UnreadableInputError
+from extractor.location import Location
+from extractor.metadata import HEAD_LINES
+from extractor.model import CellValue, RawCell, RawDocument, RawRow
+from extractor.readers.xlsx.reference import openpyxl_sheets
+from extractor.readers.xlsx.sheet import Sheet
+from extractor.settings import DEFAULT_SETTINGS, Deadline, LimitExceededError, ReadSettings
+from extractor.values import clean_text, to_decimal
+
+
+def check_archive(path: Path, settings: ReadSettings) -> None:
+    """Refuse zip bombs before any part is inflated: entry count, total size, ratio."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableInputError(
+            "not a valid XLSX workbook (damaged zip archive)", path
+        ) from None
+    if len(entries) > settings.max_zip_entries:
+        raise LimitExceededError(
+            f"the workbook has {len(entries)} parts (limit {settings.max_zip_entries})", path
+        )
+    total = sum(entry.file_size for entry in entries)
+    if total > settings.max_unzipped_mb * 1024 * 1024:
+        raise LimitExceededError(
+            f"the workbook unpacks to {total // (1024 * 1024)} MB (limit {settings.max_unzipped_mb} MB,"
+            " --max-unzipped-mb): refused as a possible zip bomb",
+            path,
+        )
+    with zipfile.ZipFile(path) as archive:
+        for entry in entries:
+            if (
+                entry.filename.endswith((".xml", ".rels", ".vml"))
+                and entry.file_size < 64 * 1024 * 1024
+            ):
+                head = archive.open(entry).read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise UnreadableInputError(
+                        f"part {entry.filename} declares a DTD or XML entities: refused as a possible XML bomb",
+                        path,
+                    )
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > settings.max_compression_ratio * max(
+            entry.compress_size, 1
+        ):
+            raise LimitExceededError(
+                f"part {entry.filename} is compressed {entry.file_size // max(entry.compress_size, 1)} times"
+                f" (limit {settings.max_compression_ratio}): refused as a possible zip bomb",
+                path,
+            )
+
+
+def read_xlsx(
+    path: Path, settings: ReadSettings = DEFAULT_SETTINGS, deadline: Deadline | None = None
+) -> list[RawDocument]:
+    deadline = deadline or Deadline(path, settings.time_limit_s)
+    try:
+        check_archive(path, settings)
+        if settings.xlsx_engine == "calamine":
+            from python_calamine import CalamineError
+
+            from extractor.readers.xlsx.calamine import calamine_sheets
+
+            try:
+                documents = _documents(path, calamine_sheets(path), deadline, "calamine")
+            except CalamineError:
+                # Beyond calamine (a UTF-16 sheet, say): read it the slow way rather than not
+                # at all; a really broken file fails there with openpyxl's reason.
+                documents = _documents(path, openpyxl_sheets(path), deadline, "openpyxl")
+        else:
+            documents = _documents(path, openpyxl_sheets(path), deadline, "openpyxl")
+    except ExtractorError:
+        raise
+    except Exception as error:  # a broken workbook can fail anywhere inside either engine
+        if type(error).__module__.startswith("defusedxml"):
+            raise UnreadableInputError(
+                f"the workbook declares XML entities or DTDs ({type(error).__name__}): refused as a possible XML bomb",
+                path,
+            ) from None
+        raise UnreadableInputError(
+            f"not a readable XLSX workbook ({type(error).__name__})", path
+        ) from None
+    if not documents:
+        raise NoTariffTableError("the workbook holds no data: every visible sheet is empty", path)
+    return documents
+
+
+def _documents(
+    path: Path, sheets: Iterator[Sheet], deadline: Deadline, engine: str
+) -> list[RawDocument]:
+    documents = []
+    for sheet in sheets:
+        deadline.check()
+        document = _document(path, sheet, deadline, engine)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawDocument | None:
+    """The grid of visible cells; a merged cell spans the visible columns it covers."""
+    from openpyxl.utils import get_column_letter
+
+    visible_columns = [c for c in range(1, sheet.width + 1) if c not in sheet.hidden_columns]
+    spans: dict[tuple[int, int], int] = {}
+    covered: set[tuple[int, int]] = set()
+    for first_row, first_column, last_row, last_column in sheet.merges:
+        if first_row > sheet.height or first_column > sheet.width:
+            continue  # nothing to read there
+        # Clipped to the data: a merge over a million rows or columns costs nothing then.
+        last_row, last_column = min(last_row, sheet.height), min(last_column, sheet.width)
+        width = sum(1 for c in visible_columns if first_column <= c <= last_column)
+        spans[(first_row, first_column)] = max(width, 1)
+        covered.update(
+            (row, column)
+            for row in range(first_row, last_row + 1)
+            for column in range(first_column, last_column + 1)
+        )
+        covered.discard((first_row, first_column))
+    place = Location(path.name, sheet.title)
+    columns = [(c - 1, get_column_letter(c)) for c in visible_columns]
+    special_rows = (
+        {row for row, _ in covered} | {row for row, _ in spans} | {row for row, _ in sheet.errors}
+    )
+    rows: list[RawRow] = []
+    for row_number, values in enumerate(sheet.rows, start=1):
+        if row_number % 1000 == 0:
+            deadline.check()
+        if row_number in sheet.hidden_rows:
+            continue
+        width = len(values)
+        if row_number in special_rows:
+            cells = [
+                _special_cell(
+                    sheet,
+                    spans,
+                    covered,
+                    row_number,
+                    offset + 1,
+                    values,
+                    place.at(row_number, letters),
+                )
+                for offset, letters in columns
+            ]
+        else:
+            cells = [
+                RawCell(
+                    _cell_value(values[offset]) if offset < width else None,
+                    place.at(row_number, letters),
+                )
+                for offset, letters in columns
+            ]
+        if any(cell.value is not None for cell in cells):
+            rows.append(RawRow(tuple(cells), place.at(row_number)))
+    if not rows:
+        return None
+    head = rows[:HEAD_LINES]  # all metadata reads: titles and notes sit above the table
+    text = "\n".join(" ".join(cell.text for cell in row.cells if cell.text) for row in head)
+    title = next((cell.text for row in rows[:3] for cell in row.cells if cell.text), "")
+    return RawDocument(place, "xlsx", tuple(rows), text, title, engine)
+
+
+def _special_cell(
+    sheet: Sheet,
+    spans: dict[tuple[int, int], int],
+    covered: set[tuple[int, int]],
+    row: int,
+    column: int,
+    values: Sequence[Any],
+    location: Location,
+) -> RawCell:
+    """A cell under a merge, at the start of one, or holding an error value."""
+    key = (row, column)
+    if key in covered:
+        return RawCell(None, location)
+    if key in sheet.errors:
+        return RawCell(sheet.errors[key], location, spans.get(key, 1))
+    value = _cell_value(values[column - 1]) if column <= len(values) else None
+    return RawCell(value, location, spans.get(key, 1))
+
+
+def _cell_value(value: Any) -> CellValue:
+    """Both engines' cell values → one form; whole numbers without a decimal part."""
+    kind = type(value)
+    if kind is str:
+        return clean_text(value) or None
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return Decimal(int(value))
+    if isinstance(value, (int, float)):
+        return to_decimal(value)
+    if isinstance(value, str):
+        return clean_text(value) or None
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%d/%m/%Y")
+    return clean_text(str(value)) or None  # times and durations, as text
