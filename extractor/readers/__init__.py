@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -57,7 +56,4 @@ def read_layout(
 
     if sniff_format(path) != "pdf":
         raise UsageError("inspect draws PDF pages; this is not a PDF", path)
-    document, layouts = pdf.read_pdf_with_layout(
-        path, settings, Deadline(path, settings.time_limit_s)
-    )
-    return replace(document, reader=settings.pdf_engine), layouts
+    return pdf.read_pdf_with_layout(path, settings, Deadline(path, settings.time_limit_s))

@@ -313,3 +313,17 @@ def test_a_damaged_embedded_font_is_an_error_with_either_engine(tmp_path: Path) 
     (tmp_path / "Circulaire OA 2024-356.pdf").write_bytes(bytes(data))
     with pytest.raises(UnreadableInputError, match="lost data"):
         extract_file(tmp_path / "Circulaire OA 2024-356.pdf", Options(settings=SETTINGS))
+
+
+def test_limits_are_checked_once_around_either_text_layer(tmp_path: Path) -> None:
+    """The page count is refused before any stream is decoded, and each page's size as it
+    arrives, also from the second reading process: the same error from every engine."""
+    data = bytearray((SAMPLES / "Circulaire OA 2024-356.pdf").read_bytes())
+    start = data.index(b"stream", len(data) // 2) + 40
+    data[start : start + 60] = b"!" * 60  # damaged too: the limit is named first
+    (tmp_path / "damaged.pdf").write_bytes(bytes(data))
+    with pytest.raises(LimitExceededError, match=r"has 5 pages \(limit 2"):
+        extract_file(tmp_path / "damaged.pdf", Options(settings=replace(SETTINGS, max_pages=2)))
+    two_processes = replace(SETTINGS, max_page_side_cm=20, parallel_min_pages=1)
+    with pytest.raises(LimitExceededError, match="page 1 is 30 cm long: not a circular page"):
+        extract_file(SAMPLES / "Circulaire OA 2024-356.pdf", Options(settings=two_processes))

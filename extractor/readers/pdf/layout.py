@@ -1,0 +1,90 @@
+"""Lines of page after page → raw rows. The current header's columns carry over page breaks,
+so layout is one reader that sees the pages in order."""
+
+from __future__ import annotations
+
+from extractor import vocabulary
+from extractor.model import RawRow
+from extractor.readers.pdf.geometry import Column, Line, PageLayout, Rules
+from extractor.readers.pdf.header import (
+    boundaries_between,
+    columns_of,
+    header_block_end,
+    next_header,
+    refined_boundaries,
+)
+from extractor.readers.pdf.rows import block_row, header_row, row_blocks, text_row
+from extractor.values import clean_text, looks_like_code
+
+
+class PageReader:
+    """Turns page after page into rows; the current header's columns carry over page breaks."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.rows: list[RawRow] = []
+        self.layouts: list[PageLayout] = []
+        self.text: list[str] = []
+        self.title = ""
+        self.columns: list[Column] | None = None
+        self.boundaries: list[float] = []
+        self.refine = False
+
+    def add_page(
+        self, number: int, lines: list[Line], rules: Rules, width: float, height: float
+    ) -> None:
+        layout = PageLayout(number, width, height)
+        self.layouts.append(layout)
+        line_numbers = {id(line): n for n, line in enumerate(lines, 1)}
+        index = 0
+        while index < len(lines):
+            header_end = header_block_end(lines, index, rules)
+            if header_end is not None:
+                header_lines = lines[index:header_end]
+                self.columns = columns_of(header_lines)
+                self.boundaries = boundaries_between(self.columns, rules.vertical)
+                self.refine = True
+                if not self.title:
+                    self.title = _title_before(lines[:index])
+                layout.header_boxes.append(_box(header_lines))
+                layout.columns, layout.boundaries = self.columns, self.boundaries
+                self.rows.append(header_row(self.columns, self.file_name, number, index + 1))
+                index = header_end
+                continue
+            block_end = next_header(lines, index, rules)
+            region = lines[index:block_end]
+            index = block_end
+            if self.columns is None:
+                self.rows.extend(
+                    text_row(line, self.file_name, number, line_numbers[id(line)])
+                    for line in region
+                )
+                continue
+            if self.refine:
+                self.boundaries = refined_boundaries(
+                    self.columns, self.boundaries, region, rules.vertical
+                )
+                layout.boundaries, self.refine = self.boundaries, False
+            if not layout.columns:
+                layout.columns, layout.boundaries = self.columns, self.boundaries
+            for block in row_blocks(region, self.columns, self.boundaries, rules):
+                first = line_numbers[id(block[0])]
+                row = block_row(block, self.columns, self.boundaries, self.file_name, number, first)
+                self.rows.append(row)
+                code = next((c.text for c in row.cells if looks_like_code(c.value)), "")
+                layout.rows.append((code, _box(block), row.location))
+
+
+def _title_before(lines: list[Line]) -> str:
+    """The table title: the text lines just above the first header, headings aside."""
+    title = [line.text for line in lines if not vocabulary.NUMBERED_HEADING.match(line.text)]
+    return clean_text(" ".join(title[-3:]))
+
+
+def _box(lines: list[Line]) -> tuple[float, float, float, float]:
+    return (
+        min(line.x0 for line in lines),
+        min(line.top for line in lines),
+        max(w.x1 for line in lines for w in line.words),
+        max(line.bottom for line in lines),
+    )

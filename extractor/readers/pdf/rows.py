@@ -1,0 +1,115 @@
+"""Table body → row blocks → cells. A row starts at a code; its lines end at a vertical gap, a
+rule or the next code; each phrase goes to the column it overlaps most."""
+
+from __future__ import annotations
+
+from extractor import vocabulary
+from extractor.location import Location
+from extractor.model import RawCell, RawRow
+from extractor.readers.pdf.geometry import ROW_GAP, Column, Line, Rules
+from extractor.readers.pdf.phrases import column_of, header_roles, is_amount, phrases, span
+from extractor.values import clean_text, looks_like_code
+
+_AMOUNT_ROLES = {"fee", "reimbursement", "copayment"}
+
+
+def location(file_name: str, page: int, line: int) -> Location:
+    """Where a row stands in its PDF, as every cell and row of it names it."""
+    return Location(file_name, page=page, line=line)
+
+
+def row_blocks(
+    region: list[Line], columns: list[Column], boundaries: list[float], rules: Rules
+) -> list[list[Line]]:
+    """Lines that make one table row: split at vertical gaps and rules, then at codes."""
+    description_left = _description_left(columns, boundaries)
+    left, right = columns[0].x0, columns[-1].x1
+    blocks: list[list[Line]] = []
+    for line in region:
+        if blocks:
+            previous = blocks[-1][-1]
+            gap = line.top - max(ln.bottom for ln in blocks[-1])
+            ruled = rules.crossing(max(ln.bottom for ln in blocks[-1]), line.top, left, right)
+            heading = _is_heading_line(line, description_left) or _is_heading_line(
+                previous, description_left
+            )
+            if gap <= ROW_GAP * previous.size and not ruled and not heading:
+                blocks[-1].append(line)
+                continue
+        blocks.append([line])
+    return [part for block in blocks for part in _split_at_codes(block)]
+
+
+def _description_left(columns: list[Column], boundaries: list[float]) -> float:
+    for index, column in enumerate(columns):
+        if vocabulary.DESCRIPTION_HEADER.search(vocabulary.fold(column.label)):
+            return boundaries[index - 1] if index > 0 else column.x0
+    return float("inf")
+
+
+def _is_heading_line(line: Line, description_left: float) -> bool:
+    return (
+        line.x0 < description_left
+        and bool(vocabulary.NUMBERED_HEADING.match(line.text))
+        and not any(is_amount(w.text) for w in line.words[1:])
+    )
+
+
+def _split_at_codes(block: list[Line]) -> list[list[Line]]:
+    """Several coded lines in one block: each starts a row; lines above the first join it."""
+    anchors = [
+        i for i, line in enumerate(block) if any(looks_like_code(w.text) for w in line.words)
+    ]
+    if len(anchors) <= 1:
+        return [block]
+    parts = []
+    for n, start in enumerate(anchors):
+        begin = 0 if n == 0 else start
+        end = anchors[n + 1] if n + 1 < len(anchors) else len(block)
+        parts.append(block[begin:end])
+    return parts
+
+
+def block_row(
+    block: list[Line],
+    columns: list[Column],
+    boundaries: list[float],
+    file_name: str,
+    page: int,
+    line_number: int,
+) -> RawRow:
+    here = location(file_name, page, line_number)
+    texts: list[list[str]] = [[] for _ in columns]
+    marks: list[list[str]] = [[] for _ in columns]
+    amounts_in_amount_columns = 0
+    for line in block:
+        for phrase in phrases(line.words):
+            column = column_of(span(phrase), boundaries)
+            if is_amount(phrase[0].text) and header_roles(columns[column].label) & _AMOUNT_ROLES:
+                amounts_in_amount_columns += 1
+            for word in phrase:
+                if word.lead_mark:
+                    texts[column].append(word.lead_mark)
+                texts[column].append(word.full_text)
+                marks[column].extend(word.marks)
+    has_code = any(looks_like_code(w.text) for line in block for w in line.words)
+    first = block[0].text
+    is_text = vocabulary.NUMBERED_HEADING.match(first) or vocabulary.FOOTNOTE_LINE.match(first)
+    if not has_code and (is_text or amounts_in_amount_columns < 2):
+        text = clean_text(" ".join(line.text for line in block))
+        return RawRow((RawCell(text, here),), here)
+    cells = tuple(
+        RawCell(clean_text(" ".join(parts)) or None, here, marks=tuple(cell_marks))
+        for parts, cell_marks in zip(texts, marks, strict=True)
+    )
+    return RawRow(cells, here)
+
+
+def text_row(line: Line, file_name: str, page: int, line_number: int) -> RawRow:
+    here = location(file_name, page, line_number)
+    return RawRow((RawCell(line.text, here),), here)
+
+
+def header_row(columns: list[Column], file_name: str, page: int, line_number: int) -> RawRow:
+    here = location(file_name, page, line_number)
+    return RawRow(tuple(RawCell(c.label, here, marks=c.marks) for c in columns), here)
