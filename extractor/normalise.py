@@ -162,6 +162,7 @@ def _narrowed(
     """The parent band with the one bound the sub-heading adds, if it adds exactly that."""
     if start == 0 or parent == (None, None):
         return None
+    narrowed: tuple[int | None, int | None]
     if band[0] is None and band[1] is not None and parent[1] is None:
         narrowed = parent[0], band[1]
     elif band[1] is None and band[0] is not None and parent[0] is None:
