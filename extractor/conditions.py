@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from extractor import vocabulary
-from extractor.columns import AMOUNT_COLUMNS, KEY_COLUMNS
+from extractor.columns import KEY_COLUMNS
 from extractor.model import RawRow, TariffRow
 from extractor.values import clean_text
 
@@ -117,25 +117,26 @@ def is_qualifier(text: str) -> bool:
     return bool(vocabulary.QUALIFIER_LINE.match(vocabulary.fold(text)))
 
 
-def _amounts(row: TariffRow) -> tuple[object, ...]:
-    return tuple(getattr(row, name) for name in AMOUNT_COLUMNS)
-
-
-def by_heading(rows: list[TariffRow]) -> None:
-    """One code under two headings with different amounts: the heading is the condition.
+def by_heading(rows: list[TariffRow], captions: list[str]) -> None:
+    """One code under two headings: each heading is the condition of its tariff.
 
     The condition is the part of the heading path that differs ("Tarief B (buitengewoon
-    tarief)"); a heading naming the general tariff leaves it empty. Rows nothing sets apart
+    tarief)"), the path ending in the table's caption (the short unnumbered line above its
+    rows); a heading naming the general tariff leaves it empty. Rows nothing sets apart
     stay as they are, for the duplicate-key rule.
     """
-    groups: dict[tuple[object, ...], list[TariffRow]] = defaultdict(list)
-    for row in rows:
+    groups: dict[tuple[object, ...], list[tuple[TariffRow, str]]] = defaultdict(list)
+    for row, caption in zip(rows, captions, strict=True):
         key = tuple(getattr(row, name) for name in KEY_COLUMNS)
-        groups[(row.language, row.effective_from, *key)].append(row)
-    for group in groups.values():
-        if len(group) < 2 or len({_amounts(row) for row in group}) < 2:
+        groups[(row.language, row.effective_from, *key)].append((row, caption))
+    for pairs in groups.values():
+        group = [row for row, _ in pairs]
+        if len(group) < 2:
             continue
-        paths = [row.section.split(" > ") if row.section else [] for row in group]
+        paths = [
+            [*(row.section.split(" > ") if row.section else []), *([caption] if caption else [])]
+            for row, caption in pairs
+        ]
         if len({tuple(path) for path in paths}) < len(paths):
             continue  # two rows under one heading: nothing sets them apart
         shared = 0

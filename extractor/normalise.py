@@ -61,9 +61,11 @@ class _Pending:
     unmarked_description: str
     header_marks: tuple[str, ...]
     under_numbered_heading: bool
+    caption: str = ""  # the short unnumbered line above the rows ("Tarif B (tarif special)")
 
 
 _NO_COLUMNS = Columns({})
+_CAPTION_LENGTH = 80  # longer lines are prose, not a table's caption
 
 
 @dataclass
@@ -78,6 +80,7 @@ class _State:
     # The rows the last coded line gave (its general tariff first): a codeless line right
     # under it may add a key-letter term or a tariff under a condition (`MET GMD`).
     previous: list[_Pending] = field(default_factory=list)
+    caption: str = ""
 
     def section(self) -> str:
         return " > ".join(heading.text for heading in self.headings)
@@ -119,8 +122,9 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
             state.tables += 1
             continue
         _table_row(state, position, row, info, previous)
+    captions = {id(pending.row): pending.caption for pending in state.pending}
     rows_out = _resolve_footnotes(state)
-    conditions.by_heading(rows_out)
+    conditions.by_heading(rows_out, [captions[id(row)] for row in rows_out])
     sections = len({row.section for row in rows_out})
     return Extraction(info, rows_out, state.issues, sections=sections, tables=state.tables)
 
@@ -140,6 +144,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
             state.headings = [h for h in state.headings if not h.number]
         state.headings.append(_Heading(level, text, parse_age_band(text), number, orphan))
         state.numbered_headings = True
+        state.caption = ""
         return
     footnote = vocabulary.FOOTNOTE_LINE.match(text)
     if footnote and state.columns is not None:
@@ -155,6 +160,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
                 code=codes[0],
             )
         )
+    state.caption = text if len(text) <= _CAPTION_LENGTH else ""
     band = parse_age_band(text)
     if band is not None:
         # An unnumbered beneficiary-group line rules until the next one.
@@ -279,7 +285,9 @@ def _table_row(
         **amounts,
     )
     numbered = any(h.number for h in state.headings)
-    general = _Pending(tariff, position, mark, certain, unmarked, columns.marks, numbered)
+    general = _Pending(
+        tariff, position, mark, certain, unmarked, columns.marks, numbered, state.caption
+    )
     state.previous = [general]
     for condition, group in columns.conditions:
         extra = _amounts(state, row, group, code_amb)

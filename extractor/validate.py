@@ -77,8 +77,8 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
             )
             for index, check in flagged:
                 row = rows[index]
-                rule = rules.REGISTRY[check]
-                issues.append(rule.issue(row.source, raw=row.raw, code=row.code_amb))
+                soft = rules.REGISTRY[check]
+                issues.append(soft.issue(row.source, raw=row.raw, code=row.code_amb))
     return kept, issues
 
 

@@ -125,3 +125,106 @@ def test_key_letters_that_do_not_pair_up_are_flagged(language: str, tmp_path: Pa
     rows, issues = _extract(book, tmp_path / "out")
     assert [r["code_amb"] for r in rows] == ["102012", "102012"]
     assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-unreadable", "102535")]
+
+
+GP = {
+    "fr": (["Code", "Prestation", "Honoraires", "Remboursement", None],
+           [None, None, None, "avec régime préférentiel", "sans régime préférentiel"],
+           "Applicable à partir du 1er janvier 2024", "avec DMG", "Circulaire OA no 2024/12"),
+    "nl": (["Nomenclatuurcode", "Aard verstrekking", "Honoraria", "Terugbetaling", None],
+           [None, None, None, "met voorkeurregeling", "zonder voorkeurregeling"],
+           "Van toepassing vanaf 1 januari 2024", "MET GMD", "Omzendbrief VI nr 2024/12"),
+}  # fmt: skip
+
+
+def _gp_workbook(path: Path, language: str, lines: list[list[Any]]) -> Path:
+    top, sub, date, _, number = GP[language]
+    return write_workbook(path, [[number], [date], top, sub, *lines], merges=("D3:E3",))
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_a_qualifier_line_under_a_code_is_its_tariff_under_that_condition(
+    language: str, engine: str, tmp_path: Path
+) -> None:
+    qualifier = GP[language][3]
+    lines = [
+        ["101010", "Médecin généraliste", "18,85", "17,35", "12,85"],
+        [None, qualifier, "18,85", "17,85", "14,85"],
+        ["101032", "Médecin généraliste agréé", "25,68", "24,18", "19,68"],
+        [None, qualifier, None, "24,68", "21,68"],  # the fee is the code's
+        ["101076", "Médecin accrédité", "31,81", "30,31", "25,81"],
+        [None, "Supplément", "4,57", "4,57", "4,57"],  # not a qualifier: a line without code
+        [None, qualifier, "31,81", "30,81", "27,81"],  # not right under a coded line
+    ]
+    book = _gp_workbook(tmp_path / "gp.xlsx", language, lines)
+    rows, issues = _extract(book, tmp_path / "out", "--xlsx-engine", engine)
+    assert _table(rows) == [
+        ("101010", "", "", "18.85", "17.35", "12.85"),
+        ("101010", qualifier, "", "18.85", "17.85", "14.85"),
+        ("101032", "", "", "25.68", "24.18", "19.68"),
+        ("101032", qualifier, "", "25.68", "24.68", "21.68"),
+        ("101076", "", "", "31.81", "30.31", "25.81"),
+    ]
+    assert {r["description"] for r in rows if r["code_amb"] == "101010"} == {"Médecin généraliste"}
+    assert [i["rule"] for i in issues if i["severity"] == "error"] == ["code-missing"] * 2
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_one_code_under_two_headings_gets_each_heading_as_condition(
+    language: str, tmp_path: Path
+) -> None:
+    general, special = {
+        "fr": ("Tarif A (tarif général)", "Tarif B (tarif spécial)"),
+        "nl": ("Tarief A (algemeen tarief)", "Tarief B (buitengewoon tarief)"),
+    }[language]
+    lines = [
+        ["1. Raadplegingen"],
+        [general],
+        ["101010", "Consultation", "18,85", "17,35", "12,85"],
+        ["101032", "Consultation agréée", "25,68", "24,18", "19,68"],
+        [special],
+        ["101010", "Consultation", "20,85", "19,35", "14,85"],
+        ["101032", "Consultation agréée", "25,68", "24,18", "19,68"],  # as printed, twice
+    ]
+    book = _gp_workbook(tmp_path / "ab.xlsx", language, lines)
+    rows, issues = _extract(book, tmp_path / "out")
+    assert _table(rows) == [
+        ("101010", "", "", "18.85", "17.35", "12.85"),
+        ("101010", special, "", "20.85", "19.35", "14.85"),
+        ("101032", "", "", "25.68", "24.18", "19.68"),
+        ("101032", special, "", "25.68", "24.18", "19.68"),
+    ]
+    assert issues == []
+
+
+def test_two_tariffs_of_one_code_under_one_heading_stay_a_duplicate_key(tmp_path: Path) -> None:
+    lines = [
+        ["101010", "Consultation", "18,85", "17,35", "12,85"],
+        ["101010", "Consultation", "20,85", "19,35", "14,85"],
+    ]
+    rows, issues = _extract(_gp_workbook(tmp_path / "d.xlsx", "fr", lines), tmp_path / "out")
+    assert rows == [] and [i["rule"] for i in issues] == ["duplicate-key"] * 2
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_lookup_asks_for_the_condition_and_answers_it(
+    language: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    qualifier = GP[language][3]
+    lines = [
+        ["101010", "Médecin généraliste", "18,85", "17,35", "12,85"],
+        [None, qualifier, "18,85", "17,85", "14,85"],
+    ]
+    book = _gp_workbook(tmp_path / "gp.xlsx", language, lines)
+    store = str(tmp_path / "t.sqlite")
+    assert main(["run", str(book), "--out", str(tmp_path / "o"), "--store", store, "-q"]) == 0
+    capsys.readouterr()
+    ask = ["lookup", "101010", "--date", "2024-03-01", "--store", store]
+    assert main(ask) == 1
+    err = capsys.readouterr().err
+    assert "several tariffs" in err and qualifier in err and len(err.strip().splitlines()) == 1
+    assert main([*ask, "--condition", qualifier]) == 0
+    assert "14.85" in capsys.readouterr().out
+    assert main([*ask, "--condition", ""]) == 0
+    assert "12.85" in capsys.readouterr().out
