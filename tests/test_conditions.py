@@ -92,17 +92,18 @@ def test_second_pair_and_key_letters_in_a_pdf(language: str, engine: str, tmp_pa
     pdf = _pdf(tmp_path / "annex.pdf", language)
     rows, issues = _extract(pdf, tmp_path / "out", "--pdf-engine", engine)
     assert _table(rows) == _expected(language)
-    # 16 × 2.302766 = 36.84, not the printed 36.85: a warning, the rows stay.
-    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")] * 2
+    # 16 × 2.302766 = 36.84, not the printed 36.85: one warning for the line, its rows stay.
+    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")]
+    assert "fee 36.85 but N 16 2.302766 gives 36.84" in issues[0]["message"]
 
 
-def _workbook(path: Path, language: str, lines: list[tuple[Any, ...]]) -> Path:
+def _workbook(path: Path, language: str, lines: list[Any], before: tuple[str, ...] = ()) -> Path:
     words = WORDS[language]
     top = [*words["columns"], words["group"], None, words["second"], None]
     sub = [None] * 6 + [*words["regimes"]] * 2
     return write_workbook(
         path,
-        [[line] for line in words["before"]] + [top, sub, [words["heading"]], *lines],
+        [[line] for line in before or words["before"]] + [top, sub, [words["heading"]], *lines],
         merges=("G3:H3", "I3:J3"),
     )
 
@@ -115,7 +116,7 @@ def test_second_pair_and_key_letter_lines_in_a_workbook(
     book = _workbook(tmp_path / "annex.xlsx", language, [list(line) for line in LINES])
     rows, issues = _extract(book, tmp_path / "out", "--xlsx-engine", engine)
     assert _table(rows) == _expected(language)
-    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")] * 2
+    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")]
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])
@@ -228,3 +229,30 @@ def test_lookup_asks_for_the_condition_and_answers_it(
     assert "14.85" in capsys.readouterr().out
     assert main([*ask, "--condition", ""]) == 0
     assert "12.85" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_conditions_and_key_letters_reach_exports_store_and_report(
+    language: str, tmp_path: Path
+) -> None:
+    store, out = str(tmp_path / "t.sqlite"), tmp_path / "out"
+    number, applicable = WORDS[language]["before"]
+    for version, (date, amount) in enumerate((("1/08/2014", "19,77"), ("1/01/2015", "19,97"))):
+        lines = [[*LINES[0][:8], amount, "17,35"], list(LINES[2])]
+        dated = (number, f"{applicable.rsplit(' ', 3)[0]} {date}")
+        book = _workbook(tmp_path / f"v{version}.xlsx", language, lines, dated)
+        assert main(["run", str(book), "--out", str(out), "--store", store, "-q"]) == 0
+    folder = next(p for p in sorted(out.iterdir()) if p.name.startswith("2015"))
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert "condition" in package["resources"][0]["schema"]["primaryKey"]
+    rows = json.loads((folder / "tariffs.json").read_text(encoding="utf-8"))["rows"]
+    assert {(r["condition"], r["key_letters"]) for r in rows} == {
+        (None, "N 8 2.572713 + Q 30 0.033039"),
+        (CONDITION[language], "N 8 2.572713 + Q 30 0.033039"),
+    }
+    changes = json.loads((folder / "changes.json").read_text(encoding="utf-8"))
+    changed = [c for c in changes["changes"] if c["kind"] == "changed"]
+    assert [(c["condition"], c["old"], c["new"]) for c in changed] == [
+        (CONDITION[language], "19.77", "19.97")
+    ]
+    assert f"Consultation [{CONDITION[language]}]" in (folder / "changes.md").read_text("utf-8")
