@@ -14,7 +14,7 @@ from decimal import Decimal
 from extractor import conditions, rules, vocabulary
 from extractor.amounts import complete, read_amounts
 from extractor.footnotes import Pending, resolve_footnotes
-from extractor.header import Columns, detect_header
+from extractor.header import Columns, age_groups, detect_header
 from extractor.model import (
     CircularInfo,
     Extraction,
@@ -85,6 +85,7 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     state = _State()
     rows = document.rows
     skip_next = False
+    above: RawRow | None = None
     for position, row in enumerate(rows):
         if skip_next:
             skip_next = False
@@ -101,7 +102,14 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
                 continue
             _text_row(state, position, filled[0][1])
             continue
-        header = detect_header(row, rows[position + 1] if position + 1 < len(rows) else None)
+        following = rows[position + 1] if position + 1 < len(rows) else None
+        if age_groups(row) and following is not None:
+            after = rows[position + 2] if position + 2 < len(rows) else None
+            if detect_header(following, after, row) is not None:
+                above = row  # age groups over the amount columns of the header below
+                continue
+        header = detect_header(row, following, above)
+        above = None
         if header is not None:
             state.columns, skip_next = header
             state.tables += 1
@@ -300,7 +308,7 @@ def _table_row(
     general = Pending(
         tariff, position, mark, certain, unmarked, columns.marks, numbered, state.caption
     )
-    state.previous = [general]
+    state.previous = [general] if not columns.bands else _per_band(state, row, general, columns)
     for condition, group in columns.conditions:
         extra = read_amounts(state.issues, row, group, code_amb)
         if extra is None or all(value is None for value in extra.values()):
@@ -310,6 +318,23 @@ def _table_row(
                 extra["fee"] = tariff.fee  # the fee is the code's, whatever the condition
             state.previous.append(_under_condition(general, condition, extra))
     state.pending.extend(state.previous)
+
+
+def _per_band(state: _State, row: RawRow, general: Pending, columns: Columns) -> list[Pending]:
+    """Age groups as column groups: the line's tariff for each band, the fee shared by all."""
+    tariffs = []
+    code = general.row.code_amb
+    for (age_min, age_max), group in columns.bands:
+        index = {"fee": columns.index["fee"], **group}
+        amounts = read_amounts(state.issues, row, index, code)
+        if amounts is None:
+            return []
+        place = row.cells[index["fee"]] if index["fee"] < len(row.cells) else row.cells[0]
+        if not complete(state.issues, amounts, index, place, row.texts, code):
+            continue
+        tariff = dataclasses.replace(general.row, age_min=age_min, age_max=age_max, **amounts)  # type: ignore[arg-type]
+        tariffs.append(dataclasses.replace(general, row=tariff))
+    return tariffs
 
 
 def _under_condition(

@@ -256,3 +256,68 @@ def test_conditions_and_key_letters_reach_exports_store_and_report(
         (CONDITION[language], "19.77", "19.97")
     ]
     assert f"Consultation [{CONDITION[language]}]" in (folder / "changes.md").read_text("utf-8")
+
+
+AGE_GROUPS = {
+    "fr": (("moins de 10 ans", "de 10 à 74 ans", "75 ans et plus"),
+           ["Code", "Prestation", "Honoraires", *["Remboursement", None] * 3],
+           [None, None, None, *["avec régime préférentiel", "sans régime préférentiel"] * 3],
+           ("Circulaire OA no 2024/12", "Applicable à partir du 1er janvier 2024")),
+    "nl": (("jonger dan 10 jaar", "van 10 tot en met 74 jaar", "75 jaar en ouder"),
+           ["Nomenclatuurcode", "Omschrijving", "Honoraria", *["Terugbetaling", None] * 3],
+           [None, None, None, *["met voorkeurregeling", "zonder voorkeurregeling"] * 3],
+           ("Omzendbrief VI nr 2024/12", "Van toepassing vanaf 1 januari 2024")),
+}  # fmt: skip
+VISITS = [
+    ["103110", "Bezoek", "37,41", "35,41", "29,41", "33,80", "23,32", "33,80", "24,32"],
+    ["103132", "Bezoek 2", "45,81", "43,81", "37,81", "42,25", "28,78", "42,25", "29,78"],
+]
+
+
+def _age_workbook(path: Path, language: str, groups: tuple[str, ...]) -> Path:
+    _, top, sub, before = AGE_GROUPS[language]
+    above = [None, None, None, groups[0], None, groups[1], None, groups[2], None]
+    return write_workbook(
+        path,
+        [[line] for line in before] + [above, top, sub, *VISITS],
+        merges=("D3:E3", "F3:G3", "H3:I3", "D4:E4", "F4:G4", "H4:I4"),
+    )
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_age_groups_as_column_groups_give_a_row_per_band(
+    language: str, engine: str, tmp_path: Path
+) -> None:
+    book = _age_workbook(tmp_path / "visits.xlsx", language, AGE_GROUPS[language][0])
+    rows, issues = _extract(book, tmp_path / "out", "--xlsx-engine", engine)
+    got = [
+        (r["code_amb"], r["age_min"], r["age_max"], r["fee"], r["reimbursement_standard"])
+        for r in rows
+    ]
+    assert got == [
+        ("103110", "", "9", "37.41", "29.41"),
+        ("103110", "10", "74", "37.41", "23.32"),
+        ("103110", "75", "", "37.41", "24.32"),
+        ("103132", "", "9", "45.81", "37.81"),
+        ("103132", "10", "74", "45.81", "28.78"),
+        ("103132", "75", "", "45.81", "29.78"),
+    ]
+    assert issues == []
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        ("– 10 jaar", "10-75 jaar", "+75 jaar en chronisch ziek"),  # not exact bands
+        ("jonger dan 10 jaar", "van 5 tot en met 74 jaar", "75 jaar en ouder"),  # overlap
+    ],
+)
+def test_ambiguous_age_column_groups_are_flagged(groups: tuple[str, ...], tmp_path: Path) -> None:
+    book = _age_workbook(tmp_path / "visits.xlsx", "nl", groups)
+    rows, issues = _extract(book, tmp_path / "out")
+    assert rows == []
+    assert [(i["rule"], i["code"]) for i in issues] == [
+        ("header-unclear", "103110"),
+        ("header-unclear", "103132"),
+    ]
