@@ -321,3 +321,26 @@ def test_ambiguous_age_column_groups_are_flagged(groups: tuple[str, ...], tmp_pa
         ("header-unclear", "103110"),
         ("header-unclear", "103132"),
     ]
+
+
+def test_inspect_shows_the_conditions_a_line_was_read_under(tmp_path: Path) -> None:
+    from PIL import Image
+
+    def coloured(image: Any) -> int:  # the purple of conditions, give or take the palette
+        data = image.convert("RGB").tobytes()
+        pixels = zip(data[0::3], data[1::3], data[2::3], strict=True)
+        return sum(1 for r, g, b in pixels if r > 120 and g < 70 and b > 170)
+
+    pdf = _pdf(tmp_path / "annex.pdf", "fr")
+    assert main(["inspect", str(pdf), "--page", "1", "--out", str(tmp_path / "out")]) == 0
+    assert coloured(Image.open(tmp_path / "out" / "annex-page1.png")) > 50
+    plain = write_grid_pdf(
+        tmp_path / "plain.pdf",
+        EDGES,
+        ((*((label, 1) for label in WORDS["fr"]["columns"]), ("Intervention", 2)),
+         (("", 6), *((regime, 1) for regime in WORDS["fr"]["regimes"]))),
+        [Line(cells[:8]) for cells in LINES[:2]],
+        before=WORDS["fr"]["before"],
+    )  # fmt: skip
+    assert main(["inspect", str(plain), "--page", "1", "--out", str(tmp_path / "out")]) == 0
+    assert coloured(Image.open(tmp_path / "out" / "plain-page1.png")) == 0
