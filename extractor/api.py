@@ -139,8 +139,13 @@ def inspect_pdf(
     for issue in extraction.issues:
         if issue.raw:
             flagged.setdefault(issue.location, issue.rule)
+    conditions: dict[Location, list[str]] = {}
+    for row in extraction.rows:
+        if row.condition:
+            conditions.setdefault(row.source, []).append(row.condition)
     out = Path(out_dir) / f"{path.stem}-page{page}.png"
-    return pdf.draw_page(path, layouts[page - 1], flagged, out)
+    named = {location: " | ".join(sorted(set(names))) for location, names in conditions.items()}
+    return pdf.draw_page(path, layouts[page - 1], flagged, out, named)
 
 
 # --- Versions, diffs and reports -------------------------------------------------------------
