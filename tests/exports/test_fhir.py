@@ -125,3 +125,26 @@ def test_fhir_base_is_configurable_and_checked(tmp_path: Path, capsys: Any) -> N
         main([*arguments, "--fhir-base", "not a url"])
     assert exit_info.value.code == 2
     assert "--fhir-base must be an http(s) URL" in capsys.readouterr().err
+
+
+def test_a_condition_is_in_the_expression_and_the_description() -> None:
+    from dataclasses import replace
+
+    from extractor.api import extract_file
+    from extractor.exports.fhir import bundle
+    from extractor.exports.valorisations import valorisations
+
+    [french] = extract_file(FR_2025)
+    rows = [r for r in french.rows if r.code_amb == "726530"]
+    rows += [replace(r, condition="MET GMD 'B'") for r in rows]
+    [entry] = bundle(valorisations(rows), DEFAULT_FHIR_BASE)["entry"]
+    groups = [g["applicability"][0] for g in entry["resource"]["propertyGroup"]]
+    assert [g["expression"] for g in groups if "%age >= 24" in g["expression"]] == [
+        "%age >= 24 and %preferential = true and %condition = ''",
+        "%age >= 24 and %preferential = false and %condition = ''",
+        "%age >= 24 and %preferential = true and %condition = 'MET GMD \\'B\\''",
+        "%age >= 24 and %preferential = false and %condition = 'MET GMD \\'B\\''",
+    ]
+    descriptions = [g["description"] for g in groups]
+    assert "à partir de 24 ans, avec régime préférentiel, tarif général" in descriptions
+    assert "à partir de 24 ans, sans régime préférentiel, condition : MET GMD 'B'" in descriptions

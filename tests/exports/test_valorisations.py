@@ -177,3 +177,36 @@ def test_golden_exports(demo_run: Path, name: str) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(produced, encoding="utf-8")
     assert produced == golden.read_text(encoding="utf-8")
+
+
+def test_conditional_tariffs_agree_with_lookup(tmp_path: Path) -> None:
+    """A code with a general tariff and one under a condition ('MET GMD'): one record each,
+    and each is what lookup answers for that condition, from a real store."""
+    from extractor.exports.validity import validity_in_store
+    from extractor.store import Store
+
+    [french] = extract_file(FR_2025)
+    conditional = [
+        replace(row, condition="MET GMD", fee=row.fee + 1 if row.fee is not None else None)
+        for row in french.rows
+        if row.code_amb == "726530"
+    ]
+    french.rows = [*french.rows, *conditional]
+    with Store(tmp_path / "t.sqlite") as store, store.transaction():
+        store.ingest(french, "0" * 64)
+        records = [
+            record(v) for v in valorisations(french.rows, validity_in_store(store, french.rows))
+        ]
+    code = [r for r in records if r["code_amb"] == "726530"]
+    assert len(code) == 8
+    for r in code:
+        applicability = r["applicability"]
+        tariff = api.lookup(
+            "726530", date(2025, 6, 1), age=applicability["age_min"] or applicability["age_max"],
+            preferential=applicability["preferential"], condition=applicability["condition"] or "",
+            store_path=tmp_path / "t.sqlite",
+        )  # fmt: skip
+        assert (r["fee"], r["reimbursement"], r["patient_share"]) == (
+            f"{tariff.fee:f}", f"{tariff.reimbursement:f}", f"{tariff.copayment:f}",
+        )  # fmt: skip
+    assert {r["applicability"]["condition"] for r in code} == {None, "MET GMD"}
