@@ -25,6 +25,9 @@ class Columns:
     group_session: bool = False
     location: Location | None = None
     problem: str = ""  # why the header cannot be trusted, if it cannot
+    # Grid columns whose header text names no field we know, with that text: a value under
+    # one is reported (column-unplaced), never dropped.
+    unplaced: tuple[tuple[int, str], ...] = ()
 
 
 def _header_labels(row: RawRow) -> dict[int, str]:
@@ -108,6 +111,7 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
     sub = {column: text for column, text in sub.items() if not _is_date_statement(text)}
     index: dict[str, int] = {}
     twice: list[str] = []
+    unplaced: list[tuple[int, str]] = []
     for column in sorted(set(top) | set(sub)):
         if column not in top and column - 1 in top and _top_role(top[column - 1]) in _GROUPS:
             # A group label written in its first cell only, not merged over its regimes.
@@ -117,10 +121,15 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
             twice.append(name)
         elif name:
             index[name] = column
+        else:
+            unplaced.append(
+                (column, " / ".join(t for t in (top.get(column), sub.get(column)) if t))
+            )
     if "code_amb" not in index or "fee" not in index:
         return None
     group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
-    return Columns(index, marks, group, row.location, _header_problem(index, twice)), consumed
+    problem = _header_problem(index, twice)
+    return Columns(index, marks, group, row.location, problem, tuple(unplaced)), consumed
 
 
 def _header_problem(index: dict[str, int], twice: list[str]) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from extractor import rules, vocabulary
+from extractor.cells import is_amount, read_amounts, split_footnote, unplaced_values
 from extractor.header import Columns, detect_header
 from extractor.model import (
     AMOUNT_COLUMNS,
@@ -27,8 +27,8 @@ from extractor.values import (
     age_band_at,
     clean_text,
     looks_like_code,
+    narrow_band,
     parse_age_band,
-    parse_amount,
     parse_code,
 )
 from extractor.vocabulary import fold
@@ -62,6 +62,7 @@ class _Pending:
     unmarked_description: str
     header_marks: tuple[str, ...]
     under_numbered_heading: bool
+    stated_empty: bool = False  # some amount printed as "-" or "(*)": missing on purpose
 
 
 @dataclass
@@ -101,6 +102,9 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
             continue
         if len(filled) == 1 and not looks_like_code(filled[0][1].value):
             _text_row(state, position, filled[0][1])
+            continue
+        if (footnote := split_footnote(filled)) is not None:
+            _text_row(state, position, footnote)
             continue
         header = detect_header(row, rows[position + 1] if position + 1 < len(rows) else None)
         if header is not None:
@@ -148,29 +152,12 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a
         # subject before its band ("Mondonderzoeken tot de 67ste verjaardag") narrows it.
         state.headings = [h for h in state.headings if not h.narrows]
-        narrowed = _narrowed(state.band(), *found)
+        narrowed = narrow_band(state.band(), *found)
         if narrowed is not None:
             state.headings.append(_Heading(0, text, narrowed, narrows=True))
             return
         state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
         state.headings.insert(0, _Heading(0, text, found[0]))
-
-
-def _narrowed(
-    parent: tuple[int | None, int | None], band: tuple[int | None, int | None], start: int
-) -> tuple[int | None, int | None] | None:
-    """The parent band with the one bound the sub-heading adds, if it adds exactly that."""
-    if start == 0 or parent == (None, None):
-        return None
-    narrowed: tuple[int | None, int | None]
-    if band[0] is None and band[1] is not None and parent[1] is None:
-        narrowed = parent[0], band[1]
-    elif band[1] is None and band[0] is not None and parent[0] is None:
-        narrowed = band[0], parent[1]
-    else:
-        return None
-    low, high = narrowed
-    return narrowed if low is None or high is None or low <= high else None
 
 
 def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) -> None:
@@ -194,6 +181,7 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
             )
         )
         return
+    unplaced = unplaced_values(row, columns, state.issues)
     code_index = columns.index["code_amb"]
     code_cell = row.cells[code_index] if code_index < len(row.cells) else None
     if code_cell is None or not code_cell.text:
@@ -208,7 +196,7 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
                     code=shifted[0].text,
                 )
             )
-        elif any(_is_amount(cell) for _, cell in row.filled()):
+        elif any(is_amount(cell) for _, cell in row.filled()):
             state.issues.append(rules.CODE_MISSING.issue(row.location, raw=raw))
         else:
             state.issues.append(rules.ROW_UNRECOGNISED.issue(row.location, raw=raw))
@@ -230,30 +218,24 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
             )
             return
 
-    amounts: dict[str, Decimal | None] = {}
-    for name in AMOUNT_COLUMNS:
-        if name not in columns.index:
-            amounts[name] = None
-            continue
-        cell = (
-            row.cells[columns.index[name]]
-            if columns.index[name] < len(row.cells)
-            else RawCell(None, row.location)
-        )
-        try:
-            amounts[name] = parse_amount(cell.value)
-        except ValueParseError as error:
-            state.issues.append(
-                rules.AMOUNT_UNPARSEABLE.issue(cell.location, str(error), raw=raw, code=code_amb)
-            )
-            return
+    read = read_amounts(row, columns, code_amb, state.issues)
+    if read is None:
+        return
+    amounts, stated_empty = read.values, read.stated_empty
     present = [
-        name for name in AMOUNT_COLUMNS if name in columns.index and amounts[name] is not None
+        name
+        for name in AMOUNT_COLUMNS
+        if name in columns.index and (amounts[name] is not None or name in stated_empty)
     ]
     expected = [name for name in AMOUNT_COLUMNS if name in columns.index]
-    fee_only = present == ["fee"]
-    if present != expected and not fee_only:
-        missing = ", ".join(name for name in expected if name not in present)
+    # A fee alone is a fee-only row only when nothing else on the line is an amount we could
+    # not place: else the other amounts are missing from the row, not absent from the table.
+    fee_only = present == ["fee"] and not any(is_amount(cell) for cell in unplaced)
+    fee_only = fee_only and not stated_empty
+    if not fee_only and (present != expected or present == ["fee"]):
+        missing = ", ".join(name for name in expected if name not in present) or ", ".join(
+            name for name in AMOUNT_COLUMNS if name != "fee"
+        )
         state.issues.append(
             rules.AMOUNT_MISSING.issue(
                 code_cell.location,
@@ -308,15 +290,17 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
     )
     numbered = any(h.number for h in state.headings)
     state.pending.append(
-        _Pending(tariff, position, mark, certain, unmarked, columns.marks, numbered)
+        _Pending(
+            tariff,
+            position,
+            mark,
+            certain,
+            unmarked,
+            (*columns.marks, *read.references),
+            numbered,
+            bool(stated_empty),
+        )
     )
-
-
-def _is_amount(cell: RawCell) -> bool:
-    try:
-        return parse_amount(cell.value) is not None
-    except ValueParseError:
-        return False
 
 
 def _resolve_footnotes(state: _State) -> list[TariffRow]:
@@ -331,7 +315,7 @@ def _resolve_footnotes(state: _State) -> list[TariffRow]:
     rows = []
     for pending in state.pending:
         row, texts = pending.row, []
-        if _fee_only(row) and row.section in complete_sections:
+        if _fee_only(row) and row.section in complete_sections and not pending.stated_empty:
             state.issues.append(
                 rules.AMOUNT_MISSING.issue(
                     row.source,

@@ -109,6 +109,21 @@ EFFECTIVE_DATE_CONFLICT = Rule(
     "effective-date-conflict", "warning", "document, file name or option disagree on the date"
 )
 
+COLUMN_UNPLACED = Rule(
+    "column-unplaced",
+    "warning",
+    "a value under a table column whose header names no field we know: reported with the"
+    " header text and the value, never dropped; a row with only a fee placed then is not"
+    " fee-only",
+)
+
+AMOUNT_BY_REFERENCE = Rule(
+    "amount-by-reference",
+    "warning",
+    "an amount cell holds a footnote reference (`(*)`) instead of an amount: left empty, the"
+    " footnote attached to the row",
+)
+
 REGISTRY: dict[str, Rule] = {
     rule.code: rule
     for rule in (
@@ -134,5 +149,7 @@ REGISTRY: dict[str, Rule] = {
         SOURCE_MISMATCH,
         CIRCULAR_NUMBER_MISSING,
         EFFECTIVE_DATE_CONFLICT,
+        COLUMN_UNPLACED,
+        AMOUNT_BY_REFERENCE,
     )
 }

@@ -121,7 +121,7 @@ HEADER_WORD_ENDS = frozenset(
 # --- Headings and row kinds -------------------------------------------------------------
 # "1.", "1.2.", "1.2.1" and "1.2.1." are headings; a bare "1 " is a footnote line.
 NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)\s+(?P<title>\S.*)$")
-FOOTNOTE_LINE = re.compile(r"^\(?(?P<mark>\d{1,2})\)?\s+(?P<text>[^\d\s].*)$")
+FOOTNOTE_LINE = re.compile(r"^\(?(?P<mark>\d{1,2}|\*{1,3})\)?\s+(?P<text>[^\d\s].*)$")
 GROUP_SESSION = _words(
     "seance de groupe", "seances de groupe", "groupe", "groepssessie", "groepssessies",
     "groepszitting", "groep", "group",
@@ -139,7 +139,10 @@ AGE_BANDS: tuple[tuple[re.Pattern[str], str], ...] = (
         "range_exclusive",
     ),
     (re.compile(rf"\b(?:tot|voor) (?:de |zijn |haar )?{_NTH} verjaardag\b"), "below"),
-    (re.compile(rf"\b(?:avant|jusqu'a) (?:le |son |sa |l')?{_NTH} anniversaire\b"), "below"),
+    (
+        re.compile(rf"\b(?:avant|jusqu'au|jusqu'a) (?:le |son |sa |l')?{_NTH} anniversaire\b"),
+        "below",
+    ),
     (re.compile(rf"\b(?:vanaf|na) (?:de |zijn |haar )?{_NTH} verjaardag\b"), "min"),
     (re.compile(rf"\ba partir (?:du |de son |de l')?{_NTH} anniversaire\b"), "min"),
     (re.compile(r"\bde (\d{1,3}) (?:ans )?a (\d{1,3}) ans\b"), "range"),
