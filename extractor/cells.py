@@ -29,15 +29,18 @@ class Amounts:
     references: list[str] = field(default_factory=list)  # footnote marks standing for amounts
 
 
-def read_amounts(row: RawRow, columns: Columns, code: str, issues: list[Issue]) -> Amounts | None:
-    """The amounts of a line, or None (and an issue) when a cell is not an amount."""
+def read_amounts(
+    row: RawRow, index: dict[str, int], code: str, issues: list[Issue]
+) -> Amounts | None:
+    """The amounts of a line in the given columns, or None (and an issue) when a cell there is
+    not an amount."""
     found = Amounts()
     for name in AMOUNT_COLUMNS:
-        if name not in columns.index:
+        if name not in index:
             found.values[name] = None
             continue
-        index = columns.index[name]
-        cell = row.cells[index] if index < len(row.cells) else RawCell(None, row.location)
+        place = index[name]
+        cell = row.cells[place] if place < len(row.cells) else RawCell(None, row.location)
         text = cell.text
         reference = _REFERENCE.match(text) if text and text[0] in "(*" else None
         if text in NOT_DEFINED or reference:
