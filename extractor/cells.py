@@ -79,8 +79,12 @@ def unplaced_values(row: RawRow, columns: Columns, issues: list[Issue]) -> list[
             issues.append(
                 rules.COLUMN_UNPLACED.issue(
                     cell.location,
-                    f"the column '{header_text}' names no field we know: its value"
-                    f" '{cell.text}' is not in the table",
+                    (
+                        f"the column '{header_text}' names no field we know"
+                        if header_text
+                        else "a column without header text"
+                    )
+                    + f": its value '{cell.text}' is not in the table",
                     raw=row.texts,
                     code=code,
                 )

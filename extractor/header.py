@@ -142,6 +142,10 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
             )
     if "code_amb" not in index or "fee" not in index:
         return None
+    # A column with no header text at all (a last amount column printed bare) is not ours
+    # either: its values are reported like those under a header we do not know.
+    unplaced += [(c, "") for c in range(len(row.cells)) if c not in top and c not in sub]
+    unplaced.sort()
     group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
     found = tuple(conditions.items())
     problem = _header_problem(index, twice) or next(

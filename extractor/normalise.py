@@ -47,6 +47,7 @@ class _Heading:
     number: tuple[int, ...] = ()
     orphan: bool = False  # its parent heading was never seen: pages or lines may be missing
     narrows: bool = False  # a sub-heading giving its parent band the bound it lacked
+    lettered: bool = False  # "F. Trajet de soins": a heading, though not a numbered one
 
 
 @dataclass
@@ -151,6 +152,12 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
             state.headings = [h for h in state.headings if not h.number]
         state.headings.append(_Heading(level, text, parse_age_band(text), number, orphan))
         state.numbered_headings = True
+        state.caption = ""
+        return
+    if vocabulary.LETTERED_HEADING.match(text):
+        # "F. Trajet de soins": a part of an annex, at the top level, its number unknown.
+        state.headings = [h for h in state.headings if h.level == 0]
+        state.headings.append(_Heading(1, text, parse_age_band(text), lettered=True))
         state.caption = ""
         return
     footnote = vocabulary.FOOTNOTE_LINE.match(text)
@@ -318,7 +325,7 @@ def _table_row(
         raw=raw,
         **amounts,
     )
-    numbered = any(h.number for h in state.headings)
+    numbered = any(h.number or h.lettered for h in state.headings)
     general = _Pending(
         tariff,
         position,

@@ -296,3 +296,59 @@ def test_xlsx_fee_by_footnote_reference_and_split_footnote_cells(
     [warning] = [i for i in extraction.issues if i.rule == "amount-by-reference"]
     assert (warning.severity, warning.code, warning.location.column) == ("warning", "560033", "C")
     assert not _errors(extraction)
+
+
+# --- No header text over code, key letters and description; labels stacked in narrow cells ----
+BARE = {
+    "fr": ("Tarifs des médecins - A partir du 01-08-2014",
+           ("Honoraires", "Intervention\nbénéficiaires\navec régime\npréférentiel\n(BIM)",
+            "Intervention\nbénéficiaires\nsans régime\npréférentiel"),
+           "F. Trajet de soins - Médecins généralistes", "2. Consultation au cabinet",
+           "Consultation par un médecin spécialiste"),
+    "nl": ("Honoraria van de artsen - Vanaf 01-08-2014",
+           ("Honorarium", "Tegemoet-\nkoming\nrechthebbende\nmet\nvoorkeur-\nregeling",
+            "Tegemoet-\nkoming\nrechthebbende\nzonder\nvoorkeur-\nregeling"),
+           "F. Zorgtraject - Huisartsen", "2. Raadpleging in de spreekkamer",
+           "Raadpleging door een arts-specialist"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_pdf_columns_without_header_text_read_from_content(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    title, labels, lettered, numbered, description = BARE[language]
+    edges = (40.0, 80.0, 95.0, 115.0, 160.0, 330.0, 370.0, 420.0, 470.0, 510.0)
+    header = (tuple((label, 5 + n, 1) for n, label in enumerate(labels)),)
+    trajet = (("107015", "", "", "", "Trajet", "87,20", "87,20", "87,20", ""),)
+    consultations = (
+        ("102012", "N", "8", "2,572713", description, "20,58", "17,77", "12,35", ""),
+        ("102034", "N", "16", "2,302766", description, "36,84", "34,18", "24,27", "36,84"),
+    )
+    items = [
+        Text(title, 11),
+        Grid(edges, header, ()),
+        Text(lettered, 7.5),
+        Grid(edges, (), trajet),
+        Text(numbered, 7.5),
+        Grid(edges, (), consultations),
+    ]
+    path = write_pdf(tmp_path / f"{language}.pdf", items)
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    assert extraction.info.effective_from.isoformat() == "2014-08-01"
+    assert _amounts(extraction) == {
+        "107015": _d("87.20", "87.20", "87.20", None, None),
+        "102012": _d("20.58", "17.77", "12.35", None, None),
+        "102034": _d("36.84", "34.18", "24.27", None, None),
+    }
+    assert [(r.code_amb, r.key_letters, r.description) for r in extraction.rows[1:]] == [
+        ("102012", "N 8 2.572713", description),
+        ("102034", "N 16 2.302766", description),
+    ]
+    # The lettered part is a heading: its rows are not 'before any heading'.
+    assert extraction.rows[0].section == lettered
+    # The last column has no header text at all: its value is reported, not dropped.
+    [bare] = [i for i in extraction.issues if i.rule == "column-unplaced"]
+    assert (bare.code, "'36,84'" in bare.message) == ("102034", True)
+    assert not _errors(extraction)

@@ -12,6 +12,7 @@ import statistics
 from collections.abc import Iterable
 
 from extractor import vocabulary
+from extractor.readers.pdf.content import codes_left_of, names_amounts_only
 from extractor.readers.pdf.geometry import HEADER_GAP, Column, Line, Rules, Word
 from extractor.readers.pdf.phrases import (
     column_of,
@@ -64,16 +65,25 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
             _is_row_start(line)
             or not _is_header_text(line)
             or line.top - bottom > HEADER_GAP * lines[end - 1].size
-            or (rules.crossing(bottom, line.top, left, right) and _complete(block, ruled=True))
+            or (
+                rules.crossing(bottom, line.top, left, right)
+                and _complete(block, rules.vertical, ruled=True)
+            )
         ):
             # A rule ends a header that already names its columns; one between the rows of a
             # header ("Code | Prestatie" over a date cell and "Terug- betaling") does not.
             break
         end += 1
-    return end if _complete(lines[start:end]) else None
+    block = lines[start:end]
+    if _complete(block, rules.vertical):
+        return end
+    # Header text over the amount columns only, codes left of it: columns read from content.
+    left = min(line.x0 for line in block)
+    text = " ".join(line.text for line in block)
+    return end if names_amounts_only(text) and codes_left_of(lines[end:], left) else None
 
 
-def _complete(block: list[Line], ruled: bool = False) -> bool:
+def _complete(block: list[Line], vertical: tuple[float, ...], ruled: bool = False) -> bool:
     """The block names a code and two more fields: read line by line, or, for labels stacked
     over several lines ("Ticket" / "modéra-" / "teur"), column by column. Above a rule, a
     regime label with no role yet ("Je bent gewoon verzekerd") waits for its parts below."""
@@ -81,7 +91,7 @@ def _complete(block: list[Line], ruled: bool = False) -> bool:
     if (len(roles) >= 3 and "code" in roles) and not ruled:
         return True
     if len(block) > 1 or ruled:
-        columns = columns_of(block)
+        columns = columns_of(block, vertical)
         if ruled and any(
             _names_regime(vocabulary.fold(c.label)) and not header_roles(c.label) for c in columns
         ):
@@ -93,13 +103,17 @@ def _complete(block: list[Line], ruled: bool = False) -> bool:
 def _is_header_text(line: Line) -> bool:
     """At least half the words are header vocabulary (footnote marks aside); either half of a
     word hyphenated over two lines counts, and a leading date statement is not looked at."""
-    words = [vocabulary.fold(w.text).strip("()[]:;,.*") for w in label_words(line)]
-    words = [w for w in words if w and not w.isdigit()]
+    raw = [w.text.strip("()[]:;,.*") for w in label_words(line)]
+    # Dates and references ("AR 26/11/06 - MB 15/12/06") are neither header words nor prose.
+    neutral = [
+        w for w in raw if w and (any(c.isdigit() for c in w) or (w.isupper() and len(w) <= 3))
+    ]
+    words = [vocabulary.fold(w) for w in raw if w and w not in neutral]
     known = sum(
         w in vocabulary.HEADER_TOKENS or w.endswith("-") or w in vocabulary.HEADER_WORD_ENDS
         for w in words
     )
-    return bool(words) and 2 * known >= len(words)
+    return (bool(words) or bool(neutral)) and 2 * known >= len(words)
 
 
 def label_words(line: Line) -> list[Word]:
@@ -120,9 +134,13 @@ def next_header(lines: list[Line], start: int, rules: Rules) -> int:
     return len(lines)
 
 
-def columns_of(header_lines: list[Line]) -> list[Column]:
+def columns_of(header_lines: list[Line], vertical: tuple[float, ...] = ()) -> list[Column]:
     """Leaf header cells stacked over one another make columns; a label over two is a group."""
-    header_phrases = phrases([w for line in header_lines for w in label_words(line)])
+    header_phrases = [
+        part
+        for phrase in phrases([w for line in header_lines for w in label_words(line)])
+        for part in _label_parts(phrase, vertical)
+    ]
     groups: list[list[Word]] = []
     leaves: list[list[Word]] = []
     for phrase in header_phrases:
@@ -191,6 +209,20 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
         marks = tuple(m for w in words for m in w.marks)
         columns.append(Column(label, x0, x1, marks))
     return columns
+
+
+def _label_parts(phrase: list[Word], vertical: tuple[float, ...]) -> list[list[Word]]:
+    """Labels of narrow columns side by side: a phrase breaks where a rule stands between two
+    words, or at a gap wider than a header's word space ever is (more than half an em)."""
+    parts = [[phrase[0]]]
+    for last, word in itertools.pairwise(phrase):
+        gap = word.x0 - last.x1
+        ruled = any(last.x1 - 1 <= x <= word.x0 + 1 for x in vertical)
+        if ruled or gap > 0.6 * max(word.size, last.size):
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
 
 
 def _stacked(upper: list[Word], lower: list[Word]) -> bool:
