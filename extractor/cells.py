@@ -7,8 +7,6 @@ Every non-empty cell ends in a column or in an issue: nothing here drops a value
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from extractor import rules, vocabulary
 from extractor.header import Columns
@@ -19,54 +17,33 @@ NOT_DEFINED = frozenset({"-", "–", "—"})  # an amount not defined: empty, no
 _REFERENCE = re.compile(r"^(?:\((\*{1,3}|\d{1,2})\)|(\*{1,3}))$")
 
 
-@dataclass
-class Amounts:
-    """A line's amounts by column name; some may be empty on purpose ("-", or a footnote
-    reference standing for the amount), which is not an amount missing."""
+def stated_mark(text: str) -> str | None:
+    """An amount cell left empty on purpose: "" for "-" (not defined: empty, not zero), the
+    footnote mark for a reference standing for the amount ("(*)"); None for anything else."""
+    if text in NOT_DEFINED:
+        return ""
+    if text and text[0] in "(*" and (reference := _REFERENCE.match(text)):
+        return reference.group(1) or reference.group(2)
+    return None
 
-    values: dict[str, Decimal | None] = field(default_factory=dict)
-    stated_empty: list[str] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)  # footnote marks standing for amounts
+
+def stated_empty(row: RawRow, index: dict[str, int]) -> bool:
+    """Some amount of the line is "-" or a footnote reference: missing on purpose."""
+    return any(
+        stated_mark(row.texts[place]) is not None
+        for name, place in index.items()
+        if name in AMOUNT_COLUMNS and place < len(row.cells)
+    )
 
 
-def read_amounts(
-    row: RawRow, index: dict[str, int], code: str, issues: list[Issue]
-) -> Amounts | None:
-    """The amounts of a line in the given columns, or None (and an issue) when a cell there is
-    not an amount."""
-    found = Amounts()
-    for name in AMOUNT_COLUMNS:
-        if name not in index:
-            found.values[name] = None
-            continue
-        place = index[name]
-        cell = row.cells[place] if place < len(row.cells) else RawCell(None, row.location)
-        text = cell.text
-        reference = _REFERENCE.match(text) if text and text[0] in "(*" else None
-        if text in NOT_DEFINED or reference:
-            found.values[name] = None
-            found.stated_empty.append(name)
-            if reference:
-                mark = reference.group(1) or reference.group(2)
-                found.references.append(mark)
-                issues.append(
-                    rules.AMOUNT_BY_REFERENCE.issue(
-                        cell.location,
-                        f"the {name} is a reference to footnote {mark}, not an amount: left"
-                        " empty, the footnote attached",
-                        raw=row.texts,
-                        code=code,
-                    )
-                )
-            continue
-        try:
-            found.values[name] = parse_amount(cell.value)
-        except ValueParseError as error:
-            issues.append(
-                rules.AMOUNT_UNPARSEABLE.issue(cell.location, str(error), raw=row.texts, code=code)
-            )
-            return None
-    return found
+def references(row: RawRow, index: dict[str, int]) -> tuple[str, ...]:
+    """Footnote marks standing for amounts on the line, to attach their footnote text."""
+    marks = [
+        stated_mark(row.texts[place])
+        for name, place in index.items()
+        if name in AMOUNT_COLUMNS and place < len(row.cells)
+    ]
+    return tuple(mark for mark in marks if mark)
 
 
 def unplaced_values(row: RawRow, columns: Columns, issues: list[Issue]) -> list[RawCell]:

@@ -319,7 +319,7 @@ def test_pdf_columns_without_header_text_read_from_content(
     tmp_path: Path, language: str, engine: str
 ) -> None:
     title, labels, lettered, numbered, description = BARE[language]
-    edges = (40.0, 80.0, 95.0, 115.0, 160.0, 330.0, 370.0, 420.0, 470.0, 510.0)
+    edges = (40.0, 80.0, 95.0, 115.0, 160.0, 320.0, 365.0, 420.0, 475.0, 520.0)
     header = (tuple((label, 5 + n, 1) for n, label in enumerate(labels)),)
     trajet = (("107015", "", "", "", "Trajet", "87,20", "87,20", "87,20", ""),)
     consultations = (

@@ -65,17 +65,14 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
             _is_row_start(line)
             or not _is_header_text(line)
             or line.top - bottom > HEADER_GAP * lines[end - 1].size
-            or (
-                rules.crossing(bottom, line.top, left, right)
-                and _complete(block, rules.vertical, ruled=True)
-            )
+            or (rules.crossing(bottom, line.top, left, right) and _complete(block, ruled=True))
         ):
             # A rule ends a header that already names its columns; one between the rows of a
             # header ("Code | Prestatie" over a date cell and "Terug- betaling") does not.
             break
         end += 1
     block = lines[start:end]
-    if _complete(block, rules.vertical):
+    if _complete(block):
         return end
     # Header text over the amount columns only, codes left of it: columns read from content.
     left = min(line.x0 for line in block)
@@ -83,7 +80,7 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     return end if names_amounts_only(text) and codes_left_of(lines[end:], left) else None
 
 
-def _complete(block: list[Line], vertical: tuple[float, ...], ruled: bool = False) -> bool:
+def _complete(block: list[Line], ruled: bool = False) -> bool:
     """The block names a code and two more fields: read line by line, or, for labels stacked
     over several lines ("Ticket" / "modéra-" / "teur"), column by column. Above a rule, a
     regime label with no role yet ("Je bent gewoon verzekerd") waits for its parts below."""
@@ -91,7 +88,7 @@ def _complete(block: list[Line], vertical: tuple[float, ...], ruled: bool = Fals
     if (len(roles) >= 3 and "code" in roles) and not ruled:
         return True
     if len(block) > 1 or ruled:
-        columns = columns_of(block, vertical)
+        columns = columns_of(block)
         if ruled and any(
             _names_regime(vocabulary.fold(c.label)) and not header_roles(c.label) for c in columns
         ):
@@ -134,12 +131,12 @@ def next_header(lines: list[Line], start: int, rules: Rules) -> int:
     return len(lines)
 
 
-def columns_of(header_lines: list[Line], vertical: tuple[float, ...] = ()) -> list[Column]:
+def columns_of(header_lines: list[Line]) -> list[Column]:
     """Leaf header cells stacked over one another make columns; a label over two is a group."""
     header_phrases = [
         part
         for phrase in phrases([w for line in header_lines for w in label_words(line)])
-        for part in _label_parts(phrase, vertical)
+        for part in _label_parts(phrase)
     ]
     groups: list[list[Word]] = []
     leaves: list[list[Word]] = []
@@ -211,14 +208,12 @@ def columns_of(header_lines: list[Line], vertical: tuple[float, ...] = ()) -> li
     return columns
 
 
-def _label_parts(phrase: list[Word], vertical: tuple[float, ...]) -> list[list[Word]]:
-    """Labels of narrow columns side by side: a phrase breaks where a rule stands between two
-    words, or at a gap wider than a header's word space ever is (more than half an em)."""
+def _label_parts(phrase: list[Word]) -> list[list[Word]]:
+    """Labels of narrow columns side by side: a phrase breaks at a gap wider than a header's
+    word space ever is (more than half an em)."""
     parts = [[phrase[0]]]
     for last, word in itertools.pairwise(phrase):
-        gap = word.x0 - last.x1
-        ruled = any(last.x1 - 1 <= x <= word.x0 + 1 for x in vertical)
-        if ruled or gap > 0.6 * max(word.size, last.size):
+        if word.x0 - last.x1 > 0.6 * max(word.size, last.size):
             parts.append([word])
         else:
             parts[-1].append(word)

@@ -43,7 +43,7 @@ class PageReader:
             if header_end is not None:
                 header_lines = lines[index:header_end]
                 self.columns = with_content_columns(
-                    columns_of(header_lines, rules.vertical),
+                    columns_of(header_lines),
                     lines[header_end : next_header(lines, header_end, rules)],
                 )
                 self.boundaries = boundaries_between(self.columns, rules.vertical)
