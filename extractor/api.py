@@ -7,12 +7,15 @@ it through unchanged; the CLI is a thin layer over these verbs.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from extractor import readers
+from extractor.admission import settle_scope
+from extractor.baseline import in_force_before
 from extractor.crosscheck import cross_check
 from extractor.diff import compare_languages, diff_versions
 from extractor.errors import ExtractorError, NoTariffTableError, UsageError
@@ -25,7 +28,7 @@ from extractor.model import Extraction, RawDocument, TariffRow
 from extractor.normalise import normalise
 from extractor.report import ChangeReport, LanguageReport, Version
 from extractor.settings import Options, Overrides, ReadSettings
-from extractor.store import Store, StoredRow
+from extractor.store import Store, StoredCircular, StoredRow
 from extractor.twins import language_mismatches, share_circular_numbers
 from extractor.validate import validate_rows
 
@@ -36,6 +39,7 @@ __all__ = [
     "Overrides",
     "ReadSettings",
     "RunOutput",
+    "StoredCircular",
     "StoredRow",
     "Tariff",
     "diff_files",
@@ -45,7 +49,9 @@ __all__ = [
     "history",
     "inspect_pdf",
     "lookup",
+    "retract",
     "run",
+    "versions",
     "write_report",
 ]
 
@@ -152,11 +158,17 @@ def run(
     store_path: Path | str = DEFAULT_STORE,
     out_dir: Path | str = Path("output"),
     progress: Progress | None = None,
+    recorded_at: datetime | None = None,
 ) -> list[RunOutput]:
-    """Extract, validate, store (one transaction), diff against the previous version, report.
+    """Extract, validate, store (one transaction), compare with what was in force, report.
 
-    Writes DIR/<effective_from>_<circular>/ with the exports and changes.md/.html/.json.
+    Writes DIR/<effective_from>_<circular>/ with the exports and changes.md/.html/.json, and
+    DIR/run.json listing those folders. `recorded_at`: when the store learns these circulars
+    (default now); give it for reproducible stores.
     """
+    options = options or Options()
+    overrides = options.overrides
+    recorded = (recorded_at or datetime.now(UTC)).isoformat(timespec="seconds")
     files = [Path(p) for p in paths]
     extractions = extract(files, options, progress=progress)
     share_circular_numbers(extractions)
@@ -171,24 +183,33 @@ def run(
     with Store(store_path) as store, store.transaction():
         for (effective, number), members in sorted(groups.items()):
             parts, notes = [], []
+            for extraction in members:
+                stored = store.stored_unit(_digest_of(extraction, digests), extraction)
+                settle_scope(store, extraction, stored.scope if stored else None)
             for extraction in sorted(members, key=lambda e: e.info.language):
-                ingested = store.ingest(extraction, _digest_of(extraction, digests))
+                ingested = store.ingest(
+                    extraction,
+                    _digest_of(extraction, digests),
+                    recorded_at=recorded,
+                    replace=overrides.replace,
+                    authoritative=overrides.authoritative or "",
+                )
                 if ingested.note:
                     notes.append(
                         f"{extraction.info.source_file} ({extraction.info.language}): {ingested.note}"
                     )
-                previous = store.previous_version(ingested.circular.id)
-                old_rows = store.rows_of(previous.id) if previous else []
+                old_rows, previous = in_force_before(store, ingested.circular, extraction.rows)
                 parts.append(
                     LanguageReport(
                         extraction.info.language,
                         Version(number, effective, extraction.info.source_file),
-                        None
-                        if previous is None
-                        else Version(
-                            previous.circular, previous.effective_from, previous.source_file
+                        previous,
+                        diff_versions(
+                            old_rows,
+                            extraction.rows,
+                            extraction.info.language,
+                            {issue.code for issue in extraction.issues if issue.raw},
                         ),
-                        diff_versions(old_rows, extraction.rows, extraction.info.language),
                         extraction.rows,
                         extraction.issues,
                     )
@@ -206,6 +227,11 @@ def run(
         for output in outputs:
             write_exports(output.extractions, output.directory)
             write_report(output.report, output.directory)
+        folders = sorted({output.directory.name for output in outputs})
+        write_atomic(
+            Path(out_dir) / "run.json",
+            json.dumps({"folders": folders}, ensure_ascii=False, indent=2) + "\n",
+        )
     return outputs
 
 
@@ -248,11 +274,33 @@ def write_report(report: ChangeReport, directory: Path) -> list[Path]:
     return [directory / name for name in outputs]
 
 
-def history(code: str, *, store_path: Path | str = DEFAULT_STORE) -> list[StoredRow]:
-    """Every version of a code in the store: what was in force when, from which circular."""
+def history(
+    code: str, *, store_path: Path | str = DEFAULT_STORE, as_known_on: date | None = None
+) -> list[StoredRow]:
+    """Every version of a code in the store: what was in force when, from which circular, when
+    the store learnt it, and which rows a corrigendum superseded."""
     _check_code(code)
     with Store(_existing_store(store_path)) as store:
-        return store.history(code)
+        rows = store.history(code)
+        return rows if as_known_on is None else store.as_known_on(rows, as_known_on)
+
+
+def versions(
+    *, store_path: Path | str = DEFAULT_STORE, as_known_on: date | None = None
+) -> list[StoredRow]:
+    """Every version of every tariff with valid_from and valid_to (None: still in force), one
+    per key, date and language, superseded rows left out; `as_known_on` a past day."""
+    with Store(_existing_store(store_path)) as store:
+        return store.versions(as_known_on)
+
+
+def retract(circular: str, *, store_path: Path | str = DEFAULT_STORE) -> list[StoredCircular]:
+    """Remove every stored unit of a circular (its number or its file name) and recompute."""
+    with Store(_existing_store(store_path)) as store, store.transaction():
+        removed = store.retract(circular)
+    if not removed:
+        raise UsageError(f"the store holds no circular {circular!r} (number or file name)")
+    return removed
 
 
 def lookup(
@@ -264,16 +312,33 @@ def lookup(
     language: str | None = None,
     condition: str | None = None,
     store_path: Path | str = DEFAULT_STORE,
+    as_known_on: date | None = None,
 ) -> Tariff:
     """The fee, reimbursement and co-payment in force for code C on date D for this patient.
 
     `condition`: the tariff's condition as printed ("MET GMD"), "" for the general tariff.
+    `as_known_on`: what the store knew at the end of that day (an invoice made then), before
+    later corrigenda.
     """
     _check_code(code)
     with Store(_existing_store(store_path)) as store:
-        rows = store.in_force(code, on)
+        rows = store.in_force(code, on, as_known_on)
+        flagged = [
+            flag
+            for flag in store.flagged(code)
+            if as_known_on is None or flag.recorded_at[:10] <= as_known_on.isoformat()
+        ]
+        earlier = store.history(code) if language is not None else None
     return answer(
-        code, on, rows, age=age, preferential=preferential, language=language, condition=condition
+        code,
+        on,
+        rows,
+        age=age,
+        preferential=preferential,
+        language=language,
+        condition=condition,
+        flagged=flagged,
+        earlier=earlier,
     )
 
 

@@ -7,7 +7,7 @@ import contextlib
 import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from extractor.columns import AMOUNT_COLUMNS
@@ -21,6 +21,7 @@ from extractor.settings import (
     ReadSettings,
 )
 from extractor.values import format_age_band
+from extractor.versions import SCOPES
 
 
 def _iso_date(text: str) -> date:
@@ -28,6 +29,16 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def _iso_datetime(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date and time in the form YYYY-MM-DDTHH:MM:SS: {text!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +97,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="circular files")
     run.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
+    versions = run.add_argument_group("versions (README: the store)")
+    versions.add_argument("--domain", metavar="TEXT",
+                          help="the tariff set the circulars belong to (default: their subject line)")  # fmt: skip
+    versions.add_argument("--scope", choices=SCOPES,
+                          help="full: every tariff of the domain not listed ends; partial: only the "
+                          "listed ones change; corrigendum: corrects a circular of the same date")  # fmt: skip
+    versions.add_argument("--corrects", metavar="CIRCULAR",
+                          help="the circular a corrigendum corrects")  # fmt: skip
+    versions.add_argument("--authoritative", choices=["fr", "nl"],
+                          help="when French and Dutch amounts disagree, whose are right")  # fmt: skip
+    versions.add_argument("--replace", action="store_true",
+                          help="store a file already stored again, with the facts stated now")  # fmt: skip
+    versions.add_argument("--recorded-at", type=_iso_datetime, metavar="YYYY-MM-DDTHH:MM:SS",
+                          help="when the store learns these circulars (default: now)")  # fmt: skip
     run.add_argument("--github", action="store_true",
                      help="append changes.md to the GitHub job summary ($GITHUB_STEP_SUMMARY)")  # fmt: skip
     run.add_argument("-q", "--quiet", action="store_true")
@@ -105,6 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
         "history", parents=[store], help="every version of a code in the store"
     )
     history.add_argument("code", metavar="CODE")
+    history.add_argument("--as-known-on", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="as the store knew it at the end of that day")  # fmt: skip
+
+    retract = commands.add_parser(
+        "retract",
+        parents=[store],
+        help="remove a stored circular (number or file name) and recompute what is in force",
+    )
+    retract.add_argument("circular", metavar="CIRCULAR")
 
     lookup = commands.add_parser(
         "lookup",
@@ -123,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--condition", metavar="TEXT",
                         help="the tariff's condition as printed (e.g. 'MET GMD'); '' for the "
                         "general tariff")  # fmt: skip
+    lookup.add_argument("--as-known-on", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="answer as the store knew it at the end of that day (what an invoice "
+                        "made then used), before later corrigenda")  # fmt: skip
 
     inspect = commands.add_parser(
         "inspect",
@@ -171,6 +208,7 @@ def _run_versions(arguments: argparse.Namespace) -> int:
         store_path=arguments.store,
         out_dir=arguments.out,
         progress=_progress(arguments),
+        recorded_at=arguments.recorded_at,
     )
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     for output in outputs:
@@ -207,6 +245,11 @@ def _options(arguments: argparse.Namespace) -> Options:
         Overrides(
             effective_from=getattr(arguments, "effective_from", None),
             circular=getattr(arguments, "circular", None),
+            domain=getattr(arguments, "domain", None),
+            scope=getattr(arguments, "scope", None),
+            corrects=getattr(arguments, "corrects", None),
+            authoritative=getattr(arguments, "authoritative", None),
+            replace=getattr(arguments, "replace", False),
         ),
         ReadSettings(
             pdf_engine=arguments.pdf_engine,
@@ -262,15 +305,28 @@ def _run(arguments: argparse.Namespace) -> int:
         print(f"wrote {arguments.out}/changes.md, changes.html, changes.json")
         return 0
     if arguments.command == "history":
-        for stored in api.history(arguments.code, store_path=arguments.store):
+        rows = api.history(
+            arguments.code, store_path=arguments.store, as_known_on=arguments.as_known_on
+        )
+        for stored in rows:
             row = stored.row
             band = _band(row.age_min, row.age_max)
             if row.condition:
                 band += f", {row.condition}"
             until = stored.effective_to.isoformat() if stored.effective_to else "in force"
             amounts = " ".join(_money(getattr(row, name)) for name in AMOUNT_COLUMNS)
+            scope = "" if stored.scope == "full" else f" ({stored.scope})"
+            superseded = "; superseded by a corrigendum" if stored.superseded else ""
             print(
-                f"{row.language} {row.code_amb} {band:>9} {row.effective_from} .. {until:10} {amounts}  circular {stored.circular or '?'}"
+                f"{row.language} {row.code_amb} {band:>9} {row.effective_from} .. {until:10} {amounts}"
+                f"  circular {stored.circular or '?'}{scope}, recorded {stored.recorded_at}{superseded}"
+            )
+        return 0
+    if arguments.command == "retract":
+        for unit in api.retract(arguments.circular, store_path=arguments.store):
+            print(
+                f"retracted {unit.source_file} ({unit.language}), circular {unit.circular or '?'}"
+                f" effective {unit.effective_from}"
             )
         return 0
     if arguments.command == "lookup":
@@ -282,6 +338,7 @@ def _run(arguments: argparse.Namespace) -> int:
             language=arguments.language,
             condition=arguments.condition,
             store_path=arguments.store,
+            as_known_on=arguments.as_known_on,
         )
         regime = "preferential" if tariff.preferential else "standard"
         if tariff.condition:

@@ -123,6 +123,7 @@ def view(report: ChangeReport) -> dict[str, Any]:
                 "summary": {
                     "added": len(diff.added),
                     "removed": len(diff.removed),
+                    "unreadable": len(diff.unreadable),
                     "changed": len(diff.changed),
                     "described": len(diff.description_only)
                     + sum(c.description_changed for c in diff.changed),
@@ -141,6 +142,7 @@ def view(report: ChangeReport) -> dict[str, Any]:
                 ),
                 "added": _by_section([_row_view(row) for row in diff.added]),
                 "removed": _by_section([_row_view(row) for row in diff.removed]),
+                "unreadable": [_row_view(row) for row in diff.unreadable],
                 "described": [_change_view(c) for c in diff.description_only]
                 + [_change_view(c) for c in diff.changed if c.description_changed],
                 "warnings": warnings,
@@ -161,6 +163,11 @@ def view(report: ChangeReport) -> dict[str, Any]:
         "summary_rows": [
             ("added", "added"),
             ("removed", "removed"),
+            *(
+                [("unreadable", "unreadable (flagged line)")]
+                if any(part.diff.unreadable for part in report.languages)
+                else []
+            ),
             ("changed", "amounts changed"),
             ("described", "description changed"),
             ("unchanged", "unchanged"),
@@ -218,6 +225,8 @@ def change_records(report: ChangeReport) -> list[dict[str, Any]]:
             record(row, "added", "", None, None)
         for row in part.diff.removed:
             record(row, "removed", "", None, None)
+        for row in part.diff.unreadable:
+            record(row, "unreadable", "", None, None)
         for change in part.diff.changed:
             for column in change.amounts:
                 record(

@@ -68,6 +68,11 @@ class Overrides:
     effective_from: date | None = None
     circular: str | None = None
     language: Language | None = None
+    domain: str | None = None  # --domain: the tariff set a circular belongs to
+    scope: str | None = None  # --scope full|partial|corrigendum
+    corrects: str | None = None  # --corrects CIRCULAR (a corrigendum)
+    authoritative: Language | None = None  # --authoritative fr|nl: whose amounts win
+    replace: bool = False  # --replace: store a stored file again with other options
 
 
 @dataclass(frozen=True)

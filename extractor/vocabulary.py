@@ -159,6 +159,13 @@ CIRCULAR_NUMBER_IN_FILENAME = re.compile(
     r"(?:circ(?:ulaire)?\s*oa|omzendbrief\s*vi|\boa|\bvi)\s*(?P<year>\d{4})\s*[-_/]\s*(?P<serial>\d{1,4})\b"
 )
 SUBJECT_LEAD = re.compile(r"^(?:tarifs|tarieven|honoraires|honoraria)\s*;")
+# A circular that corrects another (same effective date), in its title, subject or file name.
+CORRIGENDUM = re.compile(r"\b(?:corrigendum|corrigenda|rectificatif|erratum|errata|verbetering)\b")
+# Where a title stops naming its domain and starts giving its date (folded text).
+DOMAIN_END = re.compile(
+    r"\s+(?:applicable |en vigueur )?(?:a partir d[eu]|a dater d[eu]|vanaf|met ingang van"
+    r"|van toepassing vanaf|in werking vanaf)\b.*$"
+)
 
 # --- Language detection -------------------------------------------------------------------
 LANGUAGE_WORDS: dict[Language, frozenset[str]] = {

@@ -7,7 +7,8 @@ import pandera.pandas as pa
 
 from extractor.columns import BY_NAME, KEY_COLUMNS
 
-KINDS = ["added", "removed", "changed", "description"]
+# unreadable: in force before, and the new version names its code on a line it could not read
+KINDS = ["added", "removed", "changed", "description", "unreadable"]
 
 _KEY_DTYPES = {"string": str, "integer": pd.Int64Dtype()}
 
