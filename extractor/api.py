@@ -149,6 +149,7 @@ class RunOutput:
     report: ChangeReport
     extractions: list[Extraction]
     notes: list[str]
+    new: bool = True  # a circular of it was stored by this run (not already in the store)
 
 
 def run(
@@ -182,7 +183,7 @@ def run(
     outputs = []
     with Store(store_path) as store, store.transaction():
         for (effective, number), members in sorted(groups.items()):
-            parts, notes = [], []
+            parts, notes, new = [], [], False
             for extraction in members:
                 stored = store.stored_unit(_digest_of(extraction, digests), extraction)
                 settle_scope(store, extraction, stored.scope if stored else None)
@@ -194,6 +195,7 @@ def run(
                     replace=overrides.replace,
                     authoritative=overrides.authoritative or "",
                 )
+                new = new or ingested.new
                 if ingested.note:
                     notes.append(
                         f"{extraction.info.source_file} ({extraction.info.language}): {ingested.note}"
@@ -221,16 +223,19 @@ def run(
                     report,
                     members,
                     notes,
+                    new,
                 )
             )
         # Written while the store lock is held: two runs never write the same folder at once.
         for output in outputs:
             write_exports(output.extractions, output.directory)
             write_report(output.report, output.directory)
-        folders = sorted({output.directory.name for output in outputs})
+        listing = {
+            "folders": sorted({output.directory.name for output in outputs}),
+            "new": sorted({output.directory.name for output in outputs if output.new}),
+        }
         write_atomic(
-            Path(out_dir) / "run.json",
-            json.dumps({"folders": folders}, ensure_ascii=False, indent=2) + "\n",
+            Path(out_dir) / "run.json", json.dumps(listing, ensure_ascii=False, indent=2) + "\n"
         )
     return outputs
 

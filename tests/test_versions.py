@@ -243,6 +243,19 @@ def test_french_and_dutch_amounts_that_disagree_are_refused(store: Store, tmp_pa
     assert store.fee("726471", "2025-03-01", "--age", "30") == "88.59"
 
 
+def test_run_json_lists_the_folders_written_and_the_new_ones(store: Store) -> None:
+    assert store.run(FR_2024) == 0
+    assert store.run(FR_2024, FR_2025) == 0
+    listing = json.loads((store.folder / "run.json").read_text(encoding="utf-8"))
+    assert listing == {
+        "folders": [
+            "2024-01-01_V1---Soins-psychologiques---01-01-2024-circ-OA",
+            "2025-01-01_V1---Soins-psychologiques---01-01-2025-circ-OA",
+        ],
+        "new": ["2025-01-01_V1---Soins-psychologiques---01-01-2025-circ-OA"],
+    }
+
+
 # 8. A mistaken ingestion can be undone.
 def test_replace_and_retract(store: Store) -> None:
     assert store.run(FR_2025, "--effective-from", "2025-02-01") == 0
