@@ -13,9 +13,12 @@ from pathlib import Path
 from extractor.columns import AMOUNT_COLUMNS
 from extractor.errors import ExtractorError, UsageError
 from extractor.settings import (
+    DEFAULT_FHIR_BASE,
     DEFAULT_SETTINGS,
+    FORMATS,
     PDF_ENGINES,
     XLSX_ENGINES,
+    ExportSettings,
     Options,
     Overrides,
     ReadSettings,
@@ -39,6 +42,21 @@ def _iso_datetime(text: str) -> datetime:
             f"not a date and time in the form YYYY-MM-DDTHH:MM:SS: {text!r}"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _formats(text: str) -> frozenset[str]:
+    names = frozenset(part.strip() for part in text.split(",") if part.strip())
+    try:
+        return ExportSettings(formats=names).formats
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _fhir_base(text: str) -> str:
+    try:
+        return ExportSettings(fhir_base=text).fhir_base
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                        help="give up on an input file after this long (default: none)")  # fmt: skip
 
+    exports = argparse.ArgumentParser(add_help=False)
+    written = exports.add_argument_group("exports")
+    written.add_argument("--formats", type=_formats, default=frozenset(FORMATS), metavar="LIST",
+                         help=f"comma-separated exports to write, among {','.join(FORMATS)} "
+                         "(default: all); issues.json is always written, datapackage.json "
+                         "with any CSV")  # fmt: skip
+    written.add_argument("--fhir-base", type=_fhir_base, default=DEFAULT_FHIR_BASE, metavar="URL",
+                         help="canonical base of the ChargeItemDefinitions' urls "
+                         f"(default: {DEFAULT_FHIR_BASE})")  # fmt: skip
+
     overrides = argparse.ArgumentParser(add_help=False)
     overrides.add_argument("--effective-from", type=_iso_date, metavar="YYYY-MM-DD",
                            help="effective date, when the document does not say or says wrong")  # fmt: skip
@@ -75,8 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = commands.add_parser(
         "extract",
-        parents=[settings, overrides],
-        help="read circulars and write tariffs.csv, tariffs.json, datapackage.json, issues.json",
+        parents=[settings, overrides, exports],
+        help="read circulars and write tariffs.csv/.json/.xlsx, valorisations, FHIR, issues.json",
         description="Read circulars (PDF or XLSX, French or Dutch) and write the validated "
         "tariff table and its issues into DIR.",
     )
@@ -89,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        parents=[settings, overrides, store],
+        parents=[settings, overrides, store, exports],
         help="extract, store, compare with the previous version and write the change report",
         description="Extract and validate the circulars, store them (one transaction), compare "
         "each with the previous version of the same tariff set and write exports and "
@@ -258,6 +286,10 @@ def _options(arguments: argparse.Namespace) -> Options:
             max_unzipped_mb=arguments.max_unzipped_mb,
             time_limit_s=arguments.time_limit,
         ),
+        ExportSettings(
+            formats=getattr(arguments, "formats", frozenset(FORMATS)),
+            fhir_base=getattr(arguments, "fhir_base", DEFAULT_FHIR_BASE),
+        ),
     )
 
 
@@ -357,7 +389,7 @@ def _run(arguments: argparse.Namespace) -> int:
         raise UsageError(f"unknown command {arguments.command}")
 
     extractions = api.extract(arguments.inputs, _options(arguments), progress=_progress(arguments))
-    api.export(extractions, arguments.out)
+    written = api.export(extractions, arguments.out, _options(arguments), sources=arguments.inputs)
     flagged = 0
     for extraction in extractions:
         from extractor.export import flagged_rows
@@ -375,5 +407,5 @@ def _run(arguments: argparse.Namespace) -> int:
                 if issue.raw:
                     print(f"  {issue.severity}: {issue.rule} at {issue.location}: {issue.message}")
     if not arguments.quiet:
-        print(f"wrote {arguments.out}/tariffs.csv, tariffs.json, datapackage.json, issues.json")
+        print(f"wrote {arguments.out}/{', '.join(path.name for path in written)}")
     return 1 if arguments.strict and flagged else 0

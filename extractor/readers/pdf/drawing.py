@@ -8,13 +8,23 @@ from extractor import vocabulary
 from extractor.location import Location
 from extractor.readers.pdf.geometry import PageLayout
 
+CONDITION_COLOUR = (150, 0, 200)
 
-def draw_page(path: Path, layout: PageLayout, flagged: dict[Location, str], out_path: Path) -> Path:
+
+def draw_page(
+    path: Path,
+    layout: PageLayout,
+    flagged: dict[Location, str],
+    out_path: Path,
+    conditions: dict[Location, str] | None = None,
+) -> Path:
     """Draw header columns, row bands with their codes and flagged rows onto the page image.
 
     Blue: header blocks; green lines: column boundaries; grey bands: rows, with the code the
-    reader found; red: rows behind an issue, with its rule. A tariff officer sees why.
+    reader found; red: rows behind an issue, with its rule; purple: the conditions a line's
+    tariffs were read under (`MET GMD`, a second pair's label). A tariff officer sees why.
     """
+    conditions = conditions or {}
     import pdfplumber
     from PIL import ImageDraw
 
@@ -44,6 +54,12 @@ def draw_page(path: Path, layout: PageLayout, flagged: dict[Location, str], out_
                     (box[2] * scale + 2, box[1] * scale),
                     label,
                     fill=(200, 0, 0) if location in flagged else (0, 120, 0),
+                )
+            if location in conditions:
+                draw.text(
+                    (box[2] * scale + 2, box[1] * scale + 10),
+                    ascii(f"[{conditions[location]}]"),
+                    fill=CONDITION_COLOUR,
                 )
         out_path.parent.mkdir(parents=True, exist_ok=True)
         image.save(out_path)
