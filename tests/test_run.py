@@ -140,9 +140,7 @@ def test_run_again_gives_the_same_bytes(demo: Path, tmp_path: Path) -> None:
 def test_lookup(
     demo: Path, on: date, age: int, preferential: bool, expected: tuple[str, ...]
 ) -> None:
-    tariff = api.lookup(
-        "726530", on, age=age, preferential=preferential, store_path=demo / "t.sqlite"
-    )
+    tariff = api.lookup("726530", on, age=age, preferential=preferential, store=demo / "t.sqlite")
     assert (
         str(tariff.fee),
         str(tariff.reimbursement),
@@ -181,7 +179,8 @@ def test_lookup_needs_an_age_where_bands_differ(
 
 def test_history(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["history", "727112", "--store", str(demo / "t.sqlite")]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    header, *lines = capsys.readouterr().out.strip().splitlines()
+    assert header.split()[:3] == ["lang", "code", "beneficiaries"]
     assert len(lines) == 2 and all(
         "2024-01-01 .. 2024-12-31" in line and "2023/412" in line for line in lines
     )
