@@ -288,7 +288,7 @@ def _run(arguments: argparse.Namespace) -> int:
         versions = api.history(arguments.code, store=arguments.store)
         if not versions:
             raise LookupFailedError(
-                f"code {arguments.code} is not in the store {_store(arguments)}"
+                f"code {parse_code_input(arguments.code)} is not in the store {_store(arguments)}"
             )
         if arguments.json:
             console.emit_json([console.history_record(stored) for stored in versions])
