@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+REALWORLD = ROOT.parent / "shared" / "realworld"
 SAMPLES = ROOT / "samples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -33,14 +34,12 @@ class Case:
             return list(csv.DictReader(stream))
 
 
-def corpus_cases(fmt: str) -> list[object]:
-    """Parameters for every corpus case of a format; one skipped parameter if no corpus."""
-    if not CORPUS.is_dir():
-        return [
-            pytest.param(None, marks=pytest.mark.skip(reason=f"{CORPUS} is absent (bare clone)"))
-        ]
+def corpus_cases(fmt: str, root: Path = CORPUS) -> list[object]:
+    """Parameters for every case of a format under root; one skipped parameter if it is absent."""
+    if not root.is_dir():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{root} is absent (bare clone)"))]
     cases = []
-    for folder in sorted(CORPUS.iterdir()):
+    for folder in sorted(root.iterdir()):
         spec_file = folder / "case.json"
         if spec_file.is_file():
             spec = json.loads(spec_file.read_text(encoding="utf-8"))

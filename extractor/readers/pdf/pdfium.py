@@ -82,6 +82,8 @@ def read_page(document: Any, index: int) -> PageData:
     glyphs = text.get_text_range(0, count)
     if len(glyphs) != count:  # characters outside the BMP: ask one by one
         glyphs = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, c) or 32) for c in range(count))
+    if "\ufffe" in glyphs:  # pdfium's mark for a hyphen ending a line ("Hono-" / "rarium")
+        glyphs = glyphs.replace("\ufffe", "-")
     for char, glyph in enumerate(glyphs):
         if glyph.isspace() or glyph == "\x00":
             if current:
