@@ -35,6 +35,7 @@ def write_atomic(path: Path, content: str | Iterable[str]) -> None:
         stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; exports are shared
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             if isinstance(content, str):
                 stream.write(content)
@@ -44,6 +45,13 @@ def write_atomic(path: Path, content: str | Iterable[str]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask (only readable by setting it; set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

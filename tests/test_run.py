@@ -50,9 +50,9 @@ def test_annex_2024_then_2025_reports_exactly_what_changed(tmp_path: Path) -> No
     store = tmp_path / "t.sqlite"
     assert main(["run", str(FR_2024), "--out", str(tmp_path), "--store", str(store), "-q"]) == 0
     assert main(["run", str(FR_2025), "--out", str(tmp_path), "--store", str(store), "-q"]) == 0
-    first = _changes(tmp_path / "2024-01-01_V1---Soins-psychologiques---01-01-2024-circ-OA")
+    first = _changes(tmp_path / "2024-01-01_0_V1---Soins-psychologiques---01-01-2024-circ-OA")
     assert first["languages"][0]["previous"] is None
-    changes = _changes(tmp_path / "2025-01-01_V1---Soins-psychologiques---01-01-2025-circ-OA")[
+    changes = _changes(tmp_path / "2025-01-01_0_V1---Soins-psychologiques---01-01-2025-circ-OA")[
         "changes"
     ]
     assert [c["code_amb"] for c in changes if c["kind"] == "added"] == ["727532"]
@@ -74,7 +74,7 @@ def test_annex_2024_then_2025_reports_exactly_what_changed(tmp_path: Path) -> No
     ]
     assert len(fees) == 67
     assert all(c["follows_indexation"] for c in fees)
-    summary = _changes(tmp_path / "2025-01-01_V1---Soins-psychologiques---01-01-2025-circ-OA")[
+    summary = _changes(tmp_path / "2025-01-01_0_V1---Soins-psychologiques---01-01-2025-circ-OA")[
         "languages"
     ][0]
     assert summary["indexation"] == {"rate": "0.0334", "following": 67, "not_following": 1}
