@@ -128,7 +128,7 @@ def datapackage_json() -> str:
             "title": metadata.get("title_fr", name),
             "description": column.description or "",
             "titles": {"fr": metadata.get("title_fr"), "nl": metadata.get("title_nl")},
-            "constraints": {"required": not column.nullable},
+            "constraints": {"required": BY_NAME[name].required},
         }
         for check in column.checks:
             statistics = check.statistics or {}

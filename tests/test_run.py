@@ -14,7 +14,7 @@ import pytest
 
 from extractor import api
 from extractor.cli import main
-from tests.conftest import GOLDEN, SAMPLES
+from tests.conftest import GOLDEN, SAMPLES, assert_valid_data_package
 
 FR_2024 = SAMPLES / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx"
 FR_2025 = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
@@ -214,3 +214,12 @@ def test_github_job_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert summary.read_text(encoding="utf-8").startswith(
         "# Tariff changes: circular (number unknown), effective 2024-01-01"
     )
+
+
+def test_every_data_package_of_the_demo_validates(demo: Path) -> None:
+    """`frictionless validate` on each report folder (issue 13, finding 2: 'footnotes' and
+    'circular' were required though empty in most rows)."""
+    descriptors = sorted(demo.rglob("datapackage.json"))
+    assert len(descriptors) == 2
+    for descriptor in descriptors:
+        assert_valid_data_package(descriptor)
