@@ -8,6 +8,7 @@ import io
 import json
 import operator
 import os
+import signal
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +24,17 @@ def row_values(row: TariffRow) -> dict[str, str | int | None]:
 
 
 _columns_getter = operator.attrgetter(*COLUMNS)
+
+
+KILL_AT = "INAMI_TARIFFS_KILL_AT"
+
+
+def _kill_point(moment: str, path: Path) -> None:
+    """Crash-test hook: INAMI_TARIFFS_KILL_AT=before-rename:changes.md (or after-rename:...)
+    kills this process there with SIGKILL, so tests/test_crash.py kills inside the write
+    phase deterministically, not at a random moment."""
+    if os.environ.get(KILL_AT) == f"{moment}:{path.name}":
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def write_atomic(path: Path, content: str | Iterable[str]) -> None:
@@ -41,7 +53,10 @@ def write_atomic(path: Path, content: str | Iterable[str]) -> None:
                 stream.write(content)
             else:
                 stream.writelines(content)
+            stream.flush()
+            _kill_point("before-rename", path)
         os.replace(temporary, path)
+        _kill_point("after-rename", path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

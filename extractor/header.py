@@ -42,17 +42,33 @@ def _top_role(label: str) -> str | None:
     return roles[0] if roles else None
 
 
+_SUB_HEADER_WORDS = (
+    vocabulary.AMBULATORY,
+    vocabulary.HOSPITAL,
+    vocabulary.STANDARD_REGIME,
+    vocabulary.PREFERENTIAL_REGIME,
+    vocabulary.REIMBURSEMENT_HEADER,
+    vocabulary.COPAYMENT_HEADER,
+)
+
+
+def _is_date_statement(text: str) -> bool:
+    """ "Bedragen van toepassing sinds 1 januari 2021" in a header row: metadata, not a label."""
+    return bool(vocabulary.EFFECTIVE_DATE_STATEMENT.match(fold(text)))
+
+
 def _is_sub_header(row: RawRow) -> bool:
-    texts = [fold(cell.text) for _, cell in row.filled()]
-    if not texts or any(looks_like_code(cell.value) for _, cell in row.filled()):
+    """Regime cells under a group ("met voorkeurregeling"), or role cells under a regime group
+    ("Terug- betaling", "Remgeld" under "Je bent gewoon verzekerd"); a date statement may share
+    the row."""
+    filled = row.filled()
+    if not filled or any(looks_like_code(cell.value) for _, cell in filled):
         return False
-    known = (
-        vocabulary.AMBULATORY,
-        vocabulary.HOSPITAL,
-        vocabulary.STANDARD_REGIME,
-        vocabulary.PREFERENTIAL_REGIME,
+    texts = [fold(vocabulary.join_split_words(cell.text)) for _, cell in filled]
+    labels = [text for text in texts if not vocabulary.EFFECTIVE_DATE_STATEMENT.match(text)]
+    return bool(labels) and all(
+        any(pattern.search(text) for pattern in _SUB_HEADER_WORDS) for text in labels
     )
-    return all(any(pattern.search(text) for pattern in known) for text in texts)
 
 
 def _strip_header_mark(cell: RawCell) -> tuple[str, tuple[str, ...]]:
@@ -89,6 +105,7 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
     )
     consumed = next_row is not None and _is_sub_header(next_row)
     sub = _header_labels(next_row) if consumed and next_row is not None else {}
+    sub = {column: text for column, text in sub.items() if not _is_date_statement(text)}
     index: dict[str, int] = {}
     twice: list[str] = []
     for column in sorted(set(top) | set(sub)):
@@ -119,7 +136,9 @@ def _header_problem(index: dict[str, int], twice: list[str]) -> str:
 
 
 def _column_name(top: str, sub: str) -> str | None:
-    role = _top_role(top)
+    # The group and its cell read together: "Je hebt verhoogde tegemoetkoming" over "Remgeld"
+    # is a co-payment although the group alone names a reimbursement.
+    role = _top_role(f"{top} {sub}") if top and sub and _top_role(sub) else _top_role(top)
     sub_folded = fold(sub)
     if role is None and sub:
         role = _top_role(sub) or (

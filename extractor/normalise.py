@@ -24,6 +24,7 @@ from extractor.model import (
 )
 from extractor.values import (
     ValueParseError,
+    age_band_at,
     clean_text,
     looks_like_code,
     parse_age_band,
@@ -43,6 +44,7 @@ class _Heading:
     band: tuple[int | None, int | None] | None
     number: tuple[int, ...] = ()
     orphan: bool = False  # its parent heading was never seen: pages or lines may be missing
+    narrows: bool = False  # a sub-heading giving its parent band the bound it lacked
 
 
 @dataclass
@@ -141,11 +143,34 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
                 code=codes[0],
             )
         )
-    band = parse_age_band(text)
-    if band is not None:
-        # An unnumbered beneficiary-group line rules until the next one.
+    found = age_band_at(text)
+    if found is not None:
+        # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a
+        # subject before its band ("Mondonderzoeken tot de 67ste verjaardag") narrows it.
+        state.headings = [h for h in state.headings if not h.narrows]
+        narrowed = _narrowed(state.band(), *found)
+        if narrowed is not None:
+            state.headings.append(_Heading(0, text, narrowed, narrows=True))
+            return
         state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
-        state.headings.insert(0, _Heading(0, text, band))
+        state.headings.insert(0, _Heading(0, text, found[0]))
+
+
+def _narrowed(
+    parent: tuple[int | None, int | None], band: tuple[int | None, int | None], start: int
+) -> tuple[int | None, int | None] | None:
+    """The parent band with the one bound the sub-heading adds, if it adds exactly that."""
+    if start == 0 or parent == (None, None):
+        return None
+    narrowed: tuple[int | None, int | None]
+    if band[0] is None and band[1] is not None and parent[1] is None:
+        narrowed = parent[0], band[1]
+    elif band[1] is None and band[0] is not None and parent[0] is None:
+        narrowed = band[0], parent[1]
+    else:
+        return None
+    low, high = narrowed
+    return narrowed if low is None or high is None or low <= high else None
 
 
 def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) -> None:

@@ -160,21 +160,32 @@ def parse_date(text: str) -> date:
 
 def parse_age_band(text: str) -> tuple[int | None, int | None] | None:
     """A beneficiary-group heading → inclusive (age_min, age_max); None if it sets no band."""
+    found = age_band_at(text)
+    return found[0] if found else None
+
+
+def age_band_at(text: str) -> tuple[tuple[int | None, int | None], int] | None:
+    """The band a heading sets and where its words start in the folded heading (0: the heading
+    is the band itself, "Tot 15de verjaardag"; more: a subject comes first, "Mondonderzoeken tot
+    de 67ste verjaardag")."""
     folded = vocabulary.fold(text)
     for pattern, kind in vocabulary.AGE_BANDS:
         match = pattern.search(folded)
         if not match:
             continue
         numbers = [int(group) for group in match.groups()]
+        band: tuple[int | None, int | None]
         if kind == "range":
-            return numbers[0], numbers[1]
-        if kind == "range_exclusive":
-            return numbers[0], numbers[1] - 1
-        if kind == "min":
-            return numbers[0], None
-        if kind == "below":
-            return None, numbers[0] - 1
-        return None, numbers[0]
+            band = numbers[0], numbers[1]
+        elif kind == "range_exclusive":
+            band = numbers[0], numbers[1] - 1
+        elif kind == "min":
+            band = numbers[0], None
+        elif kind == "below":
+            band = None, numbers[0] - 1
+        else:
+            band = None, numbers[0]
+        return band, match.start()
     return None
 
 

@@ -25,6 +25,16 @@ def fold(text: str) -> str:
 
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_SPLIT_WORD = re.compile(r"(?<=[^\W\d_])- (?=[a-zà-ÿ])")
+
+
+def join_split_words(text: str) -> str:
+    """Header words hyphenated over two lines, read back whole: "Hono- rarium" → "Honorarium".
+
+    Only a hyphen glued to letters and followed by a space and a lower-case word: "AR 26/11/06 -
+    MB" and "Gastro-enteroloog" are left as they are.
+    """
+    return _SPLIT_WORD.sub("", text) if "- " in text else text
 
 
 _HEADER_TOKENS: set[str] = set()
@@ -38,12 +48,16 @@ def _words(*phrases: str) -> re.Pattern[str]:
 
 
 # --- Table header vocabulary ------------------------------------------------------------
-CODE_HEADER = _words("pseudocode", "pseudo-code", "code", "codes", "nomenclatuurcode", "n° code")
+CODE_HEADER = _words(
+    "pseudocode", "pseudo-code", "code", "codes", "nomenclatuurcode", "nomenclatuurcodes",
+    "nomenclatuurnummer", "codenummer", "n° code", "code nomenclature", "numero de code",
+)  # fmt: skip
 AMBULATORY = _words("amb", "ambulant", "ambulatoire", "ambulatoir")
 HOSPITAL = _words("hos", "hosp", "hospitalise", "gehospitaliseerd", "hospitalisation")
 DESCRIPTION_HEADER = _words(
     "description", "libelle", "intitule", "omschrijving", "prestatie", "verstrekking",
-    "prestation", "omschrijving van de verstrekking",
+    "prestation", "omschrijving van de verstrekking", "aard prestatie", "aard verstrekking",
+    "aard van de verstrekking", "nature de la prestation",
 )  # fmt: skip
 FEE_HEADER = _words("honoraires", "honoraire", "honorarium", "honoraria", "tarief", "tarif")
 REIMBURSEMENT_HEADER = _words(
@@ -59,11 +73,15 @@ STANDARD_REGIME = _words(
     "sans regime preferentiel", "sans regime preferenciel", "sans regime", "non bim",
     "zonder voorkeurregeling", "niet-voorkeurgerechtigden", "niet voorkeurgerechtigden",
     "gewoon verzekerd", "gewone verzekerden", "zonder verhoogde tegemoetkoming",
+    "normale tegemoetkoming", "normale terugbetaling", "je bent gewoon verzekerd",
+    "gewoon verzekerde", "non-bim", "sans bim", "intervention normale", "intervention ordinaire",
 )  # fmt: skip
 PREFERENTIAL_REGIME = _words(
     "avec regime preferentiel", "avec regime preferenciel", "regime preferentiel",
     "regime preferenciel", "bim", "intervention majoree", "met voorkeurregeling",
     "voorkeurregeling", "voorkeurgerechtigden", "verhoogde tegemoetkoming", "vt",
+    "verhoogde terugbetaling", "verhoogde tegemoetk", "je hebt verhoogde tegemoetkoming",
+    "je hebt verhoogde tegemoetk", "met verhoogde tegemoetkoming", "avec bim",
 )  # fmt: skip
 
 # Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
@@ -78,7 +96,7 @@ HEADER_ROLES = {
 
 def header_roles(text: str) -> list[str]:
     """The header roles a label names, most specific first."""
-    folded = fold(text)
+    folded = fold(join_split_words(text))
     return [role for role, pattern in HEADER_ROLES.items() if pattern.search(folded)]
 
 
@@ -94,6 +112,12 @@ HEADER_TOKENS = frozenset(
     )
 )
 
+# The second halves of header words hyphenated over two lines ("rarium", "betaling", "geld"):
+# a header line may hold only these under "Hono-", "Terug-", "Rem-".
+HEADER_WORD_ENDS = frozenset(
+    token[start:] for token in HEADER_TOKENS for start in range(1, len(token) - 3)
+)
+
 # --- Headings and row kinds -------------------------------------------------------------
 # "1.", "1.2.", "1.2.1" and "1.2.1." are headings; a bare "1 " is a footnote line.
 NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)\s+(?P<title>\S.*)$")
@@ -105,7 +129,19 @@ GROUP_SESSION = _words(
 
 # --- Age bands (beneficiary groups) -----------------------------------------------------
 # Each pattern yields (age_min, age_max) from its number groups; applied to folded text.
+# Birthdays: "Tot 15de verjaardag" is up to 14, "Van 15de tot 18de verjaardag" 15..17, "Vanaf
+# 18de verjaardag" 18 and more; French "avant le 10e anniversaire", "à partir du 18e anniversaire".
+_NTH = r"(\d{1,3})(?:ste|de|e|eme|ieme|er)?"
 AGE_BANDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"\bvan (?:de )?{_NTH} tot (?:de )?{_NTH} verjaardag\b"), "range_exclusive"),
+    (
+        re.compile(rf"\b(?:du|de) {_NTH} (?:anniversaire )?(?:au|jusqu'au) {_NTH} anniversaire\b"),
+        "range_exclusive",
+    ),
+    (re.compile(rf"\b(?:tot|voor) (?:de |zijn |haar )?{_NTH} verjaardag\b"), "below"),
+    (re.compile(rf"\b(?:avant|jusqu'a) (?:le |son |sa |l')?{_NTH} anniversaire\b"), "below"),
+    (re.compile(rf"\b(?:vanaf|na) (?:de |zijn |haar )?{_NTH} verjaardag\b"), "min"),
+    (re.compile(rf"\ba partir (?:du |de son |de l')?{_NTH} anniversaire\b"), "min"),
     (re.compile(r"\bde (\d{1,3}) (?:ans )?a (\d{1,3}) ans\b"), "range"),
     (re.compile(r"\bvan (\d{1,3}) (?:jaar )?tot en met (\d{1,3}) jaar\b"), "range"),
     (re.compile(r"\bvan (\d{1,3}) tot (\d{1,3}) jaar\b"), "range_exclusive"),
@@ -145,10 +181,17 @@ EFFECTIVE_DATE_LEAD = re.compile(
 )
 # A cover-letter line that states the date ("Applicable à partir de 1/01/2025"): trusted
 # before any date in prose, where "entrée en vigueur à partir du 1er janvier 2019" may stand.
+# Also the lines mutuality and annex tables print in a header row or just above it: "Bedragen van
+# toepassing sinds 1 januari 2021", "De tarieven hieronder vermeld gelden vanaf 1/01/2024".
 EFFECTIVE_DATE_STATEMENT = re.compile(
     r"^(?:applicable a partir d[eu]|en vigueur a partir d[eu]|date d'application"
     r"|date d'entree en vigueur|van toepassing vanaf|datum van toepassing"
-    r"|datum van inwerkingtreding|in werking vanaf|met ingang van)\b"
+    r"|datum van inwerkingtreding|in werking vanaf|met ingang van"
+    r"|(?:bedragen|tarieven|montants|tarifs) (?:van toepassing|applicables?|d'application"
+    r"|en vigueur|geldig) (?:vanaf|sinds|met ingang van|a partir d[eu]|depuis)"
+    r"|(?:de )?(?:tarieven|bedragen)\b[^.]{0,60}\b(?:gelden|zijn van toepassing) (?:vanaf|sinds)"
+    r"|(?:les )?(?:tarifs|montants)\b[^.]{0,60}\b(?:sont )?(?:applicables|d'application"
+    r"|en vigueur) (?:a partir d[eu]|depuis))\b"
 )
 CIRCULAR_NUMBER = re.compile(
     r"(?:circulaire\s+(?:aux\s+)?(?:oa|organismes assureurs)|omzendbrief\s+(?:vi|aan de"

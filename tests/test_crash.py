@@ -1,9 +1,14 @@
-"""Killed runs and simultaneous runs: the store and the previous outputs stay intact."""
+"""Killed runs and simultaneous runs: the store and the previous outputs stay intact.
+
+Runs are killed with SIGKILL at named points inside the write phase (the INAMI_TARIFFS_KILL_AT
+hook of export.write_atomic): after a temporary file is written and before its rename, and
+between two files, while the folder holds the outputs of an earlier run.
+"""
 
 from __future__ import annotations
 
 import os
-import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -13,13 +18,16 @@ from pathlib import Path
 
 import pytest
 
+from extractor.export import KILL_AT
 from tests.conftest import ROOT, SAMPLES
 
 OLD = SAMPLES / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx"
 NEW = [SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"]
 
 
-def _run(out: Path, inputs: list[Path]) -> subprocess.Popen[bytes]:
+def _run(
+    out: Path, inputs: list[Path], env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -32,14 +40,21 @@ def _run(out: Path, inputs: list[Path]) -> subprocess.Popen[bytes]:
         str(out / "t.sqlite"),
         "-q",
     ]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith("t.sqlite")  # the store and its journal
+        # Not the store and its journal, nor the hidden temporary files of a killed write.
+        if p.is_file() and not p.name.startswith(("t.sqlite", "."))
     }
 
 
@@ -64,29 +79,82 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
     return out, time.monotonic() - started
 
 
-def test_sigkill_at_random_points(reference: tuple[Path, float], tmp_path: Path) -> None:
-    expected_folder, duration = reference
-    expected = _files(expected_folder)
-    randomness = random.Random(int(os.environ.get("CRASH_SEED", "7")))
-    for attempt in range(int(os.environ.get("CRASH_ATTEMPTS", "4"))):
-        out = tmp_path / f"attempt{attempt}"
-        assert _run(out, [OLD]).wait() == 0
-        before = _store_state(out / "t.sqlite")
-        process = _run(out, NEW)
-        time.sleep(randomness.uniform(0.2, duration * 1.1))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        check, circulars, rows = _store_state(out / "t.sqlite")
-        assert check == "ok"
-        assert (circulars, rows) in {before[1:], (before[1] + 1, before[2] + 75)}
-        for name, content in _files(out).items():
-            assert not Path(name).name.endswith(".tmp") or name.startswith("."), name
-            if not Path(name).name.startswith("."):
-                assert content == expected[name], (
-                    f"attempt {attempt}: {name} is neither old nor new"
-                )
-        assert _run(out, NEW).wait() == 0  # the next run succeeds
-        assert _files(out) == expected
+@pytest.fixture(scope="module")
+def rewrite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A folder whose outputs a run rewrites with other bytes, before and after that run.
+
+    The new version alone is stored first (its report: "first version"); then the old one is
+    ingested; running the new version again rewrites its folder, now as a diff against the
+    old one. Killing that run must leave each file of the folder old or new, never half.
+    """
+    before = tmp_path_factory.mktemp("before")
+    assert _run(before, NEW).wait() == 0
+    assert _run(before, [OLD]).wait() == 0
+    after = tmp_path_factory.mktemp("after")
+    shutil.copytree(before, after, dirs_exist_ok=True)
+    assert _run(after, NEW).wait() == 0
+    return before, after
+
+
+def _changed(before: Path, after: Path) -> list[str]:
+    old, new = _files(before), _files(after)
+    return sorted(name for name in new if old.get(name) != new[name])
+
+
+KILL_POINTS = [
+    ("before-rename", "changes.md"),  # the first file that differs, written but not renamed
+    ("after-rename", "changes.html"),  # between two files: two new, the last one old
+    ("before-rename", "changes.json"),  # the last file: the others new, the store uncommitted
+]
+
+
+def test_the_kill_points_cover_every_file_that_changes(rewrite: tuple[Path, Path]) -> None:
+    """If the rewrite changed other files too, KILL_POINTS must name them."""
+    assert sorted(Path(n).name for n in _changed(*rewrite)) == sorted(n for _, n in KILL_POINTS)
+
+
+@pytest.mark.parametrize(("moment", "name"), KILL_POINTS)
+def test_killed_inside_the_write_phase(
+    rewrite: tuple[Path, Path], moment: str, name: str, tmp_path: Path
+) -> None:
+    before, after = rewrite
+    old, new = _files(before), _files(after)
+    shutil.copytree(before, tmp_path, dirs_exist_ok=True)
+    store_before = _store_state(tmp_path / "t.sqlite")
+    process = _run(tmp_path, NEW, {KILL_AT: f"{moment}:{name}"})
+    assert process.wait() == -signal.SIGKILL, "the run was not killed at the injection point"
+    assert _store_state(tmp_path / "t.sqlite") == store_before  # not committed: as it was
+    left = _files(tmp_path)
+    assert set(left) == set(old) | set(new)
+    [target] = [n for n in _changed(before, after) if Path(n).name == name]
+    # The file being renamed is still the old one; once renamed, it is the new one.
+    assert left[target] == (old[target] if moment == "before-rename" else new[target])
+    for file, content in left.items():
+        assert content in {old.get(file), new.get(file)}, f"{file} is neither old nor new"
+    hidden = [p.name for p in tmp_path.rglob(".*.tmp")]
+    assert len(hidden) == (moment == "before-rename") and all(
+        h.startswith(f".{name}.") for h in hidden
+    ), hidden
+    assert _run(tmp_path, NEW).wait() == 0  # the next run succeeds and cleans up
+    assert _files(tmp_path) == new
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert _store_state(tmp_path / "t.sqlite") == _store_state(after / "t.sqlite")
+
+
+def test_the_store_survives_a_kill_before_it_commits(
+    reference: tuple[Path, float], tmp_path: Path
+) -> None:
+    """A first ingestion killed after its last file: the store has nothing of it, the files are
+    new, and the next run stores it and writes the same files."""
+    expected_folder, _ = reference
+    assert _run(tmp_path, [OLD]).wait() == 0
+    before = _store_state(tmp_path / "t.sqlite")
+    process = _run(tmp_path, NEW, {KILL_AT: "after-rename:changes.json"})
+    assert process.wait() == -signal.SIGKILL
+    assert _store_state(tmp_path / "t.sqlite") == before == ("ok", 1, 75)
+    assert _run(tmp_path, NEW).wait() == 0
+    assert _store_state(tmp_path / "t.sqlite") == ("ok", 2, 150)
+    assert _files(tmp_path) == _files(expected_folder)
 
 
 def test_two_runs_at_once(tmp_path: Path, reference: tuple[Path, float]) -> None:

@@ -24,10 +24,6 @@ NOT_YET: dict[str, str] = {
     "rw-huisarts-2024-nl-pdf": "model: codeless 'MET GMD' line as condition of the code above",
     "rw-medecins-2014-fr-pdf": "model: key letters and the second 'Intervention (AR ...)' pair"
     " as a condition",
-    "rw-specialisten-2017-nl-pdf": "reading: hyphen-split header words, regime words, date in a"
-    " header row",
-    "rw-tandarts-2021-nl-xlsx": "reading: hyphen-split header words, birthday age bands, date in"
-    " a header row",
 }
 
 

@@ -31,18 +31,30 @@ def check_page_numbers(path: Path, numbers: list[tuple[int, int] | None]) -> Non
 
     A table continued on a missing page would hand its rows to the wrong heading. Pages
     without a printed number at the start (a cover letter) are allowed: numbering may start
-    on the annex.
+    on the annex. One printed number is enough to count: "page 5/5" in a file of one page
+    lost four, "page 2/5" needs a page before it and three after.
     """
     printed = [n for n in numbers if n is not None]
-    if len(printed) < 2:
+    if not printed:
         return
-    total = printed[0][1]
+    start, total = printed[0]
     first = next(index for index, n in enumerate(numbers) if n is not None)
+    # Pages 1..start-1 can only be the unnumbered pages before the first number.
+    lost_before = start - 1 > first
+    if len(printed) == 1:
+        lost_after = len(numbers) - first < total - start + 1
+        if lost_before or lost_after or start > total:
+            raise UnreadableInputError(
+                f"pages are missing or out of order: the only printed page number is {start} of"
+                f" {total}, in a file of {len(numbers)} page{'s' * (len(numbers) > 1)}",
+                path,
+            )
+        return
     numbered = numbers[first:]
-    expected = list(range(printed[0][0], printed[0][0] + len(numbered)))
+    expected = list(range(start, start + len(numbered)))
     actual = [n[0] if n else None for n in numbered]
     complete = actual == expected  # a page without the number all others print is damaged too
-    if not complete or expected[-1] != total or any(n[1] != total for n in printed):
+    if not complete or lost_before or expected[-1] != total or any(n[1] != total for n in printed):
         listed = ", ".join("?" if a is None else str(a) for a in actual)
         raise UnreadableInputError(
             f"pages are missing or out of order: the printed page numbers run {listed} of {total}",

@@ -7,6 +7,7 @@ another make a column; the boundaries fall on vertical rules or in the gaps the 
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections.abc import Iterable
 
@@ -22,6 +23,8 @@ from extractor.readers.pdf.phrases import (
 )
 from extractor.values import clean_text, looks_like_code
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
 
 def _is_row_start(line: Line) -> bool:
     """A line that can only be table content: it holds a code, an amount or a heading number."""
@@ -29,7 +32,7 @@ def _is_row_start(line: Line) -> bool:
         return True
     if vocabulary.NUMBERED_HEADING.match(line.text):
         return True
-    return sum(is_amount(w.text) for w in line.words) >= 2
+    return sum(is_amount(w.text) for w in label_words(line)) >= 2
 
 
 def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
@@ -39,7 +42,8 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     lines leave between them, or at a rule across the whole header.
     """
     first = lines[start]
-    if _is_row_start(first) or not header_roles(first.text):
+    if _is_row_start(first) or not (header_roles(first.text) or _is_header_text(first)):
+        # A header may start with group words only ("Je bent" over "gewoon verzekerd").
         return None
     end = start + 1
     while end < len(lines):
@@ -62,10 +66,26 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
 
 
 def _is_header_text(line: Line) -> bool:
-    """At least half the words are header vocabulary (footnote marks aside)."""
-    words = [vocabulary.fold(w.text).strip("()[]:;,.") for w in line.words]
+    """At least half the words are header vocabulary (footnote marks aside); either half of a
+    word hyphenated over two lines counts, and a leading date statement is not looked at."""
+    words = [vocabulary.fold(w.text).strip("()[]:;,.*") for w in label_words(line)]
     words = [w for w in words if w and not w.isdigit()]
-    return bool(words) and 2 * sum(w in vocabulary.HEADER_TOKENS for w in words) >= len(words)
+    known = sum(
+        w in vocabulary.HEADER_TOKENS or w.endswith("-") or w in vocabulary.HEADER_WORD_ENDS
+        for w in words
+    )
+    return bool(words) and 2 * known >= len(words)
+
+
+def label_words(line: Line) -> list[Word]:
+    """A header line's words, without a date statement that opens it ("Bedragen van toepassing
+    vanaf 1 januari 2017" in the first cells of a header row: metadata, not a column label)."""
+    if not vocabulary.EFFECTIVE_DATE_STATEMENT.match(vocabulary.fold(line.text)):
+        return line.words
+    for index, word in enumerate(line.words):
+        if _YEAR.search(word.text):
+            return line.words[index + 1 :]
+    return line.words
 
 
 def next_header(lines: list[Line], start: int, rules: Rules) -> int:
@@ -77,7 +97,7 @@ def next_header(lines: list[Line], start: int, rules: Rules) -> int:
 
 def columns_of(header_lines: list[Line]) -> list[Column]:
     """Leaf header cells stacked over one another make columns; a label over two is a group."""
-    header_phrases = phrases([w for line in header_lines for w in line.words])
+    header_phrases = phrases([w for line in header_lines for w in label_words(line)])
     groups: list[list[Word]] = []
     leaves: list[list[Word]] = []
     for phrase in header_phrases:
@@ -124,7 +144,7 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
         ]
         group_words.append(over or role_words)
         words = [*over, *leaf]
-        label = clean_text(" ".join(w.full_text for w in words))
+        label = vocabulary.join_split_words(clean_text(" ".join(w.full_text for w in words)))
         marks = tuple(m for w in words for m in w.marks)
         columns.append(Column(label, x0, x1, marks))
     return columns

@@ -82,9 +82,12 @@ def block_row(
     texts: list[list[str]] = [[] for _ in columns]
     marks: list[list[str]] = [[] for _ in columns]
     amounts_in_amount_columns = 0
+    prose = False
     for line in block:
         for phrase in phrases(line.words):
-            column = column_of(span(phrase), boundaries)
+            extent = span(phrase)
+            column = column_of(extent, boundaries)
+            prose = prose or _across_columns(extent, boundaries, line.size)
             if is_amount(phrase[0].text) and header_roles(columns[column].label) & _AMOUNT_ROLES:
                 amounts_in_amount_columns += 1
             for word in phrase:
@@ -95,7 +98,7 @@ def block_row(
     has_code = any(looks_like_code(w.text) for line in block for w in line.words)
     first = block[0].text
     is_text = vocabulary.NUMBERED_HEADING.match(first) or vocabulary.FOOTNOTE_LINE.match(first)
-    if not has_code and (is_text or amounts_in_amount_columns < 2):
+    if not has_code and (is_text or prose or amounts_in_amount_columns < 2):
         text = clean_text(" ".join(line.text for line in block))
         return RawRow((RawCell(text, here),), here)
     cells = tuple(
@@ -103,6 +106,14 @@ def block_row(
         for parts, cell_marks in zip(texts, marks, strict=True)
     )
     return RawRow(cells, here)
+
+
+def _across_columns(extent: tuple[float, float], boundaries: list[float], size: float) -> bool:
+    """Words running on over a column boundary, far on both sides: a paragraph of prose inside
+    the table ("Huisartsen met wachtdienst mogen 5,05 euro ..."), not cells."""
+    x0, x1 = extent
+    reach = 3 * size
+    return any(x0 + reach < boundary < x1 - reach for boundary in boundaries)
 
 
 def text_row(line: Line, file_name: str, page: int, line_number: int) -> RawRow:
