@@ -88,9 +88,10 @@ def assert_valid_data_package(descriptor: Path) -> None:
 @pytest.fixture(autouse=True)
 def _data_packages_validate(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every data package a test writes under its tmp_path validates with frictionless."""
-    yield
     if "tmp_path" not in request.fixturenames:
+        yield
         return
     folder: Path = request.getfixturevalue("tmp_path")
+    yield
     for descriptor in sorted(folder.rglob("datapackage.json")):
         assert_valid_data_package(descriptor)
