@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from extractor import vocabulary
 from extractor.location import Location
-from extractor.model import RawCell, RawRow
-from extractor.values import looks_like_code
+from extractor.model import AMOUNT_COLUMNS, RawCell, RawRow
+from extractor.values import clean_text, looks_like_code
 from extractor.vocabulary import fold
 
 _GROUPS = ("reimbursement", "copayment")
@@ -25,6 +25,9 @@ class Columns:
     group_session: bool = False
     location: Location | None = None
     problem: str = ""  # why the header cannot be trusted, if it cannot
+    # A second group of amount columns under its own label ("Intervention (AR 26/11/06 - MB
+    # 15/12/06)"): the words that set it apart → its amount columns. Each is a row of its own.
+    conditions: tuple[tuple[str, dict[str, int]], ...] = ()
 
 
 def _header_labels(row: RawRow) -> dict[int, str]:
@@ -107,20 +110,61 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
     sub = _header_labels(next_row) if consumed and next_row is not None else {}
     sub = {column: text for column, text in sub.items() if not _is_date_statement(text)}
     index: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    conditions: dict[str, dict[str, int]] = {}
     twice: list[str] = []
     for column in sorted(set(top) | set(sub)):
         if column not in top and column - 1 in top and _top_role(top[column - 1]) in _GROUPS:
             # A group label written in its first cell only, not merged over its regimes.
             top[column] = top[column - 1]
         name = _column_name(top.get(column, ""), sub.get(column, ""))
-        if name and name in index:
+        label = clean_text(f"{top.get(column, '')} {sub.get(column, '')}")
+        condition = _distinguishing(labels[name], label) if name in index else ""
+        if (
+            name
+            and condition
+            and name in AMOUNT_COLUMNS
+            and name not in conditions.get(condition, {})
+        ):
+            conditions.setdefault(condition, {})[name] = column
+        elif name and name in index:
             twice.append(name)
         elif name:
             index[name] = column
+            labels[name] = label
     if "code_amb" not in index or "fee" not in index:
         return None
     group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
-    return Columns(index, marks, group, row.location, _header_problem(index, twice)), consumed
+    found = tuple(conditions.items())
+    problem = _header_problem(index, twice) or next(
+        (
+            f"the amounts under '{c}': {p}"
+            for c, group in found
+            if (p := _header_problem(group, []))
+        ),
+        "",
+    )
+    return Columns(index, marks, group, row.location, problem, found), consumed
+
+
+def _distinguishing(first: str, label: str) -> str:
+    """The words of a second group's label that the first one lacks, as printed.
+
+    "Intervention (AR 26/11/06 - MB 15/12/06) avec régime préférentiel" after "Intervention
+    avec régime préférentiel" → "AR 26/11/06 - MB 15/12/06"; "" when nothing sets it apart.
+    """
+    a, b = first.split(), label.split()
+    start = 0
+    while start < min(len(a), len(b)) and fold(a[start]) == fold(b[start]):
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and fold(a[-1 - end]) == fold(b[-1 - end]):
+        end += 1
+    words = b[start : len(b) - end]
+    text = " ".join(words).strip(" -–:;,")
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text if re.search(r"\w", text) else ""
 
 
 def _header_problem(index: dict[str, int], twice: list[str]) -> str:

@@ -6,11 +6,12 @@ whether the rows came from a PDF or a workbook.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractor import rules, vocabulary
+from extractor import conditions, rules, vocabulary
 from extractor.header import Columns, detect_header
 from extractor.model import (
     AMOUNT_COLUMNS,
@@ -62,6 +63,11 @@ class _Pending:
     unmarked_description: str
     header_marks: tuple[str, ...]
     under_numbered_heading: bool
+    caption: str = ""  # the short unnumbered line above the rows ("Tarif B (tarif special)")
+
+
+_NO_COLUMNS = Columns({})
+_CAPTION_LENGTH = 80  # longer lines are prose, not a table's caption
 
 
 @dataclass
@@ -73,6 +79,10 @@ class _State:
     issues: list[Issue] = field(default_factory=list)
     tables: int = 0
     numbered_headings: bool = False
+    # The rows the last coded line gave (its general tariff first): a codeless line right
+    # under it may add a key-letter term or a tariff under a condition (`MET GMD`).
+    previous: list[_Pending] = field(default_factory=list)
+    caption: str = ""
 
     def section(self) -> str:
         return " > ".join(heading.text for heading in self.headings)
@@ -99,7 +109,13 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         filled = row.filled()
         if not filled:
             continue
+        previous, state.previous = state.previous, []
         if len(filled) == 1 and not looks_like_code(filled[0][1].value):
+            term = conditions.key_terms_in_text(filled[0][1].text) if previous else None
+            if term is not None and "key_letter" in (state.columns or _NO_COLUMNS).index:
+                _add_key_term(previous, term)
+                state.previous = previous
+                continue
             _text_row(state, position, filled[0][1])
             continue
         header = detect_header(row, rows[position + 1] if position + 1 < len(rows) else None)
@@ -107,8 +123,10 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
             state.columns, skip_next = header
             state.tables += 1
             continue
-        _table_row(state, position, row, info)
+        _table_row(state, position, row, info, previous)
+    captions = {id(pending.row): pending.caption for pending in state.pending}
     rows_out = _resolve_footnotes(state)
+    conditions.by_heading(rows_out, [captions[id(row)] for row in rows_out])
     sections = len({row.section for row in rows_out})
     return Extraction(info, rows_out, state.issues, sections=sections, tables=state.tables)
 
@@ -128,6 +146,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
             state.headings = [h for h in state.headings if not h.number]
         state.headings.append(_Heading(level, text, parse_age_band(text), number, orphan))
         state.numbered_headings = True
+        state.caption = ""
         return
     footnote = vocabulary.FOOTNOTE_LINE.match(text)
     if footnote and state.columns is not None:
@@ -143,6 +162,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
                 code=codes[0],
             )
         )
+    state.caption = text if len(text) <= _CAPTION_LENGTH else ""
     found = age_band_at(text)
     if found is not None:
         # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a
@@ -173,7 +193,9 @@ def _narrowed(
     return narrowed if low is None or high is None or low <= high else None
 
 
-def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) -> None:
+def _table_row(
+    state: _State, position: int, row: RawRow, info: CircularInfo, previous: list[_Pending]
+) -> None:
     raw = row.texts
     columns = state.columns
     if columns is None:
@@ -197,6 +219,8 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
     code_index = columns.index["code_amb"]
     code_cell = row.cells[code_index] if code_index < len(row.cells) else None
     if code_cell is None or not code_cell.text:
+        if previous and _under_coded_line(state, position, row, columns, previous):
+            return
         shifted = [cell for _, cell in row.filled() if looks_like_code(cell.value)]
         if shifted:
             state.issues.append(
@@ -230,36 +254,15 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
             )
             return
 
-    amounts: dict[str, Decimal | None] = {}
-    for name in AMOUNT_COLUMNS:
-        if name not in columns.index:
-            amounts[name] = None
-            continue
-        cell = (
-            row.cells[columns.index[name]]
-            if columns.index[name] < len(row.cells)
-            else RawCell(None, row.location)
-        )
-        try:
-            amounts[name] = parse_amount(cell.value)
-        except ValueParseError as error:
-            state.issues.append(
-                rules.AMOUNT_UNPARSEABLE.issue(cell.location, str(error), raw=raw, code=code_amb)
-            )
-            return
-    present = [
-        name for name in AMOUNT_COLUMNS if name in columns.index and amounts[name] is not None
-    ]
-    expected = [name for name in AMOUNT_COLUMNS if name in columns.index]
-    fee_only = present == ["fee"]
-    if present != expected and not fee_only:
-        missing = ", ".join(name for name in expected if name not in present)
+    amounts = _amounts(state, row, columns.index, code_amb)
+    if amounts is None or not _complete(state, amounts, columns.index, code_cell, raw, code_amb):
+        return
+    try:
+        key_letters = conditions.key_terms(row, columns.index)
+    except conditions.KeyLetterError as error:
         state.issues.append(
-            rules.AMOUNT_MISSING.issue(
-                code_cell.location,
-                f"amounts missing ({missing}); nothing was filled in",
-                raw=raw,
-                code=code_amb,
+            rules.KEY_LETTERS_UNREADABLE.issue(
+                code_cell.location, str(error), raw=raw, code=code_amb
             )
         )
         return
@@ -297,7 +300,7 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
         age_min=age_min,
         age_max=age_max,
         condition=None,
-        key_letters=None,
+        key_letters=key_letters,
         description=description,
         footnotes="",
         section=state.section(),
@@ -307,9 +310,134 @@ def _table_row(state: _State, position: int, row: RawRow, info: CircularInfo) ->
         **amounts,
     )
     numbered = any(h.number for h in state.headings)
-    state.pending.append(
-        _Pending(tariff, position, mark, certain, unmarked, columns.marks, numbered)
+    general = _Pending(
+        tariff, position, mark, certain, unmarked, columns.marks, numbered, state.caption
     )
+    state.previous = [general]
+    for condition, group in columns.conditions:
+        extra = _amounts(state, row, group, code_amb)
+        if extra is None or all(value is None for value in extra.values()):
+            continue  # a tariff the line does not print under this condition
+        if _complete(state, extra, group, code_cell, raw, code_amb, condition):
+            if extra["fee"] is None:
+                extra["fee"] = tariff.fee  # the fee is the code's, whatever the condition
+            state.previous.append(_under_condition(general, condition, extra))
+    state.pending.extend(state.previous)
+
+
+def _amounts(
+    state: _State, row: RawRow, index: dict[str, int], code: str
+) -> dict[str, Decimal | None] | None:
+    """The amounts of a line in the given columns; None (and an issue) if one is unreadable."""
+    amounts: dict[str, Decimal | None] = {}
+    for name in AMOUNT_COLUMNS:
+        if name not in index:
+            amounts[name] = None
+            continue
+        cell = (
+            row.cells[index[name]] if index[name] < len(row.cells) else RawCell(None, row.location)
+        )
+        try:
+            amounts[name] = parse_amount(cell.value)
+        except ValueParseError as error:
+            state.issues.append(
+                rules.AMOUNT_UNPARSEABLE.issue(cell.location, str(error), raw=row.texts, code=code)
+            )
+            return None
+    return amounts
+
+
+def _complete(
+    state: _State,
+    amounts: dict[str, Decimal | None],
+    index: dict[str, int],
+    cell: RawCell,
+    raw: tuple[str, ...],
+    code: str,
+    condition: str = "",
+) -> bool:
+    """Every amount its columns promise, or a fee alone (a fee-only table); else an issue.
+
+    Under a condition the fee may be left to the code's general tariff.
+    """
+    present = [name for name in AMOUNT_COLUMNS if name in index and amounts[name] is not None]
+    expected = [name for name in AMOUNT_COLUMNS if name in index]
+    if condition:
+        expected = [name for name in expected if name != "fee" or "fee" in present]
+    if present == expected or (present == ["fee"] and not condition):
+        return True
+    missing = ", ".join(name for name in expected if name not in present)
+    under = f" under '{condition}'" if condition else ""
+    state.issues.append(
+        rules.AMOUNT_MISSING.issue(
+            cell.location,
+            f"amounts missing{under} ({missing}); nothing was filled in",
+            raw=raw,
+            code=code,
+        )
+    )
+    return False
+
+
+def _under_condition(
+    general: _Pending, condition: str, amounts: dict[str, Decimal | None], **changes: object
+) -> _Pending:
+    """The code's tariff under a condition: its general row with these amounts."""
+    row = dataclasses.replace(general.row, condition=condition, **amounts, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(general, row=row)
+
+
+def _add_key_term(rows: list[_Pending], term: str | None) -> None:
+    """A key-letter line under a code: one more term of that code's fee, on each of its rows."""
+    for pending in rows:
+        pending.row.key_letters = " + ".join(t for t in (pending.row.key_letters, term) if t)
+
+
+def _under_coded_line(
+    state: _State, position: int, row: RawRow, columns: Columns, previous: list[_Pending]
+) -> bool:
+    """A codeless line right under a coded one that belongs to it: True when it was taken.
+
+    A key-letter line adds its term to the code's rows; a qualifier line (`MET GMD`) with
+    amounts is the code's tariff under that condition. Any other codeless line is not ours.
+    """
+    general = previous[0]
+    code = general.row.code_amb
+    if conditions.is_key_continuation(row, columns.index):
+        try:
+            term = conditions.key_terms(row, columns.index)
+        except conditions.KeyLetterError as error:
+            state.issues.append(
+                rules.KEY_LETTERS_UNREADABLE.issue(
+                    row.location, str(error), raw=row.texts, code=code
+                )
+            )
+            return True
+        _add_key_term(previous, term)
+        state.previous = previous
+        return True
+    position_of = columns.index.get("description")
+    described = (
+        row.cells[position_of] if position_of is not None and position_of < len(row.cells) else None
+    )
+    if described is None or not conditions.is_qualifier(described.text):
+        return False
+    amounts = _amounts(state, row, columns.index, code)
+    if amounts is None:
+        return True
+    if all(value is None for value in amounts.values()):
+        return False
+    condition = clean_text(described.text)
+    if _complete(state, amounts, columns.index, described, row.texts, code, condition):
+        if amounts["fee"] is None:
+            amounts["fee"] = general.row.fee
+        qualified = _under_condition(
+            general, condition, amounts, source=described.location, raw=row.texts
+        )
+        qualified.position = position
+        state.pending.append(qualified)
+    state.previous = previous
+    return True
 
 
 def _is_amount(cell: RawCell) -> bool:

@@ -108,6 +108,16 @@ CIRCULAR_NUMBER_MISSING = Rule(
 EFFECTIVE_DATE_CONFLICT = Rule(
     "effective-date-conflict", "warning", "document, file name or option disagree on the date"
 )
+KEY_LETTERS_UNREADABLE = Rule(
+    "key-letters-unreadable",
+    "error",
+    "key letter, coefficient and key-letter value cells that do not pair up into terms",
+)
+KEY_LETTERS_SUM = Rule(
+    "key-letters-sum",
+    "warning",
+    "the fee is not Σ coefficient × key-letter value rounded to the cent",
+)
 
 REGISTRY: dict[str, Rule] = {
     rule.code: rule
@@ -134,5 +144,7 @@ REGISTRY: dict[str, Rule] = {
         SOURCE_MISMATCH,
         CIRCULAR_NUMBER_MISSING,
         EFFECTIVE_DATE_CONFLICT,
+        KEY_LETTERS_UNREADABLE,
+        KEY_LETTERS_SUM,
     )
 }

@@ -72,10 +72,13 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
         try:
             TARIFF_CONSISTENCY.validate(frame.drop(index=list(rejected)), lazy=True)
         except pa.errors.SchemaErrors as errors:
-            flagged = sorted({int(case.index) for case in errors.failure_cases.itertuples()})
-            for index in flagged:
+            flagged = sorted(
+                {(int(case.index), str(case.check)) for case in errors.failure_cases.itertuples()}
+            )
+            for index, check in flagged:
                 row = rows[index]
-                issues.append(rules.FEE_NOT_SUM.issue(row.source, raw=row.raw, code=row.code_amb))
+                soft = rules.REGISTRY[check]
+                issues.append(soft.issue(row.source, raw=row.raw, code=row.code_amb))
     return kept, issues
 
 

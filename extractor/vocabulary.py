@@ -47,6 +47,12 @@ def _words(*phrases: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
+def _phrases(*phrases: str) -> re.Pattern[str]:
+    """Like _words, for phrases that are not table header words."""
+    alternatives = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
 # --- Table header vocabulary ------------------------------------------------------------
 CODE_HEADER = _words(
     "pseudocode", "pseudo-code", "code", "codes", "nomenclatuurcode", "nomenclatuurcodes",
@@ -84,8 +90,20 @@ PREFERENTIAL_REGIME = _words(
     "je hebt verhoogde tegemoetk", "met verhoogde tegemoetkoming", "avec bim",
 )  # fmt: skip
 
+# How a fee is built (médecins' annexes): key letter, its coefficient, the key letter's value.
+# "Valeur lettre-clé" names the value, not the letter: key_value is tested first.
+KEY_VALUE_HEADER = _words(
+    "valeur", "valeur lettre-cle", "valeur de la lettre-cle", "waarde", "waarde sleutelletter",
+    "waarde van de sleutelletter", "sleutelwaarde",
+)  # fmt: skip
+KEY_LETTER_HEADER = _words("lettre-cle", "lettre cle", "lettres-cles", "sleutelletter", "letter")
+COEFFICIENT_HEADER = _words("coefficient", "coeff.", "coeff", "coef.", "coef", "coefficienten")
+
 # Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
 HEADER_ROLES = {
+    "key_value": KEY_VALUE_HEADER,
+    "key_letter": KEY_LETTER_HEADER,
+    "coefficient": COEFFICIENT_HEADER,
     "copayment": COPAYMENT_HEADER,
     "reimbursement": REIMBURSEMENT_HEADER,
     "fee": FEE_HEADER,
@@ -125,6 +143,17 @@ FOOTNOTE_LINE = re.compile(r"^\(?(?P<mark>\d{1,2})\)?\s+(?P<text>[^\d\s].*)$")
 GROUP_SESSION = _words(
     "seance de groupe", "seances de groupe", "groupe", "groepssessie", "groepssessies",
     "groepszitting", "groep", "group",
+)  # fmt: skip
+
+# --- Conditions: what else a tariff depends on besides age and regime ------------------
+# A codeless line right under a coded one, naming the condition of its amounts.
+QUALIFIER_LINE = re.compile(
+    r"^(?:met|zonder|avec|sans) (?:e-?)?(?:gmd|dmg|globaal medisch dossier"
+    r"|dossier medical global)(?:-e)?$"
+)
+# A heading that names the general tariff: its rows keep an empty condition.
+GENERAL_TARIFF = _phrases(
+    "algemeen tarief", "tarif general", "tarif normal", "normaal tarief", "gewoon tarief",
 )  # fmt: skip
 
 # --- Age bands (beneficiary groups) -----------------------------------------------------

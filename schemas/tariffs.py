@@ -17,7 +17,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from extractor.columns import AMOUNT_COLUMNS, FEE, PRIMARY_KEY, REGIMES, TABLE, Column
-from extractor.rules import AGE_BAND_ORDER, FEE_NOT_SUM, REGISTRY
+from extractor.conditions import fee_keeps_key_letters
+from extractor.rules import AGE_BAND_ORDER, FEE_NOT_SUM, KEY_LETTERS_SUM, REGISTRY
 
 
 def _is_code(value: object) -> bool:
@@ -116,9 +117,23 @@ def _fee_is_sum(table: pd.DataFrame) -> pd.Series[bool]:
     return ~warn
 
 
+def _fee_is_key_letters(table: pd.DataFrame) -> pd.Series[bool]:
+    return pd.Series(
+        [
+            fee_keeps_key_letters(fee, letters)
+            for fee, letters in zip(table[FEE].tolist(), table["key_letters"].tolist(), strict=True)
+        ],
+        index=table.index,
+        dtype=bool,
+    )
+
+
 # Soft rules across rows: a failing row is kept and reported as a warning.
 TARIFF_CONSISTENCY = pa.DataFrameSchema(
-    checks=[pa.Check(_fee_is_sum, name=FEE_NOT_SUM.code)],
+    checks=[
+        pa.Check(_fee_is_sum, name=FEE_NOT_SUM.code),
+        pa.Check(_fee_is_key_letters, name=KEY_LETTERS_SUM.code),
+    ],
     name="tariff consistency",
     strict=False,
 )

@@ -7,6 +7,7 @@ the flow runs out of room, so each reader trait can be tested on a file made for
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,3 +249,86 @@ def cover(
             "Tarifs ; Soins psychologiques de première ligne pour les bénéficiaires.", 11, bold=True
         ),
     ]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line of a grid table: its cells by column ("" for none), or one text."""
+
+    cells: tuple[str, ...]
+    joined: bool = False  # no rule above it: it continues the row before (a wrapped line)
+
+
+def write_grid_pdf(
+    path: Path,
+    edges: tuple[float, ...],
+    header: tuple[tuple[tuple[str, int], ...], ...],
+    lines: list[Line | Text],
+    before: tuple[str, ...] = (),
+    size: float = 7.0,
+) -> Path:
+    """A landscape page with a fully ruled table of any columns: header rows of (label,
+    columns spanned) cells, then lines; a Text is a heading across the table."""
+    page = landscape(A4)
+    canvas = Canvas(str(path), pagesize=page, invariant=1)
+    canvas.setTitle("test circular")
+    height = page[1]
+
+    def text(x: float, top: float, value: str, bold: bool = False, right: bool = False) -> None:
+        canvas.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        draw = canvas.drawRightString if right else canvas.drawString
+        draw(x, height - top - size, value)
+
+    def hline(top: float, x0: float, x1: float) -> None:
+        canvas.line(x0, height - top, x1, height - top)
+
+    def vlines(top: float, bottom: float) -> None:
+        for x in edges:
+            canvas.line(x, height - top, x, height - bottom)
+
+    y = 40.0
+    for line in before:
+        text(edges[0], y, line)
+        y += size * 2
+    head_top = y
+    for header_row in header:
+        column, deepest = 0, 1
+        for label, columns in header_row:
+            x0, x1 = edges[column], edges[column + columns]
+            wrapped: list[str] = []
+            for word in label.split():
+                trial = f"{wrapped[-1]} {word}" if wrapped else word
+                if wrapped and stringWidth(trial, "Helvetica-Bold", size) <= x1 - x0 - 6:
+                    wrapped[-1] = trial
+                else:
+                    wrapped.append(word)
+            for n, part in enumerate(wrapped):
+                text(x0 + 3, y + 3 + n * (size + 1), part, bold=True)
+            deepest = max(deepest, len(wrapped))
+            if label and columns > 1:
+                hline(y + 3 + deepest * (size + 1) + 1, x0, x1)
+            column += columns
+        y += deepest * (size + 1) + 6
+    hline(head_top, edges[0], edges[-1])
+    hline(y, edges[0], edges[-1])
+    vlines(head_top, y)
+    for item in lines:
+        if isinstance(item, Text):
+            hline(y, edges[0], edges[-1])
+            text(edges[0] + 3, y + 4, item.text, bold=True)
+            y += size + 10
+            continue
+        if not item.joined:
+            hline(y, edges[0], edges[-1])
+        for index, cell in enumerate(item.cells):
+            if not cell:
+                continue
+            if re.fullmatch(r"€? ?\d+,\d{2}", cell):
+                text(edges[index + 1] - 3, y + 2, cell, right=True)
+            else:
+                text(edges[index] + 3, y + 2, cell)
+        vlines(y, y + size + 3)
+        y += size + 3
+    hline(y, edges[0], edges[-1])
+    canvas.save()
+    return path

@@ -21,7 +21,6 @@ PDF_ENGINES = ("pdfium", "pdfplumber")
 
 # Why each case is not read yet (removed as soon as the case passes: the marks are strict).
 NOT_YET: dict[str, str] = {
-    "rw-huisarts-2024-nl-pdf": "model: codeless 'MET GMD' line as condition of the code above",
     "rw-medecins-2014-fr-pdf": "model: key letters and the second 'Intervention (AR ...)' pair"
     " as a condition",
 }

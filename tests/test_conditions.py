@@ -1,0 +1,230 @@
+"""Conditions and key letters on files the tests build, French and Dutch, with every engine.
+
+A second reimbursement pair, a qualifier line under a code, one code under two headings and
+key-letter columns (with continuation lines) each give what realworld/README.md defines.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.cli import main
+from tests.builders import write_workbook
+from tests.pdf_builder import Line, Text, write_grid_pdf
+
+EDGES = (30, 65, 125, 175, 215, 370, 420, 485, 550, 640, 730)
+WORDS = {
+    "fr": {
+        "columns": ("Code", "Lettre-clé", "Coefficient", "Valeur", "Libellé", "Honoraires"),
+        "group": "Intervention",
+        "second": "Intervention (AR 26/11/06 - MB 15/12/06)",
+        "regimes": ("avec régime préférentiel", "sans régime préférentiel"),
+        "before": ("Circulaire OA no 2014/123", "Applicable à partir du 1er août 2014"),
+        "heading": "2. Consultation au cabinet par un médecin spécialiste",
+        "qualifier": "avec DMG",
+    },
+    "nl": {
+        "columns": ("Code", "Sleutelletter", "Coëfficiënt", "Waarde", "Omschrijving", "Honorarium"),
+        "group": "Tegemoetkoming",
+        "second": "Tegemoetkoming (KB 26/11/06 - BS 15/12/06)",
+        "regimes": ("met voorkeurregeling", "zonder voorkeurregeling"),
+        "before": ("Omzendbrief VI nr 2014/123", "Van toepassing vanaf 1 augustus 2014"),
+        "heading": "2. Raadpleging in de spreekkamer door een geneesheer-specialist",
+        "qualifier": "MET GMD",
+    },
+}
+CONDITION = {"fr": "AR 26/11/06 - MB 15/12/06", "nl": "KB 26/11/06 - BS 15/12/06"}
+LINES = [
+    ("102012", "N", "8", "2,572713", "Consultation", "20,58", "17,77", "12,35", "19,77", "17,35"),
+    ("102535", "N", "8", "2,936106", "Consultation accréditée", "24,48", "21,67", "16,25", "23,67", "21,25"),
+    ("", "Q", "30", "0,033039", "", "", "", "", "", ""),
+    ("102233", "N", "50", "2,170314", "Evaluation gériatrique", "108,52", "97,67", "81,39", "", ""),
+    ("102034", "N", "16", "2,302766", "Médecine interne", "36,85", "34,18", "24,27", "36,18", "29,27"),
+]  # fmt: skip
+# (code, condition, key letters, fee, reimbursement preferential, reimbursement standard)
+EXPECTED = [
+    ("102012", "", "N 8 2.572713", "20.58", "17.77", "12.35"),
+    ("102012", "second", "N 8 2.572713", "20.58", "19.77", "17.35"),
+    ("102034", "", "N 16 2.302766", "36.85", "34.18", "24.27"),
+    ("102034", "second", "N 16 2.302766", "36.85", "36.18", "29.27"),
+    ("102233", "", "N 50 2.170314", "108.52", "97.67", "81.39"),
+    ("102535", "", "N 8 2.936106 + Q 30 0.033039", "24.48", "21.67", "16.25"),
+    ("102535", "second", "N 8 2.936106 + Q 30 0.033039", "24.48", "23.67", "21.25"),
+]
+
+
+def _extract(path: Path, out: Path, *options: str) -> tuple[list[dict[str, str]], list[Any]]:
+    assert main(["extract", str(path), "--out", str(out), "-q", *options]) == 0
+    with (out / "tariffs.csv").open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    return rows, json.loads((out / "issues.json").read_text(encoding="utf-8"))
+
+
+def _table(rows: list[dict[str, str]]) -> list[tuple[str, ...]]:
+    names = ("code_amb", "condition", "key_letters", "fee", "reimbursement_preferential")
+    return [(*(row[n] for n in names), row["reimbursement_standard"]) for row in rows]
+
+
+def _expected(language: str) -> list[tuple[str, ...]]:
+    return [(c, CONDITION[language] if s else "", *rest) for c, s, *rest in EXPECTED]
+
+
+def _pdf(path: Path, language: str) -> Path:
+    words = WORDS[language]
+    top = tuple((label, 1) for label in words["columns"])
+    header = (
+        (*top, (words["group"], 2), (words["second"], 2)),
+        (("", 6), *((regime, 1) for regime in words["regimes"] * 2)),
+    )
+    lines: list[Line | Text] = [Text(words["heading"])]
+    lines += [Line(cells, joined=not cells[0]) for cells in LINES]
+    return write_grid_pdf(path, EDGES, header, lines, before=words["before"])
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_second_pair_and_key_letters_in_a_pdf(language: str, engine: str, tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path / "annex.pdf", language)
+    rows, issues = _extract(pdf, tmp_path / "out", "--pdf-engine", engine)
+    assert _table(rows) == _expected(language)
+    # 16 × 2.302766 = 36.84, not the printed 36.85: a warning, the rows stay.
+    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")] * 2
+
+
+def _workbook(path: Path, language: str, lines: list[tuple[Any, ...]]) -> Path:
+    words = WORDS[language]
+    top = [*words["columns"], words["group"], None, words["second"], None]
+    sub = [None] * 6 + [*words["regimes"]] * 2
+    return write_workbook(
+        path,
+        [[line] for line in words["before"]] + [top, sub, [words["heading"]], *lines],
+        merges=("G3:H3", "I3:J3"),
+    )
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_second_pair_and_key_letter_lines_in_a_workbook(
+    language: str, engine: str, tmp_path: Path
+) -> None:
+    book = _workbook(tmp_path / "annex.xlsx", language, [list(line) for line in LINES])
+    rows, issues = _extract(book, tmp_path / "out", "--xlsx-engine", engine)
+    assert _table(rows) == _expected(language)
+    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")] * 2
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_key_letters_that_do_not_pair_up_are_flagged(language: str, tmp_path: Path) -> None:
+    lines = [list(LINES[0]), ["102535", "N", "8", "", "Consultation", *LINES[1][5:]]]
+    book = _workbook(tmp_path / "annex.xlsx", language, lines)
+    rows, issues = _extract(book, tmp_path / "out")
+    assert [r["code_amb"] for r in rows] == ["102012", "102012"]
+    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-unreadable", "102535")]
+
+
+GP = {
+    "fr": (["Code", "Prestation", "Honoraires", "Remboursement", None],
+           [None, None, None, "avec régime préférentiel", "sans régime préférentiel"],
+           "Applicable à partir du 1er janvier 2024", "avec DMG", "Circulaire OA no 2024/12"),
+    "nl": (["Nomenclatuurcode", "Aard verstrekking", "Honoraria", "Terugbetaling", None],
+           [None, None, None, "met voorkeurregeling", "zonder voorkeurregeling"],
+           "Van toepassing vanaf 1 januari 2024", "MET GMD", "Omzendbrief VI nr 2024/12"),
+}  # fmt: skip
+
+
+def _gp_workbook(path: Path, language: str, lines: list[list[Any]]) -> Path:
+    top, sub, date, _, number = GP[language]
+    return write_workbook(path, [[number], [date], top, sub, *lines], merges=("D3:E3",))
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_a_qualifier_line_under_a_code_is_its_tariff_under_that_condition(
+    language: str, engine: str, tmp_path: Path
+) -> None:
+    qualifier = GP[language][3]
+    lines = [
+        ["101010", "Médecin généraliste", "18,85", "17,35", "12,85"],
+        [None, qualifier, "18,85", "17,85", "14,85"],
+        ["101032", "Médecin généraliste agréé", "25,68", "24,18", "19,68"],
+        [None, qualifier, None, "24,68", "21,68"],  # the fee is the code's
+        ["101076", "Médecin accrédité", "31,81", "30,31", "25,81"],
+        [None, "Supplément", "4,57", "4,57", "4,57"],  # not a qualifier: a line without code
+        [None, qualifier, "31,81", "30,81", "27,81"],  # not right under a coded line
+    ]
+    book = _gp_workbook(tmp_path / "gp.xlsx", language, lines)
+    rows, issues = _extract(book, tmp_path / "out", "--xlsx-engine", engine)
+    assert _table(rows) == [
+        ("101010", "", "", "18.85", "17.35", "12.85"),
+        ("101010", qualifier, "", "18.85", "17.85", "14.85"),
+        ("101032", "", "", "25.68", "24.18", "19.68"),
+        ("101032", qualifier, "", "25.68", "24.68", "21.68"),
+        ("101076", "", "", "31.81", "30.31", "25.81"),
+    ]
+    assert {r["description"] for r in rows if r["code_amb"] == "101010"} == {"Médecin généraliste"}
+    assert [i["rule"] for i in issues if i["severity"] == "error"] == ["code-missing"] * 2
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_one_code_under_two_headings_gets_each_heading_as_condition(
+    language: str, tmp_path: Path
+) -> None:
+    general, special = {
+        "fr": ("Tarif A (tarif général)", "Tarif B (tarif spécial)"),
+        "nl": ("Tarief A (algemeen tarief)", "Tarief B (buitengewoon tarief)"),
+    }[language]
+    lines = [
+        ["1. Raadplegingen"],
+        [general],
+        ["101010", "Consultation", "18,85", "17,35", "12,85"],
+        ["101032", "Consultation agréée", "25,68", "24,18", "19,68"],
+        [special],
+        ["101010", "Consultation", "20,85", "19,35", "14,85"],
+        ["101032", "Consultation agréée", "25,68", "24,18", "19,68"],  # as printed, twice
+    ]
+    book = _gp_workbook(tmp_path / "ab.xlsx", language, lines)
+    rows, issues = _extract(book, tmp_path / "out")
+    assert _table(rows) == [
+        ("101010", "", "", "18.85", "17.35", "12.85"),
+        ("101010", special, "", "20.85", "19.35", "14.85"),
+        ("101032", "", "", "25.68", "24.18", "19.68"),
+        ("101032", special, "", "25.68", "24.18", "19.68"),
+    ]
+    assert issues == []
+
+
+def test_two_tariffs_of_one_code_under_one_heading_stay_a_duplicate_key(tmp_path: Path) -> None:
+    lines = [
+        ["101010", "Consultation", "18,85", "17,35", "12,85"],
+        ["101010", "Consultation", "20,85", "19,35", "14,85"],
+    ]
+    rows, issues = _extract(_gp_workbook(tmp_path / "d.xlsx", "fr", lines), tmp_path / "out")
+    assert rows == [] and [i["rule"] for i in issues] == ["duplicate-key"] * 2
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_lookup_asks_for_the_condition_and_answers_it(
+    language: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    qualifier = GP[language][3]
+    lines = [
+        ["101010", "Médecin généraliste", "18,85", "17,35", "12,85"],
+        [None, qualifier, "18,85", "17,85", "14,85"],
+    ]
+    book = _gp_workbook(tmp_path / "gp.xlsx", language, lines)
+    store = str(tmp_path / "t.sqlite")
+    assert main(["run", str(book), "--out", str(tmp_path / "o"), "--store", store, "-q"]) == 0
+    capsys.readouterr()
+    ask = ["lookup", "101010", "--date", "2024-03-01", "--store", store]
+    assert main(ask) == 1
+    err = capsys.readouterr().err
+    assert "several tariffs" in err and qualifier in err and len(err.strip().splitlines()) == 1
+    assert main([*ask, "--condition", qualifier]) == 0
+    assert "14.85" in capsys.readouterr().out
+    assert main([*ask, "--condition", ""]) == 0
+    assert "12.85" in capsys.readouterr().out
