@@ -3,13 +3,14 @@ Dutch vocabulary of one or two header rows, never from positions."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from extractor import vocabulary
 from extractor.location import Location
 from extractor.model import AMOUNT_COLUMNS, RawCell, RawRow
-from extractor.values import clean_text, looks_like_code
+from extractor.values import clean_text, exact_age_band, looks_like_code
 from extractor.vocabulary import fold
 
 _GROUPS = ("reimbursement", "copayment")
@@ -28,6 +29,9 @@ class Columns:
     # A second group of amount columns under its own label ("Intervention (AR 26/11/06 - MB
     # 15/12/06)"): the words that set it apart → its amount columns. Each is a row of its own.
     conditions: tuple[tuple[str, dict[str, int]], ...] = ()
+    # Age groups as column groups ("moins de 10 ans" over a reimbursement pair, one fee for
+    # all): each band → its amount columns. A line gives one row per band.
+    bands: tuple[tuple[tuple[int | None, int | None], dict[str, int]], ...] = ()
 
 
 def _header_labels(row: RawRow) -> dict[int, str]:
@@ -82,10 +86,26 @@ def _strip_header_mark(cell: RawCell) -> tuple[str, tuple[str, ...]]:
     return text, cell.marks
 
 
-def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] | None:
+def age_groups(row: RawRow | None) -> dict[int, str]:
+    """Grid column → age-group label, for a row of two or more age groups (else empty)."""
+    if row is None:
+        return {}
+    filled = row.filled()
+    if len(filled) < 2 or not all(
+        re.search(r"\d", cell.text) and vocabulary.AGE_GROUP_WORD.search(fold(cell.text))
+        for _, cell in filled
+    ):
+        return {}
+    return _header_labels(row)
+
+
+def detect_header(
+    row: RawRow, next_row: RawRow | None, above: RawRow | None = None
+) -> tuple[Columns, bool] | None:
     """A header row (and its sub-header) → Columns, or None if the row is not a header.
 
-    Returns whether the next row was consumed as the sub-header.
+    Returns whether the next row was consumed as the sub-header. `above` is a row of age
+    groups standing over the header's amount columns, if there is one.
     """
     filled = row.filled()
     if any(looks_like_code(cell.value) for _, cell in filled):
@@ -112,6 +132,8 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
     index: dict[str, int] = {}
     labels: dict[str, str] = {}
     conditions: dict[str, dict[str, int]] = {}
+    groups = age_groups(above)
+    by_group: dict[str, dict[str, int]] = {}
     twice: list[str] = []
     for column in sorted(set(top) | set(sub)):
         if column not in top and column - 1 in top and _top_role(top[column - 1]) in _GROUPS:
@@ -120,7 +142,11 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
         name = _column_name(top.get(column, ""), sub.get(column, ""))
         label = clean_text(f"{top.get(column, '')} {sub.get(column, '')}")
         condition = _distinguishing(labels[name], label) if name in index else ""
-        if (
+        if name in AMOUNT_COLUMNS and column in groups:
+            if name in by_group.setdefault(groups[column], {}):
+                twice.append(name)
+            by_group[groups[column]][name] = column
+        elif (
             name
             and condition
             and name in AMOUNT_COLUMNS
@@ -144,7 +170,30 @@ def detect_header(row: RawRow, next_row: RawRow | None) -> tuple[Columns, bool] 
         ),
         "",
     )
-    return Columns(index, marks, group, row.location, problem, found), consumed
+    bands, band_problem = _bands(by_group)
+    problem = problem or band_problem
+    return Columns(index, marks, group, row.location, problem, found, bands), consumed
+
+
+Band = tuple[int | None, int | None]
+
+
+def _bands(
+    by_group: dict[str, dict[str, int]],
+) -> tuple[tuple[tuple[Band, dict[str, int]], ...], str]:
+    """Age groups over amount columns → bands, when each is an exact band and none overlap."""
+    bands: list[tuple[Band, dict[str, int]]] = []
+    for label, group in by_group.items():
+        band = exact_age_band(label)
+        if band is None:
+            return (), f"the age group '{label}' over the amount columns is not an exact age band"
+        if problem := _header_problem(group, []):
+            return (), f"under '{label}': {problem}"
+        bands.append((band, group))
+    spans = sorted((low or 0, 999 if high is None else high) for (low, high), _ in bands)
+    if any(low <= high for (_, high), (low, _) in itertools.pairwise(spans)):
+        return (), "the age groups over the amount columns overlap"
+    return tuple(bands), ""
 
 
 def _distinguishing(first: str, label: str) -> str:

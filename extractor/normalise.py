@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractor import conditions, rules, vocabulary
-from extractor.header import Columns, detect_header
+from extractor.amounts import complete, read_amounts
+from extractor.footnotes import Pending, resolve_footnotes
+from extractor.header import Columns, age_groups, detect_header
 from extractor.model import (
-    AMOUNT_COLUMNS,
     CircularInfo,
     Extraction,
     Issue,
@@ -48,24 +49,6 @@ class _Heading:
     narrows: bool = False  # a sub-heading giving its parent band the bound it lacked
 
 
-@dataclass
-class _Pending:
-    """A parsed row waiting for the footnotes printed under its table.
-
-    A typographic mark (a PDF superscript) is certain; a trailing number in XLSX text is
-    only a candidate, taken for a mark when a footnote with that number exists.
-    """
-
-    row: TariffRow
-    position: int
-    description_mark: str | None
-    mark_is_certain: bool
-    unmarked_description: str
-    header_marks: tuple[str, ...]
-    under_numbered_heading: bool
-    caption: str = ""  # the short unnumbered line above the rows ("Tarif B (tarif special)")
-
-
 _NO_COLUMNS = Columns({})
 _CAPTION_LENGTH = 80  # longer lines are prose, not a table's caption
 
@@ -74,14 +57,14 @@ _CAPTION_LENGTH = 80  # longer lines are prose, not a table's caption
 class _State:
     columns: Columns | None = None
     headings: list[_Heading] = field(default_factory=list)
-    pending: list[_Pending] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
     footnotes: list[tuple[int, str, str]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     tables: int = 0
     numbered_headings: bool = False
     # The rows the last coded line gave (its general tariff first): a codeless line right
     # under it may add a key-letter term or a tariff under a condition (`MET GMD`).
-    previous: list[_Pending] = field(default_factory=list)
+    previous: list[Pending] = field(default_factory=list)
     caption: str = ""
 
     def section(self) -> str:
@@ -102,6 +85,7 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     state = _State()
     rows = document.rows
     skip_next = False
+    above: RawRow | None = None
     for position, row in enumerate(rows):
         if skip_next:
             skip_next = False
@@ -118,14 +102,23 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
                 continue
             _text_row(state, position, filled[0][1])
             continue
-        header = detect_header(row, rows[position + 1] if position + 1 < len(rows) else None)
+        following = rows[position + 1] if position + 1 < len(rows) else None
+        if age_groups(row) and following is not None:
+            after = rows[position + 2] if position + 2 < len(rows) else None
+            if detect_header(following, after, row) is not None:
+                above = row  # age groups over the amount columns of the header below
+                continue
+        header = detect_header(row, following, above)
+        above = None
         if header is not None:
             state.columns, skip_next = header
             state.tables += 1
             continue
         _table_row(state, position, row, info, previous)
     captions = {id(pending.row): pending.caption for pending in state.pending}
-    rows_out = _resolve_footnotes(state)
+    rows_out = resolve_footnotes(
+        state.pending, state.footnotes, state.issues, state.numbered_headings
+    )
     conditions.by_heading(rows_out, [captions[id(row)] for row in rows_out])
     sections = len({row.section for row in rows_out})
     return Extraction(info, rows_out, state.issues, sections=sections, tables=state.tables)
@@ -194,7 +187,7 @@ def _narrowed(
 
 
 def _table_row(
-    state: _State, position: int, row: RawRow, info: CircularInfo, previous: list[_Pending]
+    state: _State, position: int, row: RawRow, info: CircularInfo, previous: list[Pending]
 ) -> None:
     raw = row.texts
     columns = state.columns
@@ -254,8 +247,10 @@ def _table_row(
             )
             return
 
-    amounts = _amounts(state, row, columns.index, code_amb)
-    if amounts is None or not _complete(state, amounts, columns.index, code_cell, raw, code_amb):
+    amounts = read_amounts(state.issues, row, columns.index, code_amb)
+    if amounts is None or not complete(
+        state.issues, amounts, columns.index, code_cell, raw, code_amb
+    ):
         return
     try:
         key_letters = conditions.key_terms(row, columns.index)
@@ -310,91 +305,54 @@ def _table_row(
         **amounts,
     )
     numbered = any(h.number for h in state.headings)
-    general = _Pending(
+    general = Pending(
         tariff, position, mark, certain, unmarked, columns.marks, numbered, state.caption
     )
-    state.previous = [general]
+    state.previous = [general] if not columns.bands else _per_band(state, row, general, columns)
     for condition, group in columns.conditions:
-        extra = _amounts(state, row, group, code_amb)
+        extra = read_amounts(state.issues, row, group, code_amb)
         if extra is None or all(value is None for value in extra.values()):
             continue  # a tariff the line does not print under this condition
-        if _complete(state, extra, group, code_cell, raw, code_amb, condition):
+        if complete(state.issues, extra, group, code_cell, raw, code_amb, condition):
             if extra["fee"] is None:
                 extra["fee"] = tariff.fee  # the fee is the code's, whatever the condition
             state.previous.append(_under_condition(general, condition, extra))
     state.pending.extend(state.previous)
 
 
-def _amounts(
-    state: _State, row: RawRow, index: dict[str, int], code: str
-) -> dict[str, Decimal | None] | None:
-    """The amounts of a line in the given columns; None (and an issue) if one is unreadable."""
-    amounts: dict[str, Decimal | None] = {}
-    for name in AMOUNT_COLUMNS:
-        if name not in index:
-            amounts[name] = None
+def _per_band(state: _State, row: RawRow, general: Pending, columns: Columns) -> list[Pending]:
+    """Age groups as column groups: the line's tariff for each band, the fee shared by all."""
+    tariffs = []
+    code = general.row.code_amb
+    for (age_min, age_max), group in columns.bands:
+        index = {"fee": columns.index["fee"], **group}
+        amounts = read_amounts(state.issues, row, index, code)
+        if amounts is None:
+            return []
+        place = row.cells[index["fee"]] if index["fee"] < len(row.cells) else row.cells[0]
+        if not complete(state.issues, amounts, index, place, row.texts, code):
             continue
-        cell = (
-            row.cells[index[name]] if index[name] < len(row.cells) else RawCell(None, row.location)
-        )
-        try:
-            amounts[name] = parse_amount(cell.value)
-        except ValueParseError as error:
-            state.issues.append(
-                rules.AMOUNT_UNPARSEABLE.issue(cell.location, str(error), raw=row.texts, code=code)
-            )
-            return None
-    return amounts
-
-
-def _complete(
-    state: _State,
-    amounts: dict[str, Decimal | None],
-    index: dict[str, int],
-    cell: RawCell,
-    raw: tuple[str, ...],
-    code: str,
-    condition: str = "",
-) -> bool:
-    """Every amount its columns promise, or a fee alone (a fee-only table); else an issue.
-
-    Under a condition the fee may be left to the code's general tariff.
-    """
-    present = [name for name in AMOUNT_COLUMNS if name in index and amounts[name] is not None]
-    expected = [name for name in AMOUNT_COLUMNS if name in index]
-    if condition:
-        expected = [name for name in expected if name != "fee" or "fee" in present]
-    if present == expected or (present == ["fee"] and not condition):
-        return True
-    missing = ", ".join(name for name in expected if name not in present)
-    under = f" under '{condition}'" if condition else ""
-    state.issues.append(
-        rules.AMOUNT_MISSING.issue(
-            cell.location,
-            f"amounts missing{under} ({missing}); nothing was filled in",
-            raw=raw,
-            code=code,
-        )
-    )
-    return False
+        tariff = dataclasses.replace(general.row, age_min=age_min, age_max=age_max, **amounts)  # type: ignore[arg-type]
+        tariffs.append(dataclasses.replace(general, row=tariff))
+    return tariffs
 
 
 def _under_condition(
-    general: _Pending, condition: str, amounts: dict[str, Decimal | None], **changes: object
-) -> _Pending:
+    general: Pending, condition: str, amounts: dict[str, Decimal | None], **changes: object
+) -> Pending:
     """The code's tariff under a condition: its general row with these amounts."""
     row = dataclasses.replace(general.row, condition=condition, **amounts, **changes)  # type: ignore[arg-type]
     return dataclasses.replace(general, row=row)
 
 
-def _add_key_term(rows: list[_Pending], term: str | None) -> None:
+def _add_key_term(rows: list[Pending], term: str | None) -> None:
     """A key-letter line under a code: one more term of that code's fee, on each of its rows."""
     for pending in rows:
         pending.row.key_letters = " + ".join(t for t in (pending.row.key_letters, term) if t)
 
 
 def _under_coded_line(
-    state: _State, position: int, row: RawRow, columns: Columns, previous: list[_Pending]
+    state: _State, position: int, row: RawRow, columns: Columns, previous: list[Pending]
 ) -> bool:
     """A codeless line right under a coded one that belongs to it: True when it was taken.
 
@@ -422,13 +380,13 @@ def _under_coded_line(
     )
     if described is None or not conditions.is_qualifier(described.text):
         return False
-    amounts = _amounts(state, row, columns.index, code)
+    amounts = read_amounts(state.issues, row, columns.index, code)
     if amounts is None:
         return True
     if all(value is None for value in amounts.values()):
         return False
     condition = clean_text(described.text)
-    if _complete(state, amounts, columns.index, described, row.texts, code, condition):
+    if complete(state.issues, amounts, columns.index, described, row.texts, code, condition):
         if amounts["fee"] is None:
             amounts["fee"] = general.row.fee
         qualified = _under_condition(
@@ -445,66 +403,3 @@ def _is_amount(cell: RawCell) -> bool:
         return parse_amount(cell.value) is not None
     except ValueParseError:
         return False
-
-
-def _resolve_footnotes(state: _State) -> list[TariffRow]:
-    """Attach footnote text: the first definition after the row, else the last one before."""
-
-    def footnote_text(mark: str, position: int) -> str | None:
-        after = [text for pos, m, text in state.footnotes if m == mark and pos > position]
-        before = [text for pos, m, text in state.footnotes if m == mark and pos < position]
-        return after[0] if after else (before[-1] if before else None)
-
-    complete_sections = {p.row.section for p in state.pending if not _fee_only(p.row)}
-    rows = []
-    for pending in state.pending:
-        row, texts = pending.row, []
-        if _fee_only(row) and row.section in complete_sections:
-            state.issues.append(
-                rules.AMOUNT_MISSING.issue(
-                    row.source,
-                    "only a fee, while the other rows of its section have every amount;"
-                    " nothing was filled in",
-                    raw=row.raw,
-                    code=row.code_amb,
-                )
-            )
-            continue
-        if state.numbered_headings and not pending.under_numbered_heading:
-            state.issues.append(
-                rules.SECTION_MISSING.issue(
-                    row.source,
-                    "the row stands before any heading while the document's tables sit under"
-                    " numbered headings: a page may be missing, so the beneficiary group is unknown",
-                    raw=row.raw,
-                    code=row.code_amb,
-                )
-            )
-            continue
-        if pending.description_mark is not None:
-            text = footnote_text(pending.description_mark, pending.position)
-            if text is not None or pending.mark_is_certain:
-                row.description = pending.unmarked_description
-            if text is not None:
-                texts.append(f"({pending.description_mark}) {text}")
-            elif pending.mark_is_certain:
-                state.issues.append(_undefined_mark(pending.description_mark, row))
-        for mark in pending.header_marks:
-            text = footnote_text(mark, pending.position)
-            if text is None:
-                state.issues.append(_undefined_mark(mark, row))
-            else:
-                texts.append(f"({mark}) {text}")
-        row.footnotes = " | ".join(dict.fromkeys(texts))
-        rows.append(row)
-    return rows
-
-
-def _fee_only(row: TariffRow) -> bool:
-    return row.fee is not None and all(getattr(row, name) is None for name in AMOUNT_COLUMNS[1:])
-
-
-def _undefined_mark(mark: str, row: TariffRow) -> Issue:
-    return rules.FOOTNOTE_UNDEFINED.issue(
-        row.source, f"footnote mark {mark} has no footnote text", raw=row.raw, code=row.code_amb
-    )

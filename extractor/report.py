@@ -57,7 +57,8 @@ def _row_view(row: TariffRow) -> dict[str, Any]:
         "code": row.code_amb,
         "hos": row.code_hos or "",
         "band": format_age_band(row.age_min, row.age_max),
-        "description": row.description,
+        # A tariff under a condition is told from the code's general tariff beside its label.
+        "description": f"{row.description} [{row.condition}]" if row.condition else row.description,
         "section": row.section,
         "source": row.source,
         "amounts": [_amount(getattr(row, name)) for name in AMOUNT_COLUMNS],

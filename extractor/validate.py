@@ -7,6 +7,7 @@ from typing import Any
 
 from extractor import rules
 from extractor.columns import TABLE
+from extractor.conditions import KeyLetterError, key_letters_total
 from extractor.model import Issue, TariffRow
 
 _FRAME_COLUMNS = (*(column.name for column in TABLE), "group_session")  # the flag: soft rules
@@ -75,11 +76,28 @@ def validate_rows(rows: list[TariffRow]) -> tuple[list[TariffRow], list[Issue]]:
             flagged = sorted(
                 {(int(case.index), str(case.check)) for case in errors.failure_cases.itertuples()}
             )
+            seen: set[tuple[str, str, tuple[str, ...]]] = set()
             for index, check in flagged:
                 row = rows[index]
+                if (check, str(row.source), row.raw) in seen:
+                    continue  # one source line, several rows (its conditions): one warning
+                seen.add((check, str(row.source), row.raw))
                 soft = rules.REGISTRY[check]
-                issues.append(soft.issue(row.source, raw=row.raw, code=row.code_amb))
+                issues.append(
+                    soft.issue(row.source, _soft_message(soft, row), raw=row.raw, code=row.code_amb)
+                )
     return kept, issues
+
+
+def _soft_message(rule: rules.Rule, row: TariffRow) -> str:
+    """The rule's meaning, with the numbers that break it where they say more."""
+    if rule is rules.KEY_LETTERS_SUM and row.key_letters:
+        try:
+            total = key_letters_total(row.key_letters)
+        except KeyLetterError:
+            return f"{rule.meaning}: the key letters '{row.key_letters}' are not terms"
+        return f"{rule.meaning}: fee {row.fee} but {row.key_letters} gives {total}"
+    return ""
 
 
 def validate_changes(records: list[dict[str, Any]]) -> None:

@@ -189,6 +189,15 @@ def age_band_at(text: str) -> tuple[tuple[int | None, int | None], int] | None:
     return None
 
 
+def exact_age_band(text: str) -> tuple[int | None, int | None] | None:
+    """The band a label is nothing but ("de 10 à 74 ans"); None if it says more or less."""
+    folded = vocabulary.fold(text).strip(" :")
+    for pattern, _ in vocabulary.AGE_BANDS:
+        if pattern.fullmatch(folded):
+            return age_band_at(folded)[0]  # type: ignore[index]
+    return None
+
+
 def format_age_band(age_min: int | None, age_max: int | None) -> str:
     """The one way an age band is shown: "24+", "≤23", "24–30", empty for every age."""
     if age_min is None and age_max is None:

@@ -156,6 +156,9 @@ GENERAL_TARIFF = _phrases(
     "algemeen tarief", "tarif general", "tarif normal", "normaal tarief", "gewoon tarief",
 )  # fmt: skip
 
+# A label over amount columns that names an age group ("- 10 jaar", "de 10 a 74 ans").
+AGE_GROUP_WORD = _phrases("jaar", "ans", "an", "verjaardag", "anniversaire")
+
 # --- Age bands (beneficiary groups) -----------------------------------------------------
 # Each pattern yields (age_min, age_max) from its number groups; applied to folded text.
 # Birthdays: "Tot 15de verjaardag" is up to 14, "Van 15de tot 18de verjaardag" 15..17, "Vanaf

@@ -92,17 +92,18 @@ def test_second_pair_and_key_letters_in_a_pdf(language: str, engine: str, tmp_pa
     pdf = _pdf(tmp_path / "annex.pdf", language)
     rows, issues = _extract(pdf, tmp_path / "out", "--pdf-engine", engine)
     assert _table(rows) == _expected(language)
-    # 16 × 2.302766 = 36.84, not the printed 36.85: a warning, the rows stay.
-    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")] * 2
+    # 16 × 2.302766 = 36.84, not the printed 36.85: one warning for the line, its rows stay.
+    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")]
+    assert "fee 36.85 but N 16 2.302766 gives 36.84" in issues[0]["message"]
 
 
-def _workbook(path: Path, language: str, lines: list[tuple[Any, ...]]) -> Path:
+def _workbook(path: Path, language: str, lines: list[Any], before: tuple[str, ...] = ()) -> Path:
     words = WORDS[language]
     top = [*words["columns"], words["group"], None, words["second"], None]
     sub = [None] * 6 + [*words["regimes"]] * 2
     return write_workbook(
         path,
-        [[line] for line in words["before"]] + [top, sub, [words["heading"]], *lines],
+        [[line] for line in before or words["before"]] + [top, sub, [words["heading"]], *lines],
         merges=("G3:H3", "I3:J3"),
     )
 
@@ -115,7 +116,7 @@ def test_second_pair_and_key_letter_lines_in_a_workbook(
     book = _workbook(tmp_path / "annex.xlsx", language, [list(line) for line in LINES])
     rows, issues = _extract(book, tmp_path / "out", "--xlsx-engine", engine)
     assert _table(rows) == _expected(language)
-    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")] * 2
+    assert [(i["rule"], i["code"]) for i in issues] == [("key-letters-sum", "102034")]
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])
@@ -228,3 +229,95 @@ def test_lookup_asks_for_the_condition_and_answers_it(
     assert "14.85" in capsys.readouterr().out
     assert main([*ask, "--condition", ""]) == 0
     assert "12.85" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_conditions_and_key_letters_reach_exports_store_and_report(
+    language: str, tmp_path: Path
+) -> None:
+    store, out = str(tmp_path / "t.sqlite"), tmp_path / "out"
+    number, applicable = WORDS[language]["before"]
+    for version, (date, amount) in enumerate((("1/08/2014", "19,77"), ("1/01/2015", "19,97"))):
+        lines = [[*LINES[0][:8], amount, "17,35"], list(LINES[2])]
+        dated = (number, f"{applicable.rsplit(' ', 3)[0]} {date}")
+        book = _workbook(tmp_path / f"v{version}.xlsx", language, lines, dated)
+        assert main(["run", str(book), "--out", str(out), "--store", store, "-q"]) == 0
+    folder = next(p for p in sorted(out.iterdir()) if p.name.startswith("2015"))
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert "condition" in package["resources"][0]["schema"]["primaryKey"]
+    rows = json.loads((folder / "tariffs.json").read_text(encoding="utf-8"))["rows"]
+    assert {(r["condition"], r["key_letters"]) for r in rows} == {
+        (None, "N 8 2.572713 + Q 30 0.033039"),
+        (CONDITION[language], "N 8 2.572713 + Q 30 0.033039"),
+    }
+    changes = json.loads((folder / "changes.json").read_text(encoding="utf-8"))
+    changed = [c for c in changes["changes"] if c["kind"] == "changed"]
+    assert [(c["condition"], c["old"], c["new"]) for c in changed] == [
+        (CONDITION[language], "19.77", "19.97")
+    ]
+    assert f"Consultation [{CONDITION[language]}]" in (folder / "changes.md").read_text("utf-8")
+
+
+AGE_GROUPS = {
+    "fr": (("moins de 10 ans", "de 10 à 74 ans", "75 ans et plus"),
+           ["Code", "Prestation", "Honoraires", *["Remboursement", None] * 3],
+           [None, None, None, *["avec régime préférentiel", "sans régime préférentiel"] * 3],
+           ("Circulaire OA no 2024/12", "Applicable à partir du 1er janvier 2024")),
+    "nl": (("jonger dan 10 jaar", "van 10 tot en met 74 jaar", "75 jaar en ouder"),
+           ["Nomenclatuurcode", "Omschrijving", "Honoraria", *["Terugbetaling", None] * 3],
+           [None, None, None, *["met voorkeurregeling", "zonder voorkeurregeling"] * 3],
+           ("Omzendbrief VI nr 2024/12", "Van toepassing vanaf 1 januari 2024")),
+}  # fmt: skip
+VISITS = [
+    ["103110", "Bezoek", "37,41", "35,41", "29,41", "33,80", "23,32", "33,80", "24,32"],
+    ["103132", "Bezoek 2", "45,81", "43,81", "37,81", "42,25", "28,78", "42,25", "29,78"],
+]
+
+
+def _age_workbook(path: Path, language: str, groups: tuple[str, ...]) -> Path:
+    _, top, sub, before = AGE_GROUPS[language]
+    above = [None, None, None, groups[0], None, groups[1], None, groups[2], None]
+    return write_workbook(
+        path,
+        [[line] for line in before] + [above, top, sub, *VISITS],
+        merges=("D3:E3", "F3:G3", "H3:I3", "D4:E4", "F4:G4", "H4:I4"),
+    )
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_age_groups_as_column_groups_give_a_row_per_band(
+    language: str, engine: str, tmp_path: Path
+) -> None:
+    book = _age_workbook(tmp_path / "visits.xlsx", language, AGE_GROUPS[language][0])
+    rows, issues = _extract(book, tmp_path / "out", "--xlsx-engine", engine)
+    got = [
+        (r["code_amb"], r["age_min"], r["age_max"], r["fee"], r["reimbursement_standard"])
+        for r in rows
+    ]
+    assert got == [
+        ("103110", "", "9", "37.41", "29.41"),
+        ("103110", "10", "74", "37.41", "23.32"),
+        ("103110", "75", "", "37.41", "24.32"),
+        ("103132", "", "9", "45.81", "37.81"),
+        ("103132", "10", "74", "45.81", "28.78"),
+        ("103132", "75", "", "45.81", "29.78"),
+    ]
+    assert issues == []
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        ("– 10 jaar", "10-75 jaar", "+75 jaar en chronisch ziek"),  # not exact bands
+        ("jonger dan 10 jaar", "van 5 tot en met 74 jaar", "75 jaar en ouder"),  # overlap
+    ],
+)
+def test_ambiguous_age_column_groups_are_flagged(groups: tuple[str, ...], tmp_path: Path) -> None:
+    book = _age_workbook(tmp_path / "visits.xlsx", "nl", groups)
+    rows, issues = _extract(book, tmp_path / "out")
+    assert rows == []
+    assert [(i["rule"], i["code"]) for i in issues] == [
+        ("header-unclear", "103110"),
+        ("header-unclear", "103132"),
+    ]
