@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from extractor.columns import AMOUNT_COLUMNS, BY_NAME, KEY_COLUMNS
 from extractor.diff import Diff, LanguageMismatch, RowChange
+from extractor.location import Location
 from extractor.model import Issue, TariffRow
 from extractor.values import format_age_band, format_amount
 
@@ -52,6 +54,32 @@ def _percent(value: Decimal | None) -> str:
     return "" if value is None else f"{value * 100:+.2f} %"
 
 
+SECTION_WIDTH = 48  # characters of the section's own heading shown in changes.md
+MARKDOWN_LIMIT = 60_000  # characters; GitHub takes 65,536 in a pull-request description
+ROW_LIMITS = (None, 400, 200, 100, 50, 20, 10, 5, 0)  # rows per table, tried in turn
+
+
+def _short_section(section: str) -> str:
+    """The row's own heading (the last of its path), cut to fit a table cell."""
+    last = section.rsplit(" > ", 1)[-1]
+    return last if len(last) <= SECTION_WIDTH else last[: SECTION_WIDTH - 1].rstrip() + "…"
+
+
+def _href(place: Location) -> str:
+    """A link to the source file, at its page for a PDF (the PDF open parameter); it opens
+    where the circular is saved beside the report."""
+    target = quote(place.file)
+    return f"{target}#page={place.page}" if place.page is not None else target
+
+
+def _place(place: Location) -> str:
+    if place.sheet is not None:
+        return f"{place.sheet}!{place.column or ''}{place.line or ''}"
+    if place.page is not None:
+        return f"p. {place.page}" + ("" if place.line is None else f", l. {place.line}")
+    return place.file
+
+
 def _row_view(row: TariffRow) -> dict[str, Any]:
     return {
         "code": row.code_amb,
@@ -60,14 +88,30 @@ def _row_view(row: TariffRow) -> dict[str, Any]:
         # A tariff under a condition is told from the code's general tariff beside its label.
         "description": f"{row.description} [{row.condition}]" if row.condition else row.description,
         "section": row.section,
+        "section_number": _short_section(row.section),
         "source": row.source,
+        "href": _href(row.source),
+        "place": _place(row.source),
+        "order": row.source.order,
         "amounts": [_amount(getattr(row, name)) for name in AMOUNT_COLUMNS],
     }
 
 
+def _in_document_order(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(views, key=lambda view: view["order"])
+
+
 def _change_view(change: RowChange) -> dict[str, Any]:
+    changed = {c.column: c for c in change.amounts}
     return {
         **_row_view(change.new),
+        # One cell per amount column: "old → new" where it changed, empty where it did not.
+        "amounts": [
+            f"{_amount(changed[name].old)} → {_amount(changed[name].new)}"
+            if name in changed
+            else ""
+            for name in AMOUNT_COLUMNS
+        ],
         "columns": [
             {
                 "column": c.column,
@@ -85,8 +129,9 @@ def _change_view(change: RowChange) -> dict[str, Any]:
 
 
 def _by_section(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows grouped by section, sections and rows in the order of the document."""
     sections: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
+    for row in _in_document_order(rows):
         sections.setdefault(row["section"] or "(no section)", []).append(row)
     return list(sections.items())
 
@@ -136,14 +181,20 @@ def view(report: ChangeReport) -> dict[str, Any]:
                     "changed": len(diff.changed),
                     "fees_changed": diff.indexation.fees_changed,
                 },
-                "review": [_change_view(c) for c in diff.changed if not c.follows_indexation],
+                "review": _in_document_order(
+                    [_change_view(c) for c in diff.changed if not c.follows_indexation]
+                ),
                 "following": _by_section(
                     [_change_view(c) for c in diff.changed if c.follows_indexation]
                 ),
                 "added": _by_section([_row_view(row) for row in diff.added]),
                 "removed": _by_section([_row_view(row) for row in diff.removed]),
-                "described": [_change_view(c) for c in diff.description_only]
-                + [_change_view(c) for c in diff.changed if c.description_changed],
+                "added_rows": _in_document_order([_row_view(row) for row in diff.added]),
+                "removed_rows": _in_document_order([_row_view(row) for row in diff.removed]),
+                "described": _in_document_order(
+                    [_change_view(c) for c in diff.description_only]
+                    + [_change_view(c) for c in diff.changed if c.description_changed]
+                ),
                 "warnings": warnings,
                 "histogram": _fee_histogram(diff),
             }
@@ -171,7 +222,24 @@ def view(report: ChangeReport) -> dict[str, Any]:
 
 
 def render(report: ChangeReport, template: str) -> str:
-    """Render changes.md or changes.html; HTML is autoescaped, Markdown cells are escaped."""
+    """Render changes.md or changes.html; HTML is autoescaped, Markdown cells are escaped.
+
+    changes.md is a summary that must fit a pull-request description whatever the size of
+    the circular: its tables are cut to fewer rows until it fits MARKDOWN_LIMIT, saying how
+    many more rows changes.html holds. changes.html holds everything.
+    """
+    data = view(report)
+    if not template.endswith(".md.j2"):
+        return _environment(None).get_template(template).render(**data, limit=None)
+    text = ""
+    for limit in ROW_LIMITS:
+        text = _environment(limit).get_template(template).render(**data, limit=limit)
+        if len(text) <= MARKDOWN_LIMIT:
+            break
+    return text
+
+
+def _environment(limit: int | None) -> Any:
     import jinja2
 
     environment = jinja2.Environment(
@@ -183,7 +251,8 @@ def render(report: ChangeReport, template: str) -> str:
         keep_trailing_newline=True,
     )
     environment.filters["md"] = _markdown_cell
-    return environment.get_template(template).render(**view(report))
+    environment.filters["limited"] = lambda rows: list(rows)[:limit]
+    return environment
 
 
 def _markdown_cell(text: object) -> str:
@@ -211,6 +280,7 @@ def change_records(report: ChangeReport) -> list[dict[str, Any]]:
                 "relative": extra.get("relative"),
                 "follows_indexation": extra.get("follows", False),
                 "section": row.section,
+                "source": str(row.source),
             }
         )
 
