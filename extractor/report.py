@@ -230,10 +230,10 @@ def render(report: ChangeReport, template: str) -> str:
     """
     data = view(report)
     if not template.endswith(".md.j2"):
-        return _environment(None).get_template(template).render(**data, limit=None)
+        return str(_environment(None).get_template(template).render(**data, limit=None))
     text = ""
     for limit in ROW_LIMITS:
-        text = _environment(limit).get_template(template).render(**data, limit=limit)
+        text = str(_environment(limit).get_template(template).render(**data, limit=limit))
         if len(text) <= MARKDOWN_LIMIT:
             break
     return text
