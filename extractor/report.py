@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from extractor.columns import AMOUNT_COLUMNS, BY_NAME, KEY_COLUMNS
+from extractor.columns import AMOUNT_COLUMNS, BY_NAME, FEE, KEY_COLUMNS
 from extractor.diff import Diff, LanguageMismatch, RowChange
 from extractor.location import Location
 from extractor.model import Issue, TariffRow
@@ -101,7 +101,9 @@ def _in_document_order(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(views, key=lambda view: view["order"])
 
 
-def _change_view(change: RowChange) -> dict[str, Any]:
+def _change_view(change: RowChange, indexed: str = "") -> dict[str, Any]:
+    """`indexed`: the indexation's percentage, shown for a fee that follows it (its own ratio,
+    rounded to the cent, may read +3.35 % for an indexation of +3.34 %)."""
     changed = {c.column: c for c in change.amounts}
     return {
         **_row_view(change.new),
@@ -118,7 +120,9 @@ def _change_view(change: RowChange) -> dict[str, Any]:
                 "old": _amount(c.old),
                 "new": _amount(c.new),
                 "absolute": "" if c.absolute is None else f"{c.absolute:+f}",
-                "relative": _percent(c.relative),
+                "relative": f"{indexed} (indexed)"
+                if indexed and change.follows_indexation and c.column == FEE
+                else _percent(c.relative),
             }
             for c in change.amounts
         ],
@@ -136,18 +140,28 @@ def _by_section(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, An
     return list(sections.items())
 
 
+MIN_BAR = 4  # a bar of one row is still seen (of 100)
+
+
 def _fee_histogram(diff: Diff) -> list[dict[str, Any]]:
-    """Relative fee changes, counted per value, for the chart."""
-    counts: Counter[str] = Counter()
+    """Relative fee changes for the chart: the fees that follow the indexation are one bar
+    (rounding to the cent scatters them over +3.32, +3.34, +3.35 %), every other change is
+    counted per value; a bar is never thinner than MIN_BAR."""
+    counts: Counter[tuple[Decimal, str]] = Counter()
     for change in diff.changed:
         for column in change.amounts:
-            if column.column == "fee" and column.relative is not None:
-                counts[_percent(column.relative)] += 1
+            if column.column != "fee" or column.relative is None:
+                continue
+            if change.follows_indexation and diff.indexation.rate is not None:
+                counts[(diff.indexation.rate, f"{diff.indexation.percent} indexed")] += 1
+            else:
+                counts[
+                    (column.relative.quantize(Decimal("0.0001")), _percent(column.relative))
+                ] += 1
     most = max(counts.values(), default=1)
-    ordered = sorted(counts.items(), key=lambda item: Decimal(item[0].replace(" %", "")))
     return [
-        {"label": label, "count": count, "height": round(100 * count / most)}
-        for label, count in ordered
+        {"label": label, "count": count, "height": max(MIN_BAR, round(100 * count / most))}
+        for (_, label), count in sorted(counts.items())
     ]
 
 
@@ -185,7 +199,11 @@ def view(report: ChangeReport) -> dict[str, Any]:
                     [_change_view(c) for c in diff.changed if not c.follows_indexation]
                 ),
                 "following": _by_section(
-                    [_change_view(c) for c in diff.changed if c.follows_indexation]
+                    [
+                        _change_view(c, diff.indexation.percent)
+                        for c in diff.changed
+                        if c.follows_indexation
+                    ]
                 ),
                 "added": _by_section([_row_view(row) for row in diff.added]),
                 "removed": _by_section([_row_view(row) for row in diff.removed]),

@@ -190,7 +190,7 @@ def test_library_errors_do_not_name_command_line_options(store: Path) -> None:
 
 def test_readme_names_the_api_as_it_is() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert ".metadata" not in readme and "store_path" not in readme
+    assert ".metadata" not in readme and "`lookup(..., store=)`" in readme
     for name in re.findall(r"api\.(\w+)\(", readme):
         assert name in api.__all__, name
     assert set(api.__all__) <= set(dir(api))
