@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install browser bench clean
+.PHONY: demo test lint install browser office bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,14 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
 	echo "chromium could not be installed: the browser test will be skipped"
 
-test: lint browser
+# The workbook test opens tariffs.xlsx in Debian's headless LibreOffice; installed here when we can.
+office:
+	@command -v soffice >/dev/null || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null; } || \
+	echo "libreoffice-calc could not be installed: the LibreOffice test will be skipped"
+
+test: lint browser office
 	$(BIN)/python -m pytest -q
 
 # On demand, never in CI: times every stage on large generated circulars (benchmarks/README.md).

@@ -23,6 +23,7 @@ from extractor.errors import (
     UsageError,
 )
 from extractor.export import write_atomic, write_exports
+from extractor.exports.validity import validity_in_store
 from extractor.folders import report_folder
 from extractor.inputs import parse_code_input, parse_date_input
 from extractor.location import Location
@@ -31,13 +32,14 @@ from extractor.metadata import describe
 from extractor.model import CircularInfo, Extraction, RawDocument, TariffRow
 from extractor.normalise import normalise
 from extractor.report import ChangeReport, LanguageReport, Version
-from extractor.settings import Options, Overrides, ReadSettings
+from extractor.settings import ExportSettings, Options, Overrides, ReadSettings
 from extractor.store import Store, StoredRow
 from extractor.twins import language_mismatches, share_circular_numbers
 from extractor.validate import validate_rows
 
 __all__ = [
     "ChangeReport",
+    "ExportSettings",
     "Extraction",
     "Options",
     "Overrides",
@@ -128,9 +130,18 @@ def extract(
     return cross_check(extractions)
 
 
-def export(extractions: list[Extraction], out_dir: Path | str) -> list[Path]:
-    """Write tariffs.csv, tariffs.json, datapackage.json and issues.json."""
-    return write_exports(extractions, Path(out_dir))
+def export(
+    extractions: list[Extraction],
+    out_dir: Path | str,
+    options: Options | None = None,
+    *,
+    sources: Iterable[Path | str] = (),
+) -> list[Path]:
+    """Write the exports chosen in options.exports (default: all) and issues.json; without a
+    store every row is open-ended. `sources`: the files read, whose SHA-256 the workbook lists."""
+    options = options or Options()
+    digests = {Path(path).name: _sha256(Path(path)) for path in sources}
+    return write_exports(extractions, Path(out_dir), options.exports, digests=digests)
 
 
 def export_csv(extractions: list[Extraction]) -> str:
@@ -170,8 +181,13 @@ def inspect_pdf(
     for issue in extraction.issues:
         if issue.raw:
             flagged.setdefault(issue.location, issue.rule)
+    conditions: dict[Location, list[str]] = {}
+    for row in extraction.rows:
+        if row.condition:
+            conditions.setdefault(row.source, []).append(row.condition)
     out = Path(out_dir) / f"{path.stem}-page{page}.png"
-    return pdf.draw_page(path, layouts[page - 1], flagged, out)
+    named = {location: " | ".join(sorted(set(names))) for location, names in conditions.items()}
+    return pdf.draw_page(path, layouts[page - 1], flagged, out, named)
 
 
 # --- Versions, diffs and reports -------------------------------------------------------------
@@ -214,6 +230,7 @@ def run(
             extraction
         )
 
+    options = options or Options()
     outputs = []
     with Store(store_file) as opened, opened.transaction():
         for (effective, number), members in sorted(groups.items()):
@@ -251,7 +268,15 @@ def run(
             )
         # Written while the store lock is held: two runs never write the same folder at once.
         for output in outputs:
-            write_exports(output.extractions, output.directory)
+            rows = [row for extraction in output.extractions for row in extraction.rows]
+            write_exports(
+                output.extractions,
+                output.directory,
+                options.exports,
+                report=output.report,
+                validity=validity_in_store(opened, rows),
+                digests=digests,
+            )
             write_report(output.report, output.directory)
     return outputs
 

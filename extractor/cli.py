@@ -20,9 +20,12 @@ from typing import Any
 from extractor import __version__
 from extractor.errors import ExtractorError, LookupFailedError, UsageError
 from extractor.settings import (
+    DEFAULT_FHIR_BASE,
     DEFAULT_SETTINGS,
+    FORMATS,
     PDF_ENGINES,
     XLSX_ENGINES,
+    ExportSettings,
     Options,
     Overrides,
     ReadSettings,
@@ -46,6 +49,21 @@ def _circular(text: str) -> str:
     try:
         return parse_circular_input(text)
     except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _formats(text: str) -> frozenset[str]:
+    names = frozenset(part.strip() for part in text.split(",") if part.strip())
+    try:
+        return ExportSettings(formats=names).formats
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _fhir_base(text: str) -> str:
+    try:
+        return ExportSettings(fhir_base=text).fhir_base
+    except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
@@ -94,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                        help="give up on an input file after this long (default: none)")  # fmt: skip
 
+    exports = argparse.ArgumentParser(add_help=False)
+    written = exports.add_argument_group("exports")
+    written.add_argument("--formats", type=_formats, default=frozenset(FORMATS), metavar="LIST",
+                         help=f"comma-separated exports to write, among {','.join(FORMATS)} "
+                         "(default: all); issues.json is always written, datapackage.json "
+                         "with any CSV")  # fmt: skip
+    written.add_argument("--fhir-base", type=_fhir_base, default=DEFAULT_FHIR_BASE, metavar="URL",
+                         help="canonical base of the ChargeItemDefinitions' urls "
+                         f"(default: {DEFAULT_FHIR_BASE})")  # fmt: skip
+
     overrides = argparse.ArgumentParser(add_help=False)
     overrides.add_argument("--effective-from", type=_date, metavar="YYYY-MM-DD",
                            help="effective date, when the document does not say or says wrong "
@@ -107,8 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = commands.add_parser(
         "extract",
-        parents=[*reading, strict, quiet],
-        help="read circulars and write tariffs.csv, tariffs.json, datapackage.json, issues.json",
+        parents=[*reading, exports, strict, quiet],
+        help="read circulars and write tariffs.csv/.json/.xlsx, valorisations, FHIR, issues.json",
         description="Read circulars (PDF or XLSX, French or Dutch) and write the validated "
         "tariff table and its issues into DIR. With --out -, tariffs.csv goes to stdout "
         "(as csvkit does) and nothing else is written.",
@@ -121,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        parents=[*reading, store, strict, quiet],
+        parents=[*reading, store, exports, strict, quiet],
         help="extract, store, compare with the previous version and write the change report",
         description="Extract and validate the circulars, store them (one transaction), compare "
         "each with the previous version of the same tariff set and write exports and "
@@ -210,6 +238,10 @@ def _options(arguments: argparse.Namespace, on_step: Callable[..., None] | None 
             max_unzipped_mb=arguments.max_unzipped_mb,
             time_limit_s=arguments.time_limit,
             on_step=on_step,
+        ),
+        ExportSettings(
+            formats=getattr(arguments, "formats", frozenset(FORMATS)),
+            fhir_base=getattr(arguments, "fhir_base", DEFAULT_FHIR_BASE),
         ),
     )
 

@@ -25,7 +25,7 @@ def extract_command(
     if to_stdout:  # csvkit's way: the table on stdout, everything else on stderr
         sys.stdout.write(api.export_csv(extractions))
     else:
-        api.export(extractions, arguments.out)
+        written = api.export(extractions, arguments.out, options, sources=arguments.inputs)
     summary = sys.stderr if to_stdout else sys.stdout
     flagged = 0
     for extraction in extractions:
@@ -41,7 +41,7 @@ def extract_command(
             )
             console.warn_issues(extraction, "issues.json")
     if not arguments.quiet and not to_stdout:
-        print(f"wrote {arguments.out}/tariffs.csv, tariffs.json, datapackage.json, issues.json")
+        print(f"wrote {arguments.out}/{', '.join(path.name for path in written)}")
     return _strict_exit(arguments, flagged)
 
 

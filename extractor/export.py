@@ -12,10 +12,15 @@ import signal
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, from_text, sort_key, to_text
 from extractor.model import Extraction, Issue, TariffRow
+from extractor.settings import ExportSettings
+
+if TYPE_CHECKING:
+    from extractor.exports.validity import Validity
+    from extractor.report import ChangeReport
 
 
 def row_values(row: TariffRow) -> dict[str, str | int | None]:
@@ -37,7 +42,7 @@ def _kill_point(moment: str, path: Path) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def write_atomic(path: Path, content: str | Iterable[str]) -> None:
+def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
     """Write to a temporary file beside the target, then rename: readers never see half a file.
 
     A temporary file left by a killed run is removed first (runs on one store are serialised).
@@ -48,13 +53,19 @@ def write_atomic(path: Path, content: str | Iterable[str]) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; exports are shared
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            if isinstance(content, str):
-                stream.write(content)
-            else:
-                stream.writelines(content)
-            stream.flush()
-            _kill_point("before-rename", path)
+        if isinstance(content, bytes):
+            with os.fdopen(handle, "wb") as binary:
+                binary.write(content)
+                binary.flush()
+                _kill_point("before-rename", path)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                if isinstance(content, str):
+                    stream.write(content)
+                else:
+                    stream.writelines(content)
+                stream.flush()
+                _kill_point("before-rename", path)
         os.replace(temporary, path)
         _kill_point("after-rename", path)
     except BaseException:
@@ -130,8 +141,8 @@ def issues_json(issues: list[Issue]) -> str:
     return _json([issue.as_dict() for issue in issues])
 
 
-def datapackage_json() -> str:
-    """A Frictionless Data Package whose Table Schema is generated from the pandera schema."""
+def _tariff_fields() -> tuple[list[dict[str, Any]], list[str]]:
+    """tariffs.csv's Table Schema fields and primary key, from the pandera schema."""
     from schemas import TARIFF_TABLE as schema
 
     fields = []
@@ -158,45 +169,112 @@ def datapackage_json() -> str:
         if "code-format" in BY_NAME[name].rules:
             field["constraints"]["pattern"] = "[0-9]{6}"
         fields.append(field)
+    return fields, list(schema.unique or [])
+
+
+def _valorisation_fields() -> list[dict[str, Any]]:
+    from extractor.exports.valorisations import FIELDS
+
+    fields = []
+    for spec in FIELDS:
+        field: dict[str, Any] = {
+            "name": spec.name,
+            "type": spec.type,
+            "title": spec.title_fr,
+            "description": spec.description,
+            "titles": {"fr": spec.title_fr, "nl": spec.title_nl},
+            "constraints": {"required": spec.required},
+        }
+        if spec.type == "number":
+            field["constraints"]["minimum"] = 0
+            field["bareNumber"] = True
+            field["decimalChar"] = "."
+        if spec.name in BY_NAME and "code-format" in BY_NAME[spec.name].rules:
+            field["constraints"]["pattern"] = "[0-9]{6}"
+        if spec.type == "boolean":
+            field["trueValues"] = ["true"]
+            field["falseValues"] = ["false"]
+        fields.append(field)
+    return fields
+
+
+def _csv_resource(name: str, path: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+        "schema": {**schema, "missingValues": [""]},
+    }
+
+
+def datapackage_json(formats: Iterable[str] = ("csv", "valorisations")) -> str:
+    """A Frictionless Data Package describing each CSV written: tariffs.csv, whose Table
+    Schema is generated from the pandera schema, and valorisations.csv."""
+    resources = []
+    if "csv" in formats:
+        fields, primary_key = _tariff_fields()
+        resources.append(
+            _csv_resource("tariffs", "tariffs.csv", {"fields": fields, "primaryKey": primary_key})
+        )
+    if "valorisations" in formats:
+        resources.append(
+            _csv_resource("valorisations", "valorisations.csv", {"fields": _valorisation_fields()})
+        )
     return _json(
         {
             "profile": "tabular-data-package",
             "name": "inami-tariffs",
             "title": "INAMI/RIZIV tariffs",
-            "resources": [
-                {
-                    "name": "tariffs",
-                    "path": "tariffs.csv",
-                    "profile": "tabular-data-resource",
-                    "format": "csv",
-                    "mediatype": "text/csv",
-                    "encoding": "utf-8",
-                    "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
-                    "schema": {
-                        "fields": fields,
-                        "primaryKey": list(schema.unique or []),
-                        "missingValues": [""],
-                    },
-                }
-            ],
+            "resources": resources,
         }
     )
 
 
-def write_exports(extractions: list[Extraction], out_dir: Path) -> list[Path]:
-    """tariffs.csv, tariffs.json, datapackage.json and issues.json into out_dir."""
+def write_exports(
+    extractions: list[Extraction],
+    out_dir: Path,
+    settings: ExportSettings | None = None,
+    *,
+    report: ChangeReport | None = None,
+    validity: Validity | None = None,
+    digests: dict[str, str] | None = None,
+) -> list[Path]:
+    """The exports chosen in settings (default: all), issues.json, and datapackage.json when a
+    CSV is written. `validity` (from the store) ends each row; `report` and `digests` (file
+    name → SHA-256) fill the workbook's changes and sources sheets."""
+    settings = settings or ExportSettings()
+    formats = settings.formats
     # Input order must not change a byte: circulars, rows and issues all have a sort order.
     extractions = sorted(
         extractions, key=lambda e: (e.info.effective_from, e.info.language, e.info.source_file)
     )
     rows = sorted((row for e in extractions for row in e.rows), key=sort_key)
     issues = [issue for extraction in extractions for issue in extraction.issues]
-    outputs: dict[str, str | Iterator[str]] = {
-        "tariffs.csv": tariffs_csv(rows),
-        "tariffs.json": tariffs_json(extractions, rows),
-        "datapackage.json": datapackage_json(),
-        "issues.json": issues_json(issues),
-    }
+    outputs: dict[str, str | bytes | Iterator[str]] = {}
+    if "csv" in formats:
+        outputs["tariffs.csv"] = tariffs_csv(rows)
+    if "json" in formats:
+        outputs["tariffs.json"] = tariffs_json(extractions, rows)
+    if formats & {"valorisations", "fhir"}:
+        from extractor.exports import fhir, valorisations
+
+        records = valorisations.valorisations(rows, validity)
+        if "valorisations" in formats:
+            outputs["valorisations.json"] = valorisations.valorisations_json(records)
+            outputs["valorisations.csv"] = valorisations.valorisations_csv(records)
+        if "fhir" in formats:
+            outputs["chargeitemdefinitions.json"] = fhir.bundle_json(records, settings.fhir_base)
+    if "xlsx" in formats:
+        from extractor.exports.workbook import tariffs_xlsx
+
+        outputs["tariffs.xlsx"] = tariffs_xlsx(extractions, rows, report, digests)
+    if formats & {"csv", "valorisations"}:
+        outputs["datapackage.json"] = datapackage_json(formats)
+    outputs["issues.json"] = issues_json(issues)
     written = []
     for name, content in outputs.items():
         write_atomic(out_dir / name, content)

@@ -79,9 +79,43 @@ class Overrides:
     language: Language | None = None
 
 
+# What `extract` and `run` can write besides issues.json (always written: nothing is lost) and
+# datapackage.json (written with any CSV, describing each CSV written). Names for --formats.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "csv": ("tariffs.csv",),
+    "json": ("tariffs.json",),
+    "valorisations": ("valorisations.json", "valorisations.csv"),
+    "fhir": ("chargeitemdefinitions.json",),
+    "xlsx": ("tariffs.xlsx",),
+}
+# The canonical base of our ChargeItemDefinitions' urls: a placeholder under example.org (kept
+# for examples by IANA) until a publisher names its own with --fhir-base.
+DEFAULT_FHIR_BASE = "https://example.org/fhir/inami-tariffs"
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """Which exports are written, and the canonical base of the FHIR resources."""
+
+    formats: frozenset[str] = frozenset(FORMATS)
+    fhir_base: str = DEFAULT_FHIR_BASE
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.formats) - set(FORMATS))
+        if unknown:
+            raise ValueError(
+                f"unknown export format {', '.join(unknown)}; choose among {', '.join(FORMATS)}"
+            )
+        if not self.fhir_base.startswith(("https://", "http://")) or self.fhir_base.endswith("/"):
+            raise ValueError(
+                f"--fhir-base must be an http(s) URL without a trailing slash: {self.fhir_base!r}"
+            )
+
+
 @dataclass(frozen=True)
 class Options:
     """Everything a verb of the API needs to know besides its inputs, passed through unchanged."""
 
     overrides: Overrides = field(default_factory=Overrides)
     settings: ReadSettings = DEFAULT_SETTINGS
+    exports: ExportSettings = field(default_factory=ExportSettings)

@@ -321,3 +321,50 @@ def test_ambiguous_age_column_groups_are_flagged(groups: tuple[str, ...], tmp_pa
         ("header-unclear", "103110"),
         ("header-unclear", "103132"),
     ]
+
+
+def test_inspect_shows_the_conditions_a_line_was_read_under(tmp_path: Path) -> None:
+    from PIL import Image
+
+    def coloured(image: Any) -> int:  # the purple of conditions, give or take the palette
+        data = image.convert("RGB").tobytes()
+        pixels = zip(data[0::3], data[1::3], data[2::3], strict=True)
+        return sum(1 for r, g, b in pixels if r > 120 and g < 70 and b > 170)
+
+    pdf = _pdf(tmp_path / "annex.pdf", "fr")
+    assert main(["inspect", str(pdf), "--page", "1", "--out", str(tmp_path / "out")]) == 0
+    assert coloured(Image.open(tmp_path / "out" / "annex-page1.png")) > 50
+    plain = write_grid_pdf(
+        tmp_path / "plain.pdf",
+        EDGES,
+        ((*((label, 1) for label in WORDS["fr"]["columns"]), ("Intervention", 2)),
+         (("", 6), *((regime, 1) for regime in WORDS["fr"]["regimes"]))),
+        [Line(cells[:8]) for cells in LINES[:2]],
+        before=WORDS["fr"]["before"],
+    )  # fmt: skip
+    assert main(["inspect", str(plain), "--page", "1", "--out", str(tmp_path / "out")]) == 0
+    assert coloured(Image.open(tmp_path / "out" / "plain-page1.png")) == 0
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_a_qualifier_line_in_a_pdf(language: str, engine: str, tmp_path: Path) -> None:
+    top, sub, date, qualifier, number = GP[language]
+    header = (
+        ((top[0], 1), (top[1], 1), (top[2], 1), (top[3], 2)),
+        (("", 3), (sub[3], 1), (sub[4], 1)),
+    )
+    lines: list[Line | Text] = [
+        Line(("101010", "Médecin généraliste", "18,85", "17,35", "12,85")),
+        Line(("", qualifier, "18,85", "17,85", "14,85")),
+        Line(("101032", "Médecin agréé", "25,68", "24,18", "19,68")),
+    ]
+    edges = (40, 110, 330, 400, 500, 600)
+    pdf = write_grid_pdf(tmp_path / "gp.pdf", edges, header, lines, before=(number, date))
+    rows, issues = _extract(pdf, tmp_path / "out", "--pdf-engine", engine)
+    assert _table(rows) == [
+        ("101010", "", "", "18.85", "17.35", "12.85"),
+        ("101010", qualifier, "", "18.85", "17.85", "14.85"),
+        ("101032", "", "", "25.68", "24.18", "19.68"),
+    ]
+    assert issues == []

@@ -14,16 +14,25 @@ HEADER_BAND = 34  # pixels above the page for the column numbers
 CODE_STRIP = 260  # pixels right of the page for the code read and the rule of a flagged row
 BLUE, GREEN, GREY = (0, 90, 255), (0, 140, 0), (90, 90, 90)
 DARK_RED = (170, 20, 20)  # text and legend; the bands of flagged rows are bright red
+CONDITION_COLOUR = (150, 0, 200)
 
 
-def draw_page(path: Path, layout: PageLayout, flagged: dict[Location, str], out_path: Path) -> Path:
+def draw_page(
+    path: Path,
+    layout: PageLayout,
+    flagged: dict[Location, str],
+    out_path: Path,
+    conditions: dict[Location, str] | None = None,
+) -> Path:
     """Draw header columns, row bands with their codes and flagged rows onto the page image.
 
     Blue: header blocks, and each column numbered above the page (its label in full in the
     legend below: labels of narrow columns cannot be written over them without overlapping);
     green lines: column boundaries; grey bands: rows, with the code the reader found in a strip
-    right of the page; red: rows behind an issue, with its rule. A tariff officer sees why.
+    right of the page; red: rows behind an issue, with its rule; purple: the conditions a line's
+    tariffs were read under (`MET GMD`, a second pair's label). A tariff officer sees why.
     """
+    conditions = conditions or {}
     import pdfplumber
     from PIL import Image, ImageDraw
 
@@ -63,6 +72,13 @@ def draw_page(path: Path, layout: PageLayout, flagged: dict[Location, str], out_
                 fill=DARK_RED if rule else GREEN,
                 font=small,
             )
+        if location in conditions:
+            draw.text(
+                (page.width + 10, HEADER_BAND + box[1] * scale + 22),
+                fold(f"[{conditions[location]}]"),
+                fill=CONDITION_COLOUR,
+                font=small,
+            )
     top = HEADER_BAND + page.height + 10
     for index, (colour, text) in enumerate(legend):
         y = top + 30 * index
@@ -85,6 +101,7 @@ def _legend(layout: PageLayout, width: int, font: Any) -> list[tuple[Any, str]]:
         (GREEN, "column boundary; the code read on each row is written right of the page"),
         ((200, 200, 200), "tariff row"),
         (DARK_RED, "flagged row (see issues.json), its rule right of the page"),
+        (CONDITION_COLOUR, "the condition a line's tariffs were read under (MET GMD, ...)"),
     ]
     # Pillow's own font has no accents: labels are folded (bénéficiaire → beneficiaire).
     key = "   ".join(

@@ -1,0 +1,219 @@
+"""chargeitemdefinitions.json: the valorisations as FHIR R4 ChargeItemDefinitions in a Bundle.
+
+One ChargeItemDefinition per code (with its hospital code) and validity period; one
+propertyGroup per applicability (age band × regime × condition) whose price components are the
+fee (`base`) and, as `informational`, the reimbursement and the patient fee, named as MyCareNet's
+eTariff guide names them (its addItem extensions `reimbursement` and `patientFee`).
+
+Money values are JSON numbers written from their Decimal text by our own encoder, never
+through a binary float.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from extractor.exports.valorisations import CODE_COLUMNS, LANGUAGES, Valorisation
+
+NOMENCLATURE = (
+    "https://www.ehealth.fgov.be/standards/fhir/core/NamingSystem/be-ns-nihdi-nomenclature"
+)
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+FHIRPATH = "text/fhirpath"
+# Codes of the informational price components: the names of eTariff's addItem extensions
+# (be-ext-mycarenet-item-reimbursement, be-ext-mycarenet-item-patientfee).
+REIMBURSEMENT, PATIENT_FEE = "reimbursement", "patientFee"
+PRICE_CODE_DISPLAY = {REIMBURSEMENT: "Reimbursement", PATIENT_FEE: "Patient fee"}
+
+
+def price_code_system(base: str) -> str:
+    """Our code system for the informational components (eTariff defines none)."""
+    return f"{base}/CodeSystem/price-component"
+
+
+# What a propertyGroup's applicability.description says, in each language.
+_PHRASES: dict[str, dict[str, str]] = {
+    "fr": {
+        "between": "de {low} à {high} ans", "from": "à partir de {low} ans",
+        "until": "jusqu'à {high} ans", "all": "tous âges",
+        "preferential": "avec régime préférentiel", "standard": "sans régime préférentiel",
+        "condition": "condition : {condition}", "general": "tarif général",
+    },
+    "nl": {
+        "between": "van {low} tot en met {high} jaar", "from": "vanaf {low} jaar",
+        "until": "tot en met {high} jaar", "all": "alle leeftijden",
+        "preferential": "met voorkeurregeling", "standard": "zonder voorkeurregeling",
+        "condition": "voorwaarde: {condition}", "general": "algemeen tarief",
+    },
+}  # fmt: skip
+
+
+def describe(valorisation: Valorisation, language: str, conditional: bool) -> str:
+    """Human text of an applicability: 'à partir de 24 ans, avec régime préférentiel'."""
+    words = _PHRASES[language]
+    low, high = valorisation.value("age_min"), valorisation.value("age_max")
+    if low is not None and high is not None:
+        band = words["between"]
+    elif low is not None:
+        band = words["from"]
+    elif high is not None:
+        band = words["until"]
+    else:
+        band = words["all"]
+    parts = [band.format(low=low, high=high), words[valorisation.regime]]
+    condition = valorisation.value("condition") or ""
+    if condition:
+        parts.append(words["condition"].format(condition=condition))
+    elif conditional:
+        parts.append(words["general"])
+    return ", ".join(parts)
+
+
+def expression(valorisation: Valorisation, conditional: bool) -> str:
+    """FHIRPath over three context variables: %age (years on the day of service),
+    %preferential (boolean) and %condition (the condition met, '' for none)."""
+    low, high = valorisation.value("age_min"), valorisation.value("age_max")
+    terms = []
+    if low is not None:
+        terms.append(f"%age >= {low}")
+    if high is not None:
+        terms.append(f"%age <= {high}")
+    terms.append(f"%preferential = {'true' if valorisation.preferential else 'false'}")
+    if conditional:
+        condition = (
+            (valorisation.value("condition") or "").replace("\\", "\\\\").replace("'", "\\'")
+        )
+        terms.append(f"%condition = '{condition}'")
+    return " and ".join(terms)
+
+
+def _money(value: Decimal) -> dict[str, Any]:
+    return {"value": value, "currency": "EUR"}
+
+
+def _price_components(valorisation: Valorisation, base: str) -> list[dict[str, Any]]:
+    """base = fee; informational reimbursement and patientFee; a missing amount is left out."""
+    components: list[dict[str, Any]] = []
+    if valorisation.fee is not None:
+        components.append({"type": "base", "amount": _money(valorisation.fee)})
+    for code, amount in ((REIMBURSEMENT, valorisation.reimbursement),
+                         (PATIENT_FEE, valorisation.patient_share)):  # fmt: skip
+        if amount is not None:
+            coding = {"system": price_code_system(base), "code": code,
+                      "display": PRICE_CODE_DISPLAY[code]}  # fmt: skip
+            components.append(
+                {"type": "informational", "code": {"coding": [coding]}, "amount": _money(amount)}
+            )
+    return components
+
+
+def _translated(text: str, language: str) -> dict[str, Any]:
+    return {
+        "extension": [
+            {
+                "url": TRANSLATION,
+                "extension": [
+                    {"url": "lang", "valueCode": language},
+                    {"url": "content", "valueString": text},
+                ],
+            }
+        ]
+    }
+
+
+def resource_id(first: Valorisation) -> str:
+    codes = [first.value(name) for name in CODE_COLUMNS if first.value(name)]
+    return "-".join([*codes, first.valid_from.strftime("%Y%m%d")])
+
+
+def charge_item_definition(members: list[Valorisation], base: str) -> dict[str, Any]:
+    """One code over one validity period, with a propertyGroup per applicability."""
+    first = members[0]
+    labels = dict(first.labels)
+    language = next(lang for lang in LANGUAGES if lang in labels)  # the circular's language
+    other = next((lang for lang in LANGUAGES if lang != language and lang in labels), None)
+    identifier = resource_id(first)
+    conditional = any(v.value("condition") for v in members)
+    resource: dict[str, Any] = {
+        "resourceType": "ChargeItemDefinition",
+        "id": identifier,
+        "language": language,
+        "url": f"{base}/ChargeItemDefinition/{identifier}",
+        "version": first.valid_from.isoformat(),
+        "title": labels[language],
+    }
+    if other is not None:
+        resource["_title"] = _translated(labels[other], other)
+    if first.circular:
+        resource["derivedFromUri"] = [
+            f"urn:inami-riziv:circular:{first.circular}:{lang}"
+            for lang in LANGUAGES
+            if any(lang in v.languages for v in members)
+        ]
+    resource["status"] = "retired" if first.valid_to is not None else "active"
+    resource["code"] = {
+        "coding": [
+            {"system": NOMENCLATURE, "code": first.value(name)}
+            for name in CODE_COLUMNS
+            if first.value(name)
+        ]
+    }
+    period = {"start": first.valid_from.isoformat()}
+    if first.valid_to is not None:
+        period["end"] = first.valid_to.isoformat()
+    resource["effectivePeriod"] = period
+    resource["propertyGroup"] = [
+        {
+            "applicability": [
+                {
+                    "description": describe(v, language, conditional),
+                    **(
+                        {"_description": _translated(describe(v, other, conditional), other)}
+                        if other
+                        else {}
+                    ),
+                    "language": FHIRPATH,
+                    "expression": expression(v, conditional),
+                }
+            ],
+            "priceComponent": _price_components(v, base),
+        }
+        for v in members
+    ]
+    return resource
+
+
+def bundle(records: Iterable[Valorisation], base: str) -> dict[str, Any]:
+    """A collection Bundle of ChargeItemDefinitions, in the valorisations' order."""
+    groups: dict[tuple[Any, ...], list[Valorisation]] = {}
+    for v in records:
+        codes = tuple(v.value(name) for name in CODE_COLUMNS)
+        groups.setdefault((codes, v.valid_from, v.valid_to, v.circular), []).append(v)
+    entries = []
+    for members in groups.values():
+        resource = charge_item_definition(members, base)
+        entries.append({"fullUrl": resource["url"], "resource": resource})
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def encode(value: Any, indent: str = "") -> str:
+    """JSON with two-space indentation where a Decimal is a number written from its text."""
+    inner = indent + "  "
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, dict) and value:
+        items = (
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {encode(v, inner)}"
+            for k, v in value.items()
+        )
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list) and value:
+        return "[\n" + ",\n".join(inner + encode(v, inner) for v in value) + "\n" + indent + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def bundle_json(records: Iterable[Valorisation], base: str) -> str:
+    return encode(bundle(records, base)) + "\n"

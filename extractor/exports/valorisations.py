@@ -1,0 +1,220 @@
+"""Valorisations: what billing software stores per code (fee, reimbursement, patient share for one
+kind of patient over one validity period), as practice software such as iCure's does.
+
+One record per key × regime × validity. The French and Dutch rows of a key are one record with a
+label in each language when they agree on every amount; when they disagree each language keeps
+its own record, so no amount is ever chosen over another.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from extractor.columns import (
+    AMOUNT_COLUMNS,
+    BY_NAME,
+    FEE,
+    KEY_COLUMNS,
+    REGIMES,
+    Key,
+    Regime,
+    key_order,
+    row_key,
+    to_text,
+)
+from extractor.exports.validity import Validity, valid_to
+from extractor.model import TariffRow
+
+LANGUAGES = ("fr", "nl")
+# Key columns that are nomenclature codes name the record; the others say whom it applies to.
+CODE_COLUMNS = tuple(name for name in KEY_COLUMNS if "code-format" in BY_NAME[name].rules)
+APPLICABILITY_COLUMNS = tuple(name for name in KEY_COLUMNS if name not in CODE_COLUMNS)
+_REGIME_ORDER = {regime: index for index, (regime, _, _) in enumerate(REGIMES)}
+
+
+@dataclass(frozen=True)
+class Valorisation:
+    """Fee, reimbursement and patient share of one key for one regime over one validity."""
+
+    key: Key  # values of KEY_COLUMNS
+    valid_from: date
+    valid_to: date | None  # last day in force; None: no later version known
+    regime: Regime
+    fee: Decimal | None
+    reimbursement: Decimal | None
+    patient_share: Decimal | None
+    circular: str
+    labels: tuple[tuple[str, str], ...]  # (language, description), in LANGUAGES order
+    sources: tuple[tuple[str, str], ...]  # (language, source location)
+
+    def value(self, name: str) -> Any:
+        """A key column's value by name (code_amb, age_min ...)."""
+        return self.key[KEY_COLUMNS.index(name)]
+
+    @property
+    def preferential(self) -> bool:
+        return self.regime == "preferential"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(language for language, _ in self.labels)
+
+
+def valorisations(
+    rows: Iterable[TariffRow], validity: Validity | None = None
+) -> list[Valorisation]:
+    """Every row's amounts, per regime, with the row's validity (open-ended without a store)."""
+    groups: dict[tuple[Any, ...], list[TariffRow]] = {}
+    for row in rows:
+        amounts = tuple(getattr(row, name) for name in AMOUNT_COLUMNS)
+        identity = (
+            row_key(row),
+            row.effective_from,
+            valid_to(validity, row),
+            row.circular,
+            amounts,
+        )
+        groups.setdefault(identity, []).append(row)
+    records = []
+    for (key, start, end, circular, _), members in groups.items():
+        members.sort(key=lambda r: (LANGUAGES.index(r.language), r.source.order))
+        labels = _per_language((r.language, r.description) for r in members)
+        sources = _per_language((r.language, str(r.source)) for r in members)
+        first = members[0]
+        for regime, reimbursement, copayment in REGIMES:
+            records.append(
+                Valorisation(
+                    key,
+                    start,
+                    end,
+                    regime,
+                    getattr(first, FEE),
+                    getattr(first, reimbursement),
+                    getattr(first, copayment),
+                    circular,
+                    labels,
+                    sources,
+                )
+            )
+    records.sort(
+        key=lambda v: (key_order(v.key), v.valid_from, _REGIME_ORDER[v.regime], v.languages)
+    )
+    return records
+
+
+def _per_language(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """One text per language; two lines of one language (rare) are joined, never dropped."""
+    texts: dict[str, list[str]] = {}
+    for language, text in pairs:
+        if text not in texts.setdefault(language, []):
+            texts[language].append(text)
+    return tuple((language, " | ".join(found)) for language, found in texts.items())
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+def record(valorisation: Valorisation) -> dict[str, Any]:
+    """One valorisation as JSON: amounts as decimal strings, dates ISO, None for none."""
+    v = valorisation
+    labels, sources = dict(v.labels), dict(v.sources)
+    return {
+        **{name: to_text(name, v.value(name)) for name in CODE_COLUMNS},
+        "valid_from": v.valid_from.isoformat(),
+        "valid_to": v.valid_to.isoformat() if v.valid_to else None,
+        "applicability": {
+            **{name: to_text(name, v.value(name)) for name in APPLICABILITY_COLUMNS},
+            "preferential": v.preferential,
+        },
+        "fee": _money(v.fee),
+        "reimbursement": _money(v.reimbursement),
+        "patient_share": _money(v.patient_share),
+        "labels": {language: labels.get(language) for language in LANGUAGES},
+        "circular": v.circular,
+        "source": {language: sources.get(language) for language in LANGUAGES},
+    }
+
+
+def valorisations_json(records: list[Valorisation]) -> Iterator[str]:
+    """valorisations.json, one record per line (readable in a pull-request diff)."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    yield '{\n  "valorisations": ['
+    for index, valorisation in enumerate(records):
+        yield ("\n    " if index == 0 else ",\n    ") + encode(record(valorisation))
+    yield "\n  ]\n}\n" if records else "]\n}\n"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of valorisations.csv, for its header and its Table Schema."""
+
+    name: str
+    type: str  # Table Schema type
+    title_fr: str
+    title_nl: str
+    description: str
+    required: bool = True
+
+
+def _from_table(name: str) -> Field:
+    column = BY_NAME[name]
+    return Field(
+        name, column.type, column.title_fr, column.title_nl, column.description, not column.nullable
+    )
+
+
+FIELDS: tuple[Field, ...] = (
+    *(_from_table(name) for name in CODE_COLUMNS),
+    Field("valid_from", "date", "Valable à partir du", "Geldig vanaf", "first day in force"),
+    Field("valid_to", "date", "Valable jusqu'au", "Geldig tot en met",
+          "last day in force, from the store; empty while no later version ends it", False),
+    *(_from_table(name) for name in APPLICABILITY_COLUMNS),
+    Field("preferential", "boolean", "Régime préférentiel", "Voorkeurregeling",
+          "true: patients with the preferential regime; false: other patients"),
+    Field("fee", "number", BY_NAME[FEE].title_fr, BY_NAME[FEE].title_nl, "full fee in EUR", False),
+    Field("reimbursement", "number", "Intervention AMI", "Tegemoetkoming ZIV",
+          "paid by the insurance for this regime, EUR", False),
+    Field("patient_share", "number", "Ticket modérateur", "Remgeld",
+          "paid by the patient of this regime, EUR", False),
+    *(Field(f"label_{language}", "string", f"Libellé ({language})", f"Omschrijving ({language})",
+            f"description as printed in the {language} circular", False)
+      for language in LANGUAGES),
+    Field("circular", "string", "Circulaire", "Omzendbrief",
+          "circular number as printed; empty when unknown", False),
+    *(Field(f"source_{language}", "string", f"Source ({language})", f"Bron ({language})",
+            f"place of the row in the {language} source file", False)
+      for language in LANGUAGES),
+)  # fmt: skip
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+
+
+def flat(valorisation: Valorisation) -> dict[str, str | int | None]:
+    """One valorisation as a CSV line's values: record() with its nested objects spread out."""
+    data = record(valorisation)
+    applicability, labels, sources = (
+        data.pop("applicability"), data.pop("labels"), data.pop("source"),
+    )  # fmt: skip
+    applicability["preferential"] = "true" if applicability["preferential"] else "false"
+    data.update(applicability)
+    data.update({f"label_{language}": text for language, text in labels.items()})
+    data.update({f"source_{language}": text for language, text in sources.items()})
+    return {name: data[name] for name in FIELD_NAMES}
+
+
+def valorisations_csv(records: list[Valorisation]) -> str:
+    from extractor.export import spreadsheet_safe
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIELD_NAMES)
+    for valorisation in records:
+        writer.writerow([spreadsheet_safe(value) for value in flat(valorisation).values()])
+    return buffer.getvalue()

@@ -1,0 +1,266 @@
+"""tariffs.xlsx: the tariffs, changes, summary, flagged lines and sources for tariff officers.
+
+Every sheet has a French and a Dutch header row (frozen, with filters under the Dutch one).
+Amounts are numbers in EUR format; codes and every text are text cells, never formulas, even
+when they start with '='. The file is byte-identical for the same input: fixed document
+properties and zip entry times.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, KEY_COLUMNS
+from extractor.model import Extraction, Issue, TariffRow
+from extractor.report import ChangeReport, change_records
+
+EUR = '#,##0.00 "€"'
+ISO_DATE = "yyyy-mm-dd"
+# A fixed time for the document properties and every zip entry (the zip format's earliest).
+FIXED_TIME = datetime(1980, 1, 1)
+# (name, French heading, Dutch heading) of the columns of the sheets other than the tariffs.
+Heading = tuple[str, str, str]
+
+SHEETS = {
+    "tariffs": "Tarifs - Tarieven",
+    "changes": "Changements - Wijzigingen",
+    "summary": "Résumé - Overzicht",
+    "flagged": "Signalés - Gemeld",
+    "sources": "Sources - Bronnen",
+}
+_KINDS = {
+    "added": "ajouté / toegevoegd",
+    "removed": "supprimé / verwijderd",
+    "changed": "modifié / gewijzigd",
+    "description": "libellé modifié / omschrijving gewijzigd",
+}
+
+
+def _key_headings() -> list[Heading]:
+    return [(name, BY_NAME[name].title_fr, BY_NAME[name].title_nl) for name in KEY_COLUMNS]
+
+
+CHANGE_HEADINGS: list[Heading] = [
+    ("language", "Langue", "Taal"),
+    ("kind", "Changement", "Wijziging"),
+    *_key_headings(),
+    ("column", "Colonne", "Kolom"),
+    ("old", "Ancienne valeur", "Oude waarde"),
+    ("new", "Nouvelle valeur", "Nieuwe waarde"),
+    ("follows_indexation", "Suit l'indexation", "Volgt de indexering"),
+    ("section", "Section", "Afdeling"),
+]
+SUMMARY_HEADINGS: list[Heading] = [
+    ("language", "Langue", "Taal"),
+    ("circular", "Circulaire", "Omzendbrief"),
+    ("effective_from", "Date d'application", "Datum van toepassing"),
+    ("previous", "Version précédente", "Vorige versie"),
+    ("rows", "Lignes", "Lijnen"),
+    ("flagged", "Lignes signalées", "Gemelde lijnen"),
+    ("added", "Ajoutées", "Toegevoegd"),
+    ("removed", "Supprimées", "Verwijderd"),
+    ("changed", "Modifiées", "Gewijzigd"),
+    ("beyond", "Hors indexation", "Buiten indexering"),
+    ("description", "Libellé seul modifié", "Enkel omschrijving gewijzigd"),
+    ("unchanged", "Inchangées", "Ongewijzigd"),
+    ("indexation", "Indexation", "Indexering"),
+]
+FLAGGED_HEADINGS: list[Heading] = [
+    ("severity", "Gravité", "Ernst"),
+    ("rule", "Règle", "Regel"),
+    ("message", "Message", "Bericht"),
+    ("file", "Fichier", "Bestand"),
+    ("place", "Emplacement", "Plaats"),
+    ("code", "Code", "Code"),
+    ("raw", "Cellules lues", "Gelezen cellen"),
+]
+SOURCE_HEADINGS: list[Heading] = [
+    ("circular", "Circulaire", "Omzendbrief"),
+    ("language", "Langue", "Taal"),
+    ("effective_from", "Date d'application", "Datum van toepassing"),
+    ("issued_on", "Date de la circulaire", "Datum van de omzendbrief"),
+    ("subject", "Objet", "Onderwerp"),
+    ("file", "Fichier", "Bestand"),
+    ("sha256", "Empreinte SHA-256", "SHA-256-vingerafdruk"),
+    ("reader", "Lecteur", "Lezer"),
+    ("rows", "Lignes", "Lijnen"),
+]
+
+
+def _number(amount: Decimal) -> Decimal | str:
+    """An amount as a spreadsheet number, which holds 15 significant digits: an amount it
+    cannot hold exactly stays text rather than change."""
+    held = Decimal(f"{amount:.15g}")
+    return amount if held == amount else f"{amount:f}"
+
+
+def _put(sheet: Any, row: int, column: int, value: Any, number_format: str | None = None) -> None:
+    """One cell; text is always a text cell (openpyxl would take '=...' for a formula)."""
+    if value is None or value == "":
+        return
+    if isinstance(value, Decimal):
+        value = _number(value)
+        number_format = EUR if isinstance(value, Decimal) else None
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, date):
+        number_format = ISO_DATE
+    if number_format:
+        cell.number_format = number_format
+
+
+def _sheet(
+    workbook: Any,
+    title: str,
+    headings: Sequence[tuple[str, str]],
+    lines: Iterable[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+) -> None:
+    """A sheet with a French and a Dutch header row, frozen, filters on the second."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(title)
+    bold = Font(bold=True)
+    for column, (french, dutch) in enumerate(headings, start=1):
+        for row, text in ((1, french), (2, dutch)):
+            _put(sheet, row, column, text)
+            sheet.cell(row=row, column=column).font = bold
+    last = 2
+    for last, line in enumerate(lines, start=3):
+        for column, value in enumerate(line, start=1):
+            _put(sheet, last, column, value)
+    end = get_column_letter(len(headings))
+    sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:{end}{last}"
+    for column, width in enumerate(widths or [16] * len(headings), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _tariff_lines(rows: Iterable[TariffRow]) -> Iterable[list[Any]]:
+    """The columns of tariffs.csv; what is neither a number nor a date is text."""
+    for row in rows:
+        values = (getattr(row, name) for name in COLUMNS)
+        yield [v if isinstance(v, int | Decimal | date | None) else str(v) for v in values]
+
+
+def _width(name: str) -> int:
+    if name in AMOUNT_COLUMNS:
+        return 14
+    return {"description": 60, "footnotes": 30, "section": 40, "source": 40}.get(name, 12)
+
+
+def _change_lines(report: ChangeReport | None) -> Iterable[list[Any]]:
+    for record in change_records(report) if report else []:
+        column = record["column"]
+        amount = column in AMOUNT_COLUMNS
+
+        def value(text: str | None, amount: bool = amount) -> Any:
+            return Decimal(text) if amount and text else text
+
+        heading = f"{BY_NAME[column].title_fr} / {BY_NAME[column].title_nl}" if column else ""
+        follows = record["follows_indexation"] if record["kind"] == "changed" else None
+        yield [
+            record["language"],
+            _KINDS[record["kind"]],
+            *(record[name] for name in KEY_COLUMNS),
+            heading,
+            value(record["old"]),
+            value(record["new"]),
+            None if follows is None else ("oui / ja" if follows else "non / nee"),
+            record["section"],
+        ]
+
+
+def _summary_lines(
+    extractions: list[Extraction], report: ChangeReport | None
+) -> Iterable[list[Any]]:
+    parts = {part.language: part for part in report.languages} if report else {}
+    for extraction in extractions:
+        info = extraction.info
+        flagged = len({issue.location for issue in extraction.issues if issue.raw})
+        line: list[Any] = [info.language, info.circular, info.effective_from, None,
+                           len(extraction.rows), flagged]  # fmt: skip
+        part = parts.get(info.language)
+        if part is not None and part.current.source_file == info.source_file:
+            diff = part.diff
+            if part.previous is not None:
+                line[3] = f"{part.previous.circular} ({part.previous.effective_from.isoformat()})"
+            line += [len(diff.added), len(diff.removed), len(diff.changed),
+                     len(diff.indexation.not_following), len(diff.description_only),
+                     diff.unchanged, diff.indexation.percent]  # fmt: skip
+        yield line
+
+
+def _flagged_lines(issues: Iterable[Issue]) -> Iterable[list[Any]]:
+    for issue in issues:
+        place = str(issue.location).partition("#")[2]
+        yield [issue.severity, issue.rule, issue.message, issue.location.file, place,
+               issue.code, " | ".join(issue.raw)]  # fmt: skip
+
+
+def _source_lines(extractions: list[Extraction], digests: dict[str, str]) -> Iterable[list[Any]]:
+    for extraction in extractions:
+        info = extraction.info
+        for file in info.source_files:
+            yield [info.circular, info.language, info.effective_from, info.issued_on, info.subject,
+                   file, digests.get(file), info.reader, len(extraction.rows)]  # fmt: skip
+
+
+def _pairs(headings: list[Heading]) -> list[tuple[str, str]]:
+    return [(french, dutch) for _, french, dutch in headings]
+
+
+def tariffs_xlsx(
+    extractions: list[Extraction],
+    rows: list[TariffRow],
+    report: ChangeReport | None = None,
+    digests: dict[str, str] | None = None,
+) -> bytes:
+    """The workbook as bytes; the same input gives the same bytes."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    tariff_headings = [(BY_NAME[n].title_fr, BY_NAME[n].title_nl) for n in COLUMNS]
+    _sheet(workbook, SHEETS["tariffs"], tariff_headings, _tariff_lines(rows),
+           [_width(name) for name in COLUMNS])  # fmt: skip
+    _sheet(workbook, SHEETS["changes"], _pairs(CHANGE_HEADINGS), _change_lines(report))
+    _sheet(workbook, SHEETS["summary"], _pairs(SUMMARY_HEADINGS),
+           _summary_lines(extractions, report))  # fmt: skip
+    issues = [issue for extraction in extractions for issue in extraction.issues]
+    _sheet(workbook, SHEETS["flagged"], _pairs(FLAGGED_HEADINGS), _flagged_lines(issues),
+           [8, 22, 60, 30, 16, 10, 60])  # fmt: skip
+    _sheet(workbook, SHEETS["sources"], _pairs(SOURCE_HEADINGS),
+           _source_lines(extractions, digests or {}), [10, 6, 12, 12, 40, 40, 66, 12, 8])  # fmt: skip
+    return _deterministic(workbook)
+
+
+def _deterministic(workbook: Any) -> bytes:
+    """Save with fixed document properties, then give every zip entry the same fixed time."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    properties = workbook.properties
+    properties.creator = "inami-tariffs"
+    properties.created = properties.modified = FIXED_TIME
+    properties.lastModifiedBy = None
+    first = io.BytesIO()
+    with zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    second = io.BytesIO()
+    with (
+        zipfile.ZipFile(first) as source,
+        zipfile.ZipFile(second, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, source.read(entry.filename))
+    return second.getvalue()

@@ -1,0 +1,179 @@
+"""valorisations.json/.csv: one record per key × regime × validity, equal to what lookup answers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor import api
+from extractor.api import extract_file
+from extractor.cli import main
+from extractor.errors import LookupFailedError
+from extractor.exports.valorisations import FIELD_NAMES, flat, record, valorisations
+from tests.conftest import GOLDEN, SAMPLES
+from tests.exports.conftest import FOLDERS
+
+FR_2025 = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
+NL_2025 = SAMPLES / "V1 - Psychologische zorg - 01-01-2025-omzendbrief VI.xlsx"
+
+
+def _records(folder: Path) -> list[dict[str, Any]]:
+    data = json.loads((folder / "valorisations.json").read_text(encoding="utf-8"))
+    records: list[dict[str, Any]] = data["valorisations"]
+    return records
+
+
+def _store_dates(store: Path) -> list[date]:
+    """Every first and last day of a version in the store, and the day before each start."""
+    with sqlite3.connect(store) as connection:
+        starts = {r[0] for r in connection.execute("SELECT effective_from FROM tariffs")}
+        ends = {r[0] for r in connection.execute("SELECT effective_to FROM tariffs") if r[0]}
+    days = {date.fromisoformat(d) for d in starts | ends}
+    days |= {date.fromisoformat(d) - timedelta(days=1) for d in starts}
+    return sorted(days)
+
+
+def _covers(record: dict[str, Any], on: date) -> bool:
+    start = date.fromisoformat(record["valid_from"])
+    end = date.fromisoformat(record["valid_to"]) if record["valid_to"] else date.max
+    return start <= on <= end
+
+
+def test_valorisations_agree_with_lookup_for_every_key_on_every_date(demo_run: Path) -> None:
+    store = demo_run / "t.sqlite"
+    records = [r for folder in FOLDERS for r in _records(demo_run / folder)]
+    with sqlite3.connect(store) as connection:
+        keys = sorted(
+            set(
+                connection.execute(
+                    "SELECT DISTINCT language, code_amb, IFNULL(code_hos, ''), age_min, age_max,"
+                    " condition FROM tariffs"
+                )
+            ),
+            key=repr,
+        )
+    assert len(keys) > 100
+    matched: set[int] = set()
+    answers = 0
+    for language, code, hos, age_min, age_max, condition in keys:
+        age = age_min if age_min is not None else age_max
+        for on in _store_dates(store):
+            for preferential in (True, False):
+                expected = [
+                    index
+                    for index, r in enumerate(records)
+                    if r["code_amb"] == code
+                    and (r["code_hos"] or "") == hos
+                    and r["labels"][language] is not None
+                    and r["applicability"]
+                    == {
+                        "age_min": age_min,
+                        "age_max": age_max,
+                        "condition": condition or None,
+                        "preferential": preferential,
+                    }
+                    and _covers(r, on)
+                ]
+                try:
+                    tariff = api.lookup(
+                        code, on, age=age, preferential=preferential, language=language,
+                        condition=condition, store_path=store,
+                    )  # fmt: skip
+                except LookupFailedError:
+                    assert expected == [], (code, on, language)
+                    continue
+                answers += 1
+                assert len(expected) == 1, (code, on, language, expected)
+                found = records[expected[0]]
+                matched.add(expected[0])
+                assert (found["fee"], found["reimbursement"], found["patient_share"]) == tuple(
+                    None if v is None else f"{v:f}"
+                    for v in (tariff.fee, tariff.reimbursement, tariff.copayment)
+                )
+                assert found["valid_from"] == tariff.effective_from.isoformat()
+                assert found["valid_to"] == (
+                    tariff.effective_to.isoformat() if tariff.effective_to else None
+                )
+                assert found["circular"] == tariff.circular
+    assert answers > 500
+    assert matched == set(range(len(records))), "a valorisation no lookup answers"
+
+
+def test_run_ends_the_older_version_and_extract_leaves_it_open(
+    demo_run: Path, tmp_path: Path
+) -> None:
+    older = _records(demo_run / FOLDERS[0])
+    assert {r["valid_to"] for r in older} == {"2024-12-31"}
+    assert {r["valid_to"] for r in _records(demo_run / FOLDERS[1])} == {None}
+    assert main(["extract", str(FR_2025), "--out", str(tmp_path), "-q"]) == 0
+    assert {r["valid_to"] for r in _records(tmp_path)} == {None}
+
+
+def test_one_record_per_regime_with_both_labels(demo_run: Path) -> None:
+    records = _records(demo_run / FOLDERS[1])
+    first = [r for r in records if r["code_amb"] == "726530"]
+    assert [(r["applicability"]["age_min"], r["applicability"]["preferential"]) for r in first] == [
+        (None, True), (None, False), (24, True), (24, False),
+    ]  # fmt: skip
+    adult = first[2:]
+    assert [(r["fee"], r["reimbursement"], r["patient_share"]) for r in adult] == [
+        ("89.59", "85.59", "4.00"), ("89.59", "78.59", "11.00"),
+    ]  # fmt: skip
+    assert all(r["labels"]["fr"] and r["labels"]["nl"] for r in records)
+    assert all(r["source"]["fr"] and r["source"]["nl"] for r in records)
+
+
+def test_languages_that_disagree_keep_their_own_records() -> None:
+    [french] = extract_file(FR_2025)
+    [dutch] = extract_file(NL_2025)
+    changed = [
+        replace(row, fee=Decimal("1.23")) if row.code_amb == "726530" else row for row in dutch.rows
+    ]
+    records = [record(v) for v in valorisations([*french.rows, *changed])]
+    code = [r for r in records if r["code_amb"] == "726530"]
+    assert len(code) == 8  # two bands × two regimes × two languages
+    assert {r["fee"] for r in code if r["labels"]["nl"]} == {"1.23"}
+    assert {r["labels"]["nl"] for r in code if r["fee"] != "1.23"} == {None}
+
+
+def test_csv_is_the_json_flattened(demo_run: Path) -> None:
+    folder = demo_run / FOLDERS[1]
+    with (folder / "valorisations.csv").open(encoding="utf-8", newline="") as stream:
+        lines = list(csv.DictReader(stream))
+    records = _records(folder)
+    assert len(lines) == len(records)
+    assert tuple(lines[0]) == FIELD_NAMES
+    for line, data in zip(lines, records, strict=True):
+        assert line["fee"] == (data["fee"] or "")
+        assert line["preferential"] == str(data["applicability"]["preferential"]).lower()
+        assert line["label_nl"] == data["labels"]["nl"]
+        assert line["valid_to"] == (data["valid_to"] or "")
+
+
+def test_a_formula_label_is_quoted_in_the_csv() -> None:
+    [french] = extract_file(FR_2025)
+    rows = [replace(french.rows[0], description="=HYPERLINK(1)")]
+    [first, _] = valorisations(rows)
+    assert flat(first)["label_fr"] == "=HYPERLINK(1)"
+    from extractor.exports.valorisations import valorisations_csv
+
+    assert "'=HYPERLINK(1)" in valorisations_csv([first])
+
+
+@pytest.mark.parametrize("name", ["valorisations.csv", "chargeitemdefinitions.json"])
+def test_golden_exports(demo_run: Path, name: str) -> None:
+    """Regenerate with UPDATE_GOLDEN=1 and review the diff."""
+    produced = (demo_run / FOLDERS[1] / name).read_text(encoding="utf-8")
+    golden = GOLDEN / f"{FOLDERS[1]}.{name}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(produced, encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8")
