@@ -51,7 +51,7 @@ def draw_page(
 
     font = _font(22)
     small = _font(19)
-    legend = _legend(layout, page.width + CODE_STRIP, small)
+    legend = _legend(layout, page.width + CODE_STRIP, bool(conditions))
     canvas = Image.new(
         "RGB",
         (page.width + CODE_STRIP, HEADER_BAND + page.height + 30 * len(legend) + 20),
@@ -92,17 +92,21 @@ def draw_page(
 
 def legend_lines(layout: PageLayout, width_chars: int = 140) -> list[str]:
     """The legend's text: what each colour means, and every column's label by its number."""
-    return [text for _, text in _legend(layout, width_chars * 11, None)]
+    return [text for _, text in _legend(layout, width_chars * 11, conditions=True)]
 
 
-def _legend(layout: PageLayout, width: int, font: Any) -> list[tuple[Any, str]]:
+def _legend(layout: PageLayout, width: int, conditions: bool) -> list[tuple[Any, str]]:
+    """Colour and meaning, then the columns' labels; conditions only where a line has one."""
     lines: list[tuple[Any, str]] = [
         (BLUE, "header block (the numbers above the page are its columns, listed below)"),
         (GREEN, "column boundary; the code read on each row is written right of the page"),
         ((200, 200, 200), "tariff row"),
         (DARK_RED, "flagged row (see issues.json), its rule right of the page"),
-        (CONDITION_COLOUR, "the condition a line's tariffs were read under (MET GMD, ...)"),
     ]
+    if conditions:
+        lines.append(
+            (CONDITION_COLOUR, "the condition a line's tariffs were read under (MET GMD, ...)")
+        )
     # Pillow's own font has no accents: labels are folded (bénéficiaire → beneficiaire).
     key = "   ".join(
         f"{number} {fold(column.label)}" for number, column in enumerate(layout.columns, 1)
