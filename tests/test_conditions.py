@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from extractor import vocabulary
 from extractor.cli import main
 from tests.builders import write_workbook
 from tests.pdf_builder import Line, Text, write_grid_pdf
@@ -368,3 +369,22 @@ def test_a_qualifier_line_in_a_pdf(language: str, engine: str, tmp_path: Path) -
         ("101032", "", "", "25.68", "24.18", "19.68"),
     ]
     assert issues == []
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (("Code", "Lettre-clé", "Coefficient", "Valeur lettre-clé", "Libellé", "Honoraires"),
+         ["code_amb", "key_letter", "coefficient", "key_value", "description", "fee"]),
+        (("Code", "Sleutelletter", "Coëfficiënt", "Waarde sleutelletter", "Omschrijving", "Honorarium"),
+         ["code_amb", "key_letter", "coefficient", "key_value", "description", "fee"]),
+        (("Code", "Libellé", "Honoraires", "Valeur de l'intervention"),
+         ["code_amb", "description", "fee", "reimbursement"]),
+    ],
+)  # fmt: skip
+def test_key_letter_headers_by_vocabulary(labels: tuple[str, ...], expected: list[str]) -> None:
+    from extractor.header import _column_name
+
+    assert [_column_name(label, "") or vocabulary.header_roles(label)[0] for label in labels] == (
+        expected
+    )
