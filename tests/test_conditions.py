@@ -200,9 +200,23 @@ def test_one_code_under_two_headings_gets_each_heading_as_condition(
     assert issues == []
 
 
-def test_two_tariffs_of_one_code_under_one_heading_stay_a_duplicate_key(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "between",
+    [
+        [],
+        # a note, then a footnote: the note is not the caption of the rows below
+        [["Voir annexe 2"], ["1 Montant par séance"]],
+        # prose is never a caption
+        [["Ces montants s'appliquent aussi aux prestations effectuées en dehors des heures"
+          " de consultation habituelles du médecin."]],
+    ],
+)  # fmt: skip
+def test_two_tariffs_of_one_code_under_one_heading_stay_a_duplicate_key(
+    between: list[list[str]], tmp_path: Path
+) -> None:
     lines = [
         ["101010", "Consultation", "18,85", "17,35", "12,85"],
+        *between,
         ["101010", "Consultation", "20,85", "19,35", "14,85"],
     ]
     rows, issues = _extract(_gp_workbook(tmp_path / "d.xlsx", "fr", lines), tmp_path / "out")
