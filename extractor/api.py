@@ -15,14 +15,21 @@ from pathlib import Path
 from extractor import readers
 from extractor.crosscheck import cross_check
 from extractor.diff import compare_languages, diff_versions
-from extractor.errors import ExtractorError, NoTariffTableError, UsageError
+from extractor.errors import (
+    ExtractorError,
+    MissingMetadataError,
+    NoTariffTableError,
+    StoreError,
+    UsageError,
+)
 from extractor.export import write_atomic, write_exports
 from extractor.exports.validity import validity_in_store
 from extractor.folders import report_folder
+from extractor.inputs import parse_code_input, parse_date_input
 from extractor.location import Location
 from extractor.lookup import Tariff, answer
 from extractor.metadata import describe
-from extractor.model import Extraction, RawDocument, TariffRow
+from extractor.model import CircularInfo, Extraction, RawDocument, TariffRow
 from extractor.normalise import normalise
 from extractor.report import ChangeReport, LanguageReport, Version
 from extractor.settings import ExportSettings, Options, Overrides, ReadSettings
@@ -42,6 +49,7 @@ __all__ = [
     "Tariff",
     "diff_files",
     "export",
+    "export_csv",
     "extract",
     "extract_file",
     "history",
@@ -51,7 +59,8 @@ __all__ = [
     "write_report",
 ]
 
-DEFAULT_STORE = Path("output/tariffs.sqlite")
+STORE_NAME = "tariffs.sqlite"
+DEFAULT_STORE = Path("output") / STORE_NAME
 Progress = Callable[[Path], None]
 
 
@@ -61,8 +70,14 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
     path = Path(path)
     extractions = []
     try:
-        for document in readers.read(path, options.settings):
-            extraction = _extract_document(document, options.overrides)
+        documents = readers.read(path, options.settings)
+        for document in documents:
+            try:
+                extraction = _extract_document(document, options.overrides)
+            except MissingMetadataError:
+                if _has_table(document):
+                    raise
+                continue  # no table there: asking for its date would send the user astray
             if extraction.tables:
                 extractions.append(extraction)
     except ExtractorError:
@@ -79,6 +94,12 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
     if not any(extraction.rows or extraction.issues for extraction in extractions):
         raise NoTariffTableError("a table header but no tariff line under it", path)
     return extractions
+
+
+def _has_table(document: RawDocument) -> bool:
+    """Whether a tariff table header stands in the document, whatever its metadata."""
+    placeholder = CircularInfo("", "fr", date.min, "", (document.location.file,), document.format)
+    return normalise(document, placeholder).tables > 0
 
 
 def _extract_document(document: RawDocument, overrides: Overrides) -> Extraction:
@@ -102,9 +123,9 @@ def extract(
     A PDF given with the XLSX annex of the same circular is cross-checked against it.
     """
     extractions = []
-    for path in paths:
+    for path in check_inputs(paths):
         if progress is not None:
-            progress(Path(path))
+            progress(path)
         extractions.extend(extract_file(path, options))
     return cross_check(extractions)
 
@@ -121,6 +142,27 @@ def export(
     options = options or Options()
     digests = {Path(path).name: _sha256(Path(path)) for path in sources}
     return write_exports(extractions, Path(out_dir), options.exports, digests=digests)
+
+
+def export_csv(extractions: list[Extraction]) -> str:
+    """tariffs.csv as text, the same bytes `export` writes (`extract --out -` prints it)."""
+    from extractor.columns import sort_key
+    from extractor.export import tariffs_csv
+
+    return tariffs_csv(sorted((row for e in extractions for row in e.rows), key=sort_key))
+
+
+def check_inputs(paths: Iterable[Path | str], *, exports: bool = False) -> list[Path]:
+    """Every input exists, is readable and is a PDF or an XLSX (or, with `exports`, a
+    tariffs.csv), checked before the first is read: a typo in the last of three files is
+    told at once, not after a minute of reading."""
+    from extractor.export import is_tariffs_csv
+
+    files = [Path(path) for path in paths]
+    for path in files:
+        if not (exports and is_tariffs_csv(path)):
+            readers.sniff_format(path)
+    return files
 
 
 def inspect_pdf(
@@ -165,14 +207,19 @@ def run(
     paths: Iterable[Path | str],
     options: Options | None = None,
     *,
-    store_path: Path | str = DEFAULT_STORE,
+    store: Path | str | None = None,
     out_dir: Path | str = Path("output"),
     progress: Progress | None = None,
+    store_path: Path | str | None = None,
 ) -> list[RunOutput]:
     """Extract, validate, store (one transaction), diff against the previous version, report.
 
-    Writes DIR/<effective_from>_<circular>/ with the exports and changes.md/.html/.json.
+    Writes DIR/<effective_from>_<circular>/ with the exports and changes.md/.html/.json. The
+    store is DIR/tariffs.sqlite unless `store` names another (`store_path`: its older name).
     """
+    if store is not None and store_path is not None and Path(store) != Path(store_path):
+        raise UsageError(f"two stores given: store={store} and store_path={store_path}")
+    store_file = Path(store or store_path or Path(out_dir) / STORE_NAME)
     files = [Path(p) for p in paths]
     extractions = extract(files, options, progress=progress)
     share_circular_numbers(extractions)
@@ -185,17 +232,17 @@ def run(
 
     options = options or Options()
     outputs = []
-    with Store(store_path) as store, store.transaction():
+    with Store(store_file) as opened, opened.transaction():
         for (effective, number), members in sorted(groups.items()):
             parts, notes = [], []
             for extraction in sorted(members, key=lambda e: e.info.language):
-                ingested = store.ingest(extraction, _digest_of(extraction, digests))
+                ingested = opened.ingest(extraction, _digest_of(extraction, digests))
                 if ingested.note:
                     notes.append(
                         f"{extraction.info.source_file} ({extraction.info.language}): {ingested.note}"
                     )
-                previous = store.previous_version(ingested.circular.id)
-                old_rows = store.rows_of(previous.id) if previous else []
+                previous = opened.previous_version(ingested.circular.id)
+                old_rows = opened.rows_of(previous.id) if previous else []
                 parts.append(
                     LanguageReport(
                         extraction.info.language,
@@ -227,7 +274,7 @@ def run(
                 output.directory,
                 options.exports,
                 report=output.report,
-                validity=validity_in_store(store, rows),
+                validity=validity_in_store(opened, rows),
                 digests=digests,
             )
             write_report(output.report, output.directory)
@@ -238,6 +285,7 @@ def diff_files(
     old: Path | str, new: Path | str, out_dir: Path | str, options: Options | None = None
 ) -> ChangeReport:
     """Compare two circular files or tariffs.csv exports, without any store."""
+    check_inputs([old, new], exports=True)
     old_rows, old_version = _rows_and_version(Path(old), options)
     new_rows, new_version = _rows_and_version(Path(new), options)
     languages = sorted({r.language for r in new_rows} | {r.language for r in old_rows})
@@ -259,6 +307,9 @@ def diff_files(
     return report
 
 
+REPORT_FILES = ("changes.md", "changes.html", "changes.json")
+
+
 def write_report(report: ChangeReport, directory: Path) -> list[Path]:
     """changes.md, changes.html and changes.json into the directory."""
     from extractor.report import changes_json, render
@@ -273,30 +324,40 @@ def write_report(report: ChangeReport, directory: Path) -> list[Path]:
     return [directory / name for name in outputs]
 
 
-def history(code: str, *, store_path: Path | str = DEFAULT_STORE) -> list[StoredRow]:
-    """Every version of a code in the store: what was in force when, from which circular."""
-    _check_code(code)
-    with Store(_existing_store(store_path)) as store:
-        return store.history(code)
+def history(
+    code: str, *, store: Path | str | None = None, store_path: Path | str | None = None
+) -> list[StoredRow]:
+    """Every version of a code in the store: what was in force when, from which circular.
+
+    `code` as typed (726530, 726-530); `store` is the SQLite file (`store_path`, its older
+    name, is still accepted). None stored is an answer, not an error: an empty list.
+    """
+    code = parse_code_input(code)
+    with Store(_existing_store(store, store_path)) as opened:
+        return opened.history(code)
 
 
 def lookup(
     code: str,
-    on: date,
+    on: date | str,
     *,
     age: int | None = None,
     preferential: bool = False,
     language: str | None = None,
     condition: str | None = None,
-    store_path: Path | str = DEFAULT_STORE,
+    store: Path | str | None = None,
+    store_path: Path | str | None = None,
 ) -> Tariff:
     """The fee, reimbursement and co-payment in force for code C on date D for this patient.
 
-    `condition`: the tariff's condition as printed ("MET GMD"), "" for the general tariff.
+    `code` as typed (726530, 726-530); `on` a date or its text (2025-03-01, 01/03/2025);
+    `condition`: the tariff's condition as printed ("MET GMD"), "" for the general tariff;
+    `store` the SQLite file (`store_path`, its older name, is still accepted).
     """
-    _check_code(code)
-    with Store(_existing_store(store_path)) as store:
-        rows = store.in_force(code, on)
+    code = parse_code_input(code)
+    on = parse_date_input(on)
+    with Store(_existing_store(store, store_path)) as opened:
+        rows = opened.in_force(code, on)
     return answer(
         code, on, rows, age=age, preferential=preferential, language=language, condition=condition
     )
@@ -331,18 +392,20 @@ def _digest_of(extraction: Extraction, digests: dict[str, str]) -> str:
     return parts[0] if len(parts) == 1 else hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
-def _check_code(code: str) -> None:
-    from extractor.values import check_digit_ok
-
-    if not check_digit_ok(code):
+def _existing_store(store: Path | str | None, store_path: Path | str | None) -> Path:
+    """The store a read-only verb asks; it must exist and be one (never created or written by
+    a question: an empty or foreign file is refused and left as it was)."""
+    if store is not None and store_path is not None and Path(store) != Path(store_path):
+        raise UsageError(f"two stores given: store={store} and store_path={store_path}")
+    path = Path(store if store is not None else store_path or DEFAULT_STORE)
+    if not path.is_file():
         raise UsageError(
-            f"{code!r} is not a valid nomenclature code (six digits, check digit mod 7)"
+            f"no tariff store at {path}; create one with run, or name the store",
+            option="--store PATH",
         )
-
-
-def _existing_store(path: Path | str) -> Path:
-    if not Path(path).is_file():
-        raise UsageError(
-            f"no tariff store at {path}; run `inami-tariffs run` first or pass --store"
-        )
-    return Path(path)
+    with path.open("rb") as stream:
+        header = stream.read(16)
+    if header != b"SQLite format 3\x00":
+        what = "the file is empty" if not header else "not an SQLite file"
+        raise StoreError(f"not a tariff store ({what}); it was left as it is", path)
+    return path

@@ -66,3 +66,9 @@ def test_summary_is_visible_and_script_is_text(browser: Any, tmp_path: Path) -> 
     assert hostile in browser.find_element(By.TAG_NAME, "body").text
     assert browser.find_elements(By.CSS_SELECTOR, "body script, td img") == []
     assert browser.find_element(By.CSS_SELECTOR, "svg rect").is_displayed()
+    # Each change links to its place in the source (the report's full detail).
+    link = browser.find_element(By.CSS_SELECTOR, "table.review a.source")
+    assert link.is_displayed() and link.text.startswith("Feuil1!A")
+    assert link.get_attribute("href").endswith(
+        "/V1%20-%20Soins%20psychologiques%20-%2001-01-2025-circ%20OA.xlsx"
+    )
