@@ -95,3 +95,15 @@ def _data_packages_validate(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     for descriptor in sorted(folder.rglob("datapackage.json")):
         assert_valid_data_package(descriptor)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _module_data_packages_validate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """And those written by a module's shared fixtures (a demo run, a store), at its end."""
+    import time
+
+    started = time.time()
+    yield
+    for descriptor in sorted(tmp_path_factory.getbasetemp().rglob("datapackage.json")):
+        if descriptor.stat().st_mtime >= started:
+            assert_valid_data_package(descriptor)
