@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import replace
 from datetime import date
@@ -69,7 +70,7 @@ def test_summary_is_visible_and_script_is_text(browser: Any, tmp_path: Path) -> 
     # The chart's labels stand side by side, none over another (finding 12).
     labels = [e.rect for e in browser.find_elements(By.CSS_SELECTOR, 'svg text[y="138"]')]
     assert len(labels) >= 2
-    for left, right in zip(labels, labels[1:], strict=False):
+    for left, right in itertools.pairwise(labels):
         assert left["x"] + left["width"] < right["x"]
     # Each change links to its place in the source (the report's full detail).
     link = browser.find_element(By.CSS_SELECTOR, "table.review a.source")
