@@ -90,7 +90,8 @@ def answer(
     elif len({r.row.condition for r in rows}) > 1:
         raise LookupFailedError(
             f"code {code} has several tariffs on {on.isoformat()} depending on a condition"
-            f' ({_conditions(rows)}); pass --condition ("" for the general tariff)'
+            f' ({_conditions(rows)}); name the condition ("" for the general tariff)',
+            option="--condition TEXT",
         )
     bands = sorted(
         {(r.row.age_min, r.row.age_max) for r in rows},
@@ -99,12 +100,16 @@ def answer(
     if len(bands) > 1:
         listed = ", ".join(format_age_band(*band) for band in bands)
         raise LookupFailedError(
-            f"code {code} has several age bands on {on.isoformat()} ({listed}); pass --age"
+            f"code {code} has several age bands on {on.isoformat()} ({listed}); give the"
+            " patient's age",
+            option="--age N",
         )
     amounts = {tuple(getattr(r.row, name) for name in AMOUNT_COLUMNS) for r in rows}
     if len(amounts) > 1:
         raise LookupFailedError(
-            f"the French and Dutch versions of code {code} disagree on {on.isoformat()}; pass --language"
+            f"the French and Dutch versions of code {code} disagree on {on.isoformat()}; choose"
+            " a language",
+            option="--language fr|nl",
         )
     chosen = min(rows, key=lambda r: r.row.language)
     row = chosen.row

@@ -120,8 +120,9 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
     effective_from = overrides.effective_from or in_document or in_name
     if effective_from is None:
         raise MissingMetadataError(
-            "no effective date in the document or its file name; pass --effective-from YYYY-MM-DD",
+            "no effective date in the document or its file name; state it",
             file_name,
+            option="--effective-from YYYY-MM-DD",
         )
     for where, other in (("document", in_document), ("file name", in_name)):
         if other is not None and other != effective_from:

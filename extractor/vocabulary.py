@@ -101,12 +101,13 @@ COEFFICIENT_HEADER = _words("coefficient", "coeff.", "coeff", "coef.", "coef", "
 
 # Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
 HEADER_ROLES = {
-    "key_value": KEY_VALUE_HEADER,
-    "key_letter": KEY_LETTER_HEADER,
-    "coefficient": COEFFICIENT_HEADER,
     "copayment": COPAYMENT_HEADER,
     "reimbursement": REIMBURSEMENT_HEADER,
     "fee": FEE_HEADER,
+    # After the amounts: "Valeur de l'intervention" is a reimbursement, not a key-letter value.
+    "key_value": KEY_VALUE_HEADER,
+    "key_letter": KEY_LETTER_HEADER,
+    "coefficient": COEFFICIENT_HEADER,
     "description": DESCRIPTION_HEADER,
     "code": CODE_HEADER,
 }

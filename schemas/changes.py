@@ -34,6 +34,9 @@ CHANGE_TABLE = pa.DataFrameSchema(
         "relative": pa.Column(str, nullable=True, description="new / old - 1, six decimals"),
         "follows_indexation": pa.Column(bool),
         "section": pa.Column(str),
+        "source": pa.Column(
+            str, description="place in the source file: file#sheet!cell or file#page=N&line=M"
+        ),
     },
     name="changes",
     strict=True,
