@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -59,6 +60,7 @@ class Diff:
     language: str
     added: list[TariffRow] = field(default_factory=list)
     removed: list[TariffRow] = field(default_factory=list)
+    unreadable: list[TariffRow] = field(default_factory=list)  # flagged in the new version
     changed: list[RowChange] = field(default_factory=list)
     description_only: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
@@ -69,8 +71,14 @@ class Diff:
         return not (self.added or self.removed or self.changed or self.description_only)
 
 
-def diff_versions(old: list[TariffRow], new: list[TariffRow], language: str) -> Diff:
-    """Compare two versions of the same rows in one language, key by key."""
+def diff_versions(
+    old: list[TariffRow], new: list[TariffRow], language: str, flagged: Collection[str] = ()
+) -> Diff:
+    """Compare two versions of the same rows in one language, key by key.
+
+    `flagged`: codes the new version names on lines it could not read; a row of such a code
+    missing from the new version is unreadable there, not removed.
+    """
     old_rows = {row_key(row): row for row in old if row.language == language}
     new_rows = {row_key(row): row for row in new if row.language == language}
     result = Diff(language)
@@ -80,7 +88,7 @@ def diff_versions(old: list[TariffRow], new: list[TariffRow], language: str) -> 
             assert after is not None
             result.added.append(after)
         elif after is None:
-            result.removed.append(before)
+            (result.unreadable if before.code_amb in flagged else result.removed).append(before)
         else:
             amounts = tuple(
                 ColumnChange(name, getattr(before, name), getattr(after, name))

@@ -69,6 +69,7 @@ class _State:
     # under it may add a key-letter term or a tariff under a condition (`MET GMD`).
     previous: list[Pending] = field(default_factory=list)
     caption: str = ""
+    line_before: str = ""  # a short text line just read: a caption if a table line follows
 
     def section(self) -> str:
         return " > ".join(heading.text for heading in self.headings)
@@ -103,11 +104,14 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
                 _add_key_term(previous, term)
                 state.previous = previous
                 continue
+            state.line_before = ""
             _text_row(state, position, filled[0][1])
             continue
         if (footnote := split_footnote(filled)) is not None:
             _text_row(state, position, footnote)
             continue
+        if state.line_before:  # the short line right above a header or a row names its table
+            state.caption, state.line_before = state.line_before, ""
         following = rows[position + 1] if position + 1 < len(rows) else None
         if age_groups(row) and following is not None:
             after = rows[position + 2] if position + 2 < len(rows) else None
@@ -167,7 +171,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
                 code=codes[0],
             )
         )
-    state.caption = text if len(text) <= _CAPTION_LENGTH else ""
+    state.line_before = text if len(text) <= _CAPTION_LENGTH else ""
     found = age_band_at(text)
     if found is not None:
         # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a

@@ -111,12 +111,13 @@ CONTENT_LABELS = {
 
 # Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
 HEADER_ROLES = {
-    "key_value": KEY_VALUE_HEADER,
-    "key_letter": KEY_LETTER_HEADER,
-    "coefficient": COEFFICIENT_HEADER,
     "copayment": COPAYMENT_HEADER,
     "reimbursement": REIMBURSEMENT_HEADER,
     "fee": FEE_HEADER,
+    # After the amounts: "Valeur de l'intervention" is a reimbursement, not a key-letter value.
+    "key_value": KEY_VALUE_HEADER,
+    "key_letter": KEY_LETTER_HEADER,
+    "coefficient": COEFFICIENT_HEADER,
     "description": DESCRIPTION_HEADER,
     "code": CODE_HEADER,
 }
@@ -249,6 +250,13 @@ CIRCULAR_NUMBER_IN_FILENAME = re.compile(
     r"(?:circ(?:ulaire)?\s*oa|omzendbrief\s*vi|\boa|\bvi)\s*(?P<year>\d{4})\s*[-_/]\s*(?P<serial>\d{1,4})\b"
 )
 SUBJECT_LEAD = re.compile(r"^(?:tarifs|tarieven|honoraires|honoraria)\s*;")
+# A circular that corrects another (same effective date), in its title, subject or file name.
+CORRIGENDUM = re.compile(r"\b(?:corrigendum|corrigenda|rectificatif|erratum|errata|verbetering)\b")
+# Where a title stops naming its domain and starts giving its date (folded text).
+DOMAIN_END = re.compile(
+    r"\s+(?:applicable |en vigueur )?(?:a partir d[eu]|a dater d[eu]|vanaf|met ingang van"
+    r"|van toepassing vanaf|in werking vanaf)\b.*$"
+)
 
 # --- Language detection -------------------------------------------------------------------
 LANGUAGE_WORDS: dict[Language, frozenset[str]] = {

@@ -12,6 +12,7 @@ through a binary float.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -90,8 +91,14 @@ def expression(valorisation: Valorisation, conditional: bool) -> str:
     return " and ".join(terms)
 
 
+# A Money value is held as this mark + its Decimal text until the JSON is written, where the
+# mark and the quotes go: a number written from the text, never through a float.
+_MARK = "\x00decimal:"
+_MARKED = re.compile(r'"\\u0000decimal:(-?[0-9]+(?:\.[0-9]+)?)"')
+
+
 def _money(value: Decimal) -> dict[str, Any]:
-    return {"value": value, "currency": "EUR"}
+    return {"value": f"{_MARK}{value:f}", "currency": "EUR"}
 
 
 def _price_components(valorisation: Valorisation, base: str) -> list[dict[str, Any]]:
@@ -199,21 +206,11 @@ def bundle(records: Iterable[Valorisation], base: str) -> dict[str, Any]:
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
-def encode(value: Any, indent: str = "") -> str:
-    """JSON with two-space indentation where a Decimal is a number written from its text."""
-    inner = indent + "  "
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dict) and value:
-        items = (
-            f"{inner}{json.dumps(k, ensure_ascii=False)}: {encode(v, inner)}"
-            for k, v in value.items()
-        )
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    if isinstance(value, list) and value:
-        return "[\n" + ",\n".join(inner + encode(v, inner) for v in value) + "\n" + indent + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def bundle_json(records: Iterable[Valorisation], base: str) -> str:
-    return encode(bundle(records, base)) + "\n"
+    """The Bundle with one entry per line (readable in a pull-request diff, and a fifth of the
+    size of an indented one: FHIR nests deep)."""
+    data = bundle(records, base)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    entries = ",\n    ".join(_MARKED.sub(r"\1", encode(entry)) for entry in data["entry"])
+    head = '{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": ['
+    return head + (f"\n    {entries}\n  ]\n}}\n" if entries else "]\n}\n")

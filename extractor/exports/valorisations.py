@@ -36,7 +36,6 @@ LANGUAGES = ("fr", "nl")
 # Key columns that are nomenclature codes name the record; the others say whom it applies to.
 CODE_COLUMNS = tuple(name for name in KEY_COLUMNS if "code-format" in BY_NAME[name].rules)
 APPLICABILITY_COLUMNS = tuple(name for name in KEY_COLUMNS if name not in CODE_COLUMNS)
-_REGIME_ORDER = {regime: index for index, (regime, _, _) in enumerate(REGIMES)}
 
 
 @dataclass(frozen=True)
@@ -82,30 +81,32 @@ def valorisations(
             amounts,
         )
         groups.setdefault(identity, []).append(row)
-    records = []
+    order = []
     for (key, start, end, circular, _), members in groups.items():
         members.sort(key=lambda r: (LANGUAGES.index(r.language), r.source.order))
+        languages = tuple(dict.fromkeys(r.language for r in members))
+        order.append(((key_order(key), start, languages, end or date.max, circular), members))
+    order.sort(key=lambda pair: pair[0])
+    records = []
+    for _, members in order:
+        first = members[0]
         labels = _per_language((r.language, r.description) for r in members)
         sources = _per_language((r.language, str(r.source)) for r in members)
-        first = members[0]
         for regime, reimbursement, copayment in REGIMES:
             records.append(
                 Valorisation(
-                    key,
-                    start,
-                    end,
+                    row_key(first),
+                    first.effective_from,
+                    valid_to(validity, first),
                     regime,
                     getattr(first, FEE),
                     getattr(first, reimbursement),
                     getattr(first, copayment),
-                    circular,
+                    first.circular,
                     labels,
                     sources,
                 )
             )
-    records.sort(
-        key=lambda v: (key_order(v.key), v.valid_from, _REGIME_ORDER[v.regime], v.languages)
-    )
     return records
 
 

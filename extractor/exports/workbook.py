@@ -38,6 +38,7 @@ _KINDS = {
     "removed": "supprimé / verwijderd",
     "changed": "modifié / gewijzigd",
     "description": "libellé modifié / omschrijving gewijzigd",
+    "unreadable": "illisible (ligne signalée) / onleesbaar (gemelde regel)",
 }
 
 
@@ -99,20 +100,28 @@ def _number(amount: Decimal) -> Decimal | str:
     return amount if held == amount else f"{amount:f}"
 
 
-def _put(sheet: Any, row: int, column: int, value: Any, number_format: str | None = None) -> None:
-    """One cell; text is always a text cell (openpyxl would take '=...' for a formula)."""
-    if value is None or value == "":
-        return
+def _cell(sheet: Any, value: Any) -> Any:
+    """One value as written: a plain value, or a cell where it needs a format or must be kept
+    text (openpyxl would take a text starting with '=' for a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, Decimal):
         value = _number(value)
-        number_format = EUR if isinstance(value, Decimal) else None
-    cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, Decimal):
+            cell = WriteOnlyCell(sheet, value)
+            cell.number_format = EUR
+            return cell
     if isinstance(value, str):
+        if not value.startswith("="):
+            return value or None
+        cell = WriteOnlyCell(sheet, value)
         cell.data_type = "s"
-    elif isinstance(value, date):
-        number_format = ISO_DATE
-    if number_format:
-        cell.number_format = number_format
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = ISO_DATE
+        return cell
+    return value
 
 
 def _sheet(
@@ -123,24 +132,26 @@ def _sheet(
     widths: Sequence[int] | None = None,
 ) -> None:
     """A sheet with a French and a Dutch header row, frozen, filters on the second."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title)
-    bold = Font(bold=True)
-    for column, (french, dutch) in enumerate(headings, start=1):
-        for row, text in ((1, french), (2, dutch)):
-            _put(sheet, row, column, text)
-            sheet.cell(row=row, column=column).font = bold
-    last = 2
-    for last, line in enumerate(lines, start=3):
-        for column, value in enumerate(line, start=1):
-            _put(sheet, last, column, value)
-    end = get_column_letter(len(headings))
+    lines = list(lines)
     sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{end}{last}"
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{len(lines) + 2}"
     for column, width in enumerate(widths or [16] * len(headings), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    bold = Font(bold=True)
+    for language in (0, 1):
+        header = []
+        for pair in headings:
+            cell = WriteOnlyCell(sheet, pair[language])
+            cell.data_type, cell.font = "s", bold
+            header.append(cell)
+        sheet.append(header)
+    for line in lines:
+        sheet.append([_cell(sheet, value) for value in line])
 
 
 def _tariff_lines(rows: Iterable[TariffRow]) -> Iterable[list[Any]]:
@@ -226,8 +237,7 @@ def tariffs_xlsx(
     """The workbook as bytes; the same input gives the same bytes."""
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     tariff_headings = [(BY_NAME[n].title_fr, BY_NAME[n].title_nl) for n in COLUMNS]
     _sheet(workbook, SHEETS["tariffs"], tariff_headings, _tariff_lines(rows),
            [_width(name) for name in COLUMNS])  # fmt: skip
