@@ -61,17 +61,16 @@ def complete(
     (not defined) or as a footnote reference is there on purpose. A fee alone is a fee-only
     row only when nothing else on the line is an amount we could not place.
     """
+    expected = [name for name in AMOUNT_COLUMNS if name in index]
+    printed = [name for name in expected if amounts[name] is not None]
+    if printed == expected and printed != ["fee"] and not condition:
+        return True  # the common line: every amount printed
     stated = {
         name
-        for name, place in index.items()
-        if name in AMOUNT_COLUMNS and place < len(raw) and stated_mark(raw[place]) is not None
+        for name in expected
+        if index[name] < len(raw) and stated_mark(raw[index[name]]) is not None
     }
-    present = [
-        name
-        for name in AMOUNT_COLUMNS
-        if name in index and (amounts[name] is not None or name in stated)
-    ]
-    expected = [name for name in AMOUNT_COLUMNS if name in index]
+    present = [name for name in expected if name in printed or name in stated]
     if condition:
         expected = [name for name in expected if name != "fee" or "fee" in present]
     fee_only = (

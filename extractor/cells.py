@@ -27,23 +27,18 @@ def stated_mark(text: str) -> str | None:
     return None
 
 
-def stated_empty(row: RawRow, index: dict[str, int]) -> bool:
-    """Some amount of the line is "-" or a footnote reference: missing on purpose."""
-    return any(
-        stated_mark(row.texts[place]) is not None
-        for name, place in index.items()
-        if name in AMOUNT_COLUMNS and place < len(row.cells)
-    )
-
-
-def references(row: RawRow, index: dict[str, int]) -> tuple[str, ...]:
-    """Footnote marks standing for amounts on the line, to attach their footnote text."""
-    marks = [
-        stated_mark(row.texts[place])
-        for name, place in index.items()
-        if name in AMOUNT_COLUMNS and place < len(row.cells)
-    ]
-    return tuple(mark for mark in marks if mark)
+def stated(row: RawRow, index: dict[str, int]) -> tuple[bool, tuple[str, ...]]:
+    """Whether some amount of the line is "-" or a footnote reference (missing on purpose), and
+    the footnote marks standing for amounts, to attach their footnote text."""
+    texts, found, marks = row.texts, False, []
+    for name, place in index.items():
+        if name in AMOUNT_COLUMNS and place < len(texts):
+            mark = stated_mark(texts[place])
+            if mark is not None:
+                found = True
+                if mark:
+                    marks.append(mark)
+    return found, tuple(marks)
 
 
 def unplaced_values(row: RawRow, columns: Columns, issues: list[Issue]) -> list[RawCell]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from extractor import conditions, rules, vocabulary
 from extractor.amounts import complete, read_amounts
-from extractor.cells import references, split_footnote, stated_empty, unplaced_values
+from extractor.cells import split_footnote, stated, unplaced_values
 from extractor.footnotes import Pending, resolve_footnotes
 from extractor.header import Columns, age_groups, detect_header
 from extractor.model import (
@@ -305,17 +305,18 @@ def _table_row(
         **amounts,
     )
     numbered = any(h.number or h.lettered for h in state.headings)
-    marks = (*columns.marks, *references(row, columns.index))
+    # Only a line with an amount missing can hold a "-" or a "(*)" standing for one.
+    on_purpose, references = stated(row, columns.index) if None in amounts.values() else (False, ())
     general = Pending(
         tariff,
         position,
         mark,
         certain,
         unmarked,
-        marks,
+        (*columns.marks, *references),
         numbered,
         state.caption,
-        stated_empty(row, columns.index),
+        on_purpose,
     )
     state.previous = [general] if not columns.bands else _per_band(state, row, general, columns)
     for condition, group in columns.conditions:
