@@ -195,6 +195,8 @@ def view(report: ChangeReport) -> dict[str, Any]:
                     "following": diff.indexation.following,
                     "changed": len(diff.changed),
                     "fees_changed": diff.indexation.fees_changed,
+                    "copayment_percent": diff.indexation.copayment_percent,
+                    "copayments_changed": diff.indexation.copayments_changed,
                 },
                 "review": _in_document_order(
                     [_change_view(c) for c in diff.changed if not c.follows_indexation]

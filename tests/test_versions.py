@@ -280,3 +280,25 @@ def _codes(path: Path) -> list[int]:
             if isinstance(v, int)
         }
     )
+
+
+# 9. Indexation labels: co-payments indexed while fees stay are a finding of their own.
+def test_indexed_copayments_alone_are_reported_as_such(store: Store, tmp_path: Path) -> None:
+    def copayments(code: str, column: str, old: Decimal | None) -> Decimal | None:
+        if old is None or not column.startswith("copayment"):
+            return old
+        return (old * Decimal("1.02")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    assert store.run(FR_2025) == 0
+    update = derive_workbook(
+        FR_2025,
+        tmp_path / "V1 - Soins psychologiques - 01-01-2026-circ OA.xlsx",
+        transform=copayments,
+        title=TITLE.format("1er janvier 2026"),
+    )
+    assert store.run(update) == 0
+    folder = store.folder / "2026-01-01_0_V1---Soins-psychologiques---01-01-2026-circ-OA"
+    markdown = (folder / "changes.md").read_text(encoding="utf-8")
+    assert "**Co-payments (French):** indexed by +2.00 %" in markdown
+    assert "no common indexation explains the fee changes" not in markdown
+    assert "no fee changed" in markdown
