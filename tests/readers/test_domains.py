@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from extractor import readers
 from extractor.api import extract_file
 from extractor.model import Extraction
+from extractor.readers.pdf.drawing import fold, legend_lines
 from extractor.settings import PDF_ENGINES, XLSX_ENGINES, Options, ReadSettings
 from tests.builders import write_workbook
 from tests.pdf_builder import Grid, Text, write_pdf
@@ -352,3 +354,18 @@ def test_pdf_columns_without_header_text_read_from_content(
     [bare] = [i for i in extraction.issues if i.rule == "column-unplaced"]
     assert (bare.code, "'36,84'" in bare.message) == ("102034", True)
     assert not _errors(extraction)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_inspect_legend_shows_the_columns_not_placed(tmp_path: Path, language: str) -> None:
+    code, description, fee, unknown, _ = UNKNOWN[language]
+    edges = (40.0, 100.0, 300.0, 360.0, 440.0)
+    header = (((code, 0, 1), (description, 1, 1), (fee, 2, 1), (unknown, 3, 1)),)
+    rows = (("101010", "Raadpleging", "18,85", "5,05"),)
+    path = write_pdf(
+        tmp_path / f"{language}.pdf", [Text(_LEAD[language]), Grid(edges, header, rows)]
+    )
+    _, layouts = readers.read_layout(path)
+    legend = " ".join(legend_lines(layouts[0]))
+    assert f"4 {fold(unknown)} [not placed: values in issues.json]" in legend
+    assert f"3 {fold(fee)} " in legend and f"3 {fold(fee)} [not placed" not in legend

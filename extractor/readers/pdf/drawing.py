@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from extractor import vocabulary
 from extractor.location import Location
 from extractor.readers.pdf.geometry import PageLayout
 
@@ -109,11 +110,21 @@ def _legend(layout: PageLayout, width: int, conditions: bool) -> list[tuple[Any,
         )
     # Pillow's own font has no accents: labels are folded (bénéficiaire → beneficiaire).
     key = "   ".join(
-        f"{number} {fold(column.label)}" for number, column in enumerate(layout.columns, 1)
+        f"{number} {fold(column.label) or '(no header text)'}{_unplaced(column.label)}"
+        for number, column in enumerate(layout.columns, 1)
     )
     for part in textwrap.wrap(key, max(40, width // 11 - 6)):
         lines.append((None, part))
     return lines
+
+
+def _unplaced(label: str) -> str:
+    """A column whose label names no field: its values go to issues.json (column-unplaced)."""
+    folded = vocabulary.fold(label)
+    known = vocabulary.header_roles(label) or any(
+        pattern.search(folded) for pattern in (vocabulary.AMBULATORY, vocabulary.HOSPITAL)
+    )
+    return "" if known else " [not placed: values in issues.json]"
 
 
 def fold(text: str) -> str:
