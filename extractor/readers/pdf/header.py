@@ -33,7 +33,10 @@ def _is_row_start(line: Line) -> bool:
         return True
     if vocabulary.NUMBERED_HEADING.match(line.text):
         return True
-    return sum(is_amount(w.text) for w in label_words(line)) >= 2
+    # The date of a date statement in a header row is not an amount (looked at only then).
+    return sum(is_amount(w.text) for w in line.words) >= 2 and (
+        sum(is_amount(w.text) for w in label_words(line)) >= 2
+    )
 
 
 def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
