@@ -6,6 +6,7 @@ from __future__ import annotations
 from extractor import vocabulary
 from extractor.model import RawRow
 from extractor.readers.pdf.agegroups import age_row, is_age_line
+from extractor.readers.pdf.content import with_content_columns
 from extractor.readers.pdf.geometry import Column, Line, PageLayout, Rules
 from extractor.readers.pdf.header import (
     boundaries_between,
@@ -46,7 +47,10 @@ class PageReader:
             header_end = header_block_end(lines, index, rules)
             if header_end is not None:
                 header_lines = lines[index:header_end]
-                self.columns = columns_of(header_lines)
+                self.columns = with_content_columns(
+                    columns_of(header_lines),
+                    lines[header_end : next_header(lines, header_end, rules)],
+                )
                 self.boundaries = boundaries_between(self.columns, rules.vertical)
                 self.refine = True
                 if not self.title:
