@@ -242,6 +242,7 @@ def run(
     overrides = options.overrides
     recorded = (recorded_at or datetime.now(UTC)).isoformat(timespec="seconds")
     outputs = []
+    stored_now: list[StoredCircular] = []
     with Store(store_file) as opened, opened.transaction():
         for (effective, number), members in sorted(groups.items()):
             parts, notes, new = [], [], False
@@ -257,6 +258,8 @@ def run(
                     authoritative=overrides.authoritative or "",
                 )
                 new = new or ingested.new
+                if ingested.new:
+                    stored_now.append(ingested.circular)
                 if ingested.note:
                     notes.append(
                         f"{extraction.info.source_file} ({extraction.info.language}): {ingested.note}"
@@ -299,9 +302,17 @@ def run(
                 digests=digests,
             )
             write_report(output.report, output.directory)
+        from extractor.regenerate import later_reports
+
+        regenerated = later_reports(
+            opened, stored_now, Path(out_dir), {output.directory for output in outputs}
+        )
+        for directory, report in regenerated:
+            write_report(report, directory)
         listing = {
             "folders": sorted({output.directory.name for output in outputs}),
             "new": sorted({output.directory.name for output in outputs if output.new}),
+            "regenerated": [directory.name for directory, _ in regenerated],
         }
         write_atomic(
             Path(out_dir) / "run.json", json.dumps(listing, ensure_ascii=False, indent=2) + "\n"

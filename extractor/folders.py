@@ -16,6 +16,11 @@ def report_folder(effective: date, number: str, members: list[Extraction]) -> st
     circular number, so that `ls | sort | tail -1` still picks the newest numbered circular
     of a date, as the README's workflow does.
     """
-    label = number or Path(members[0].info.source_files[0]).stem
+    return folder_name(effective, number, members[0].info.source_files[0])
+
+
+def folder_name(effective: date, number: str, source_file: str) -> str:
+    """The report folder of a circular, from its first source file when it has no number."""
+    label = number or Path(source_file).stem
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label.replace("/", "-")).strip(".-") or "circular"
     return f"{effective.isoformat()}_{'' if number else '0_'}{safe[:80]}"

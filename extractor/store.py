@@ -10,6 +10,7 @@ time): lookups "as known on" a day recompute without the units learnt later.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -115,6 +116,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             message TEXT NOT NULL
         )""",
         "CREATE INDEX flagged_code ON flagged (code)",
+    ),
+    (  # 4: every flagged source line as a report shows it, so that reports can be written again
+        "ALTER TABLE flagged ADD COLUMN rule TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE flagged ADD COLUMN severity TEXT NOT NULL DEFAULT 'warning'",
+        "ALTER TABLE flagged ADD COLUMN raw TEXT NOT NULL DEFAULT '[]'",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -264,11 +270,20 @@ class Store(VersionQueries):
             ],
         )
         self.connection.executemany(
-            "INSERT INTO flagged (circular_id, code, location, message) VALUES (?, ?, ?, ?)",
+            "INSERT INTO flagged (circular_id, code, location, message, rule, severity, raw)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (circular_id, issue.code, str(issue.location), issue.message)
-                for issue in extraction.issues
-                if issue.code and issue.raw
+                (
+                    circular_id,
+                    i.code,
+                    str(i.location),
+                    i.message,
+                    i.rule,
+                    i.severity,
+                    json.dumps(i.raw),
+                )
+                for i in extraction.issues
+                if i.raw
             ],
         )
         self.update_effective_to()

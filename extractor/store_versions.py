@@ -3,18 +3,31 @@ exports (versions), flagged lines, the units of a domain, what a new circular me
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
 from extractor.columns import KEY_COLUMNS
 from extractor.location import Location
-from extractor.model import TariffRow
+from extractor.model import Issue, TariffRow
 from extractor.stored import Flag, StoredCircular, StoredRow, with_validity
 from extractor.versions import Unit, VersionRow, domain_groups, validity
 
 
 class VersionQueries:
     """Mixed into Store: reads only."""
+
+    def issues_of(self, circular_id: int) -> list[Issue]:
+        """The flagged source lines of a unit, in source order."""
+        issues = [
+            Issue(severity, rule, message, Location.parse(where), tuple(json.loads(raw)), code)
+            for severity, rule, message, where, raw, code in self.connection.execute(
+                "SELECT severity, rule, message, location, raw, code FROM flagged"
+                " WHERE circular_id = ? ORDER BY id",
+                (circular_id,),
+            )
+        ]
+        return sorted(issues, key=lambda issue: issue.location.order)
 
     connection: sqlite3.Connection
 

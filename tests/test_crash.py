@@ -84,13 +84,16 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
 def rewrite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A folder whose outputs a run rewrites with other bytes, before and after that run.
 
-    The new version alone is stored first (its report: "first version"); then the old one is
-    ingested; running the new version again rewrites its folder, now as a diff against the
-    old one. Killing that run must leave each file of the folder old or new, never half.
+    The old version and the new one are stored (the new report: a diff against the old one),
+    then the old one is retracted; running the new version again rewrites its folder, now as
+    the first version. Killing that run must leave each file of the folder old or new, never
+    half.
     """
     before = tmp_path_factory.mktemp("before")
-    assert _run(before, NEW).wait() == 0
     assert _run(before, [OLD]).wait() == 0
+    assert _run(before, NEW).wait() == 0
+    retract = [sys.executable, "-m", "extractor", "retract", OLD.name, "--store"]
+    subprocess.run([*retract, str(before / "t.sqlite")], cwd=ROOT, check=True, capture_output=True)
     after = tmp_path_factory.mktemp("after")
     shutil.copytree(before, after, dirs_exist_ok=True)
     assert _run(after, NEW).wait() == 0

@@ -253,6 +253,7 @@ def test_run_json_lists_the_folders_written_and_the_new_ones(store: Store) -> No
             "2025-01-01_0_V1---Soins-psychologiques---01-01-2025-circ-OA",
         ],
         "new": ["2025-01-01_0_V1---Soins-psychologiques---01-01-2025-circ-OA"],
+        "regenerated": [],
     }
 
 
@@ -302,3 +303,19 @@ def test_indexed_copayments_alone_are_reported_as_such(store: Store, tmp_path: P
     assert "**Co-payments (French):** indexed by +2.00 %" in markdown
     assert "no common indexation explains the fee changes" not in markdown
     assert "no fee changed" in markdown
+
+
+# 7. Storing an older version regenerates the reports it changes.
+def test_storing_an_older_version_writes_the_later_report_again(store: Store) -> None:
+    later = "2025-01-01_0_V1---Soins-psychologiques---01-01-2025-circ-OA"
+    assert store.run(FR_2025) == 0
+    assert store.changes(later)["languages"][0]["previous"] is None
+    assert store.run(FR_2024) == 0
+    listing = json.loads((store.folder / "run.json").read_text(encoding="utf-8"))
+    assert listing["regenerated"] == [later]
+    report = store.changes(later)
+    assert report["languages"][0]["previous"]["effective_from"] == "2024-01-01"
+    assert [c["code_amb"] for c in report["changes"] if c["kind"] == "removed"] == ["727112"]
+    fresh = Store(store.folder.parent / "fresh", store.capsys)
+    assert fresh.run(FR_2024) == 0 and fresh.run(FR_2025) == 0
+    assert fresh.changes(later)["changes"] == report["changes"]
