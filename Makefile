@@ -14,9 +14,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/inami-tariffs run samples/* --out output --store output/tariffs.sqlite
-	$(BIN)/inami-tariffs lookup 726530 --date 2025-03-01 --age 30 --store output/tariffs.sqlite
+# What a user installs: the tool and its runtime dependencies only (make demo, make bench).
+RUNTIME := .venv-runtime
+$(RUNTIME)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(RUNTIME)
+	$(RUNTIME)/bin/python -m pip install --quiet -e .
+	touch $@
+
+# The demo installs what the tool needs, as a user would (no test or lint tools: .venv-runtime).
+demo: $(RUNTIME)/.installed
+	$(RUNTIME)/bin/inami-tariffs run samples/* --out output
+	$(RUNTIME)/bin/inami-tariffs lookup 726530 --date 2025-03-01 --age 30 --store output/tariffs.sqlite
+	@echo
+	@echo "Open output/2025-01-01_2024-356/changes.html in a browser (the change report);"
+	@echo "changes.md beside it is the pull-request summary, tariffs.csv the table."
 
 lint: $(STAMP)
 	$(BIN)/ruff check extractor schemas tests benchmarks
@@ -41,13 +52,8 @@ test: lint browser office
 	$(BIN)/python -m pytest -q
 
 # On demand, never in CI: times every stage on large generated circulars (benchmarks/README.md).
-# Whole commands run in a venv without the dev tools, as users install it: in .venv, pandera
-# also imports hypothesis and pytest at start-up.
-RUNTIME := .venv-runtime
-$(RUNTIME)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(RUNTIME)
-	$(RUNTIME)/bin/python -m pip install --quiet -e .
-	touch $@
+# Whole commands run in .venv-runtime, without the dev tools, as users install it: in .venv,
+# pandera also imports hypothesis and pytest at start-up.
 
 bench: $(STAMP) $(RUNTIME)/.installed
 	BENCH_RUNTIME_PYTHON=$(RUNTIME)/bin/python $(BIN)/python benchmarks/run.py

@@ -267,7 +267,7 @@ def lookup(out: Path) -> None:
     )
     started = time.perf_counter()
     for _ in range(50):
-        api.lookup(code, on, age=30, store_path=store_path)
+        api.lookup(code, on, age=30, store=store_path)
     per_call = (time.perf_counter() - started) / 50
     RESULTS.append(
         (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from extractor import rules
+from extractor.cells import is_amount, stated_mark
 from extractor.model import AMOUNT_COLUMNS, Issue, RawCell, RawRow
 from extractor.values import ValueParseError, parse_amount
 
@@ -21,6 +22,19 @@ def read_amounts(
         cell = (
             row.cells[index[name]] if index[name] < len(row.cells) else RawCell(None, row.location)
         )
+        if (mark := stated_mark(cell.text)) is not None:
+            amounts[name] = None  # "-": not defined; "(*)": given by a footnote
+            if mark:
+                issues.append(
+                    rules.AMOUNT_BY_REFERENCE.issue(
+                        cell.location,
+                        f"the {name} is a reference to footnote {mark}, not an amount: left"
+                        " empty, the footnote attached",
+                        raw=row.texts,
+                        code=code,
+                    )
+                )
+            continue
         try:
             amounts[name] = parse_amount(cell.value)
         except ValueParseError as error:
@@ -39,18 +53,37 @@ def complete(
     raw: tuple[str, ...],
     code: str,
     condition: str = "",
+    unplaced: list[RawCell] | None = None,
 ) -> bool:
     """Every amount its columns promise, or a fee alone (a fee-only table); else an issue.
 
-    Under a condition the fee may be left to the code's general tariff.
+    Under a condition the fee may be left to the code's general tariff. An amount printed "-"
+    (not defined) or as a footnote reference is there on purpose. A fee alone is a fee-only
+    row only when nothing else on the line is an amount we could not place.
     """
-    present = [name for name in AMOUNT_COLUMNS if name in index and amounts[name] is not None]
     expected = [name for name in AMOUNT_COLUMNS if name in index]
+    printed = [name for name in expected if amounts[name] is not None]
+    if printed == expected and printed != ["fee"] and not condition:
+        return True  # the common line: every amount printed
+    stated = {
+        name
+        for name in expected
+        if index[name] < len(raw) and stated_mark(raw[index[name]]) is not None
+    }
+    present = [name for name in expected if name in printed or name in stated]
     if condition:
         expected = [name for name in expected if name != "fee" or "fee" in present]
-    if present == expected or (present == ["fee"] and not condition):
+    fee_only = (
+        present == ["fee"]
+        and not condition
+        and not stated
+        and not any(is_amount(value) for value in unplaced or ())
+    )
+    if fee_only or (present == expected and present != ["fee"]):
         return True
-    missing = ", ".join(name for name in expected if name not in present)
+    missing = ", ".join(name for name in expected if name not in present) or ", ".join(
+        name for name in AMOUNT_COLUMNS if name != "fee"
+    )
     under = f" under '{condition}'" if condition else ""
     issues.append(
         rules.AMOUNT_MISSING.issue(

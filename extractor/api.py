@@ -7,26 +7,36 @@ it through unchanged; the CLI is a thin layer over these verbs.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from extractor import readers
+from extractor.admission import settle_scope
+from extractor.baseline import in_force_before
 from extractor.crosscheck import cross_check
 from extractor.diff import compare_languages, diff_versions
-from extractor.errors import ExtractorError, NoTariffTableError, UsageError
+from extractor.errors import (
+    ExtractorError,
+    MissingMetadataError,
+    NoTariffTableError,
+    UsageError,
+)
 from extractor.export import write_atomic, write_exports
 from extractor.exports.validity import validity_in_store
 from extractor.folders import report_folder
 from extractor.location import Location
-from extractor.lookup import Tariff, answer
+from extractor.lookup import Tariff
 from extractor.metadata import describe
-from extractor.model import Extraction, RawDocument, TariffRow
+from extractor.model import CircularInfo, Extraction, RawDocument, TariffRow
 from extractor.normalise import normalise
 from extractor.report import ChangeReport, LanguageReport, Version
 from extractor.settings import ExportSettings, Options, Overrides, ReadSettings
-from extractor.store import Store, StoredRow
+from extractor.store import Store, StoredCircular, StoredRow
+from extractor.storeverbs import DEFAULT_STORE as DEFAULT_STORE
+from extractor.storeverbs import STORE_NAME, history, lookup, retract, versions
 from extractor.twins import language_mismatches, share_circular_numbers
 from extractor.validate import validate_rows
 
@@ -38,20 +48,23 @@ __all__ = [
     "Overrides",
     "ReadSettings",
     "RunOutput",
+    "StoredCircular",
     "StoredRow",
     "Tariff",
     "diff_files",
     "export",
+    "export_csv",
     "extract",
     "extract_file",
     "history",
     "inspect_pdf",
     "lookup",
+    "retract",
     "run",
+    "versions",
     "write_report",
 ]
 
-DEFAULT_STORE = Path("output/tariffs.sqlite")
 Progress = Callable[[Path], None]
 
 
@@ -61,8 +74,14 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
     path = Path(path)
     extractions = []
     try:
-        for document in readers.read(path, options.settings):
-            extraction = _extract_document(document, options.overrides)
+        documents = readers.read(path, options.settings)
+        for document in documents:
+            try:
+                extraction = _extract_document(document, options.overrides)
+            except MissingMetadataError:
+                if _has_table(document):
+                    raise
+                continue  # no table there: asking for its date would send the user astray
             if extraction.tables:
                 extractions.append(extraction)
     except ExtractorError:
@@ -79,6 +98,12 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
     if not any(extraction.rows or extraction.issues for extraction in extractions):
         raise NoTariffTableError("a table header but no tariff line under it", path)
     return extractions
+
+
+def _has_table(document: RawDocument) -> bool:
+    """Whether a tariff table header stands in the document, whatever its metadata."""
+    placeholder = CircularInfo("", "fr", date.min, "", (document.location.file,), document.format)
+    return normalise(document, placeholder).tables > 0
 
 
 def _extract_document(document: RawDocument, overrides: Overrides) -> Extraction:
@@ -102,9 +127,9 @@ def extract(
     A PDF given with the XLSX annex of the same circular is cross-checked against it.
     """
     extractions = []
-    for path in paths:
+    for path in check_inputs(paths):
         if progress is not None:
-            progress(Path(path))
+            progress(path)
         extractions.extend(extract_file(path, options))
     return cross_check(extractions)
 
@@ -121,6 +146,27 @@ def export(
     options = options or Options()
     digests = {Path(path).name: _sha256(Path(path)) for path in sources}
     return write_exports(extractions, Path(out_dir), options.exports, digests=digests)
+
+
+def export_csv(extractions: list[Extraction]) -> str:
+    """tariffs.csv as text, the same bytes `export` writes (`extract --out -` prints it)."""
+    from extractor.columns import sort_key
+    from extractor.export import tariffs_csv
+
+    return tariffs_csv(sorted((row for e in extractions for row in e.rows), key=sort_key))
+
+
+def check_inputs(paths: Iterable[Path | str], *, exports: bool = False) -> list[Path]:
+    """Every input exists, is readable and is a PDF or an XLSX (or, with `exports`, a
+    tariffs.csv), checked before the first is read: a typo in the last of three files is
+    told at once, not after a minute of reading."""
+    from extractor.export import is_tariffs_csv
+
+    files = [Path(path) for path in paths]
+    for path in files:
+        if not (exports and is_tariffs_csv(path)):
+            readers.sniff_format(path)
+    return files
 
 
 def inspect_pdf(
@@ -159,20 +205,29 @@ class RunOutput:
     report: ChangeReport
     extractions: list[Extraction]
     notes: list[str]
+    new: bool = True  # a circular of it was stored by this run (not already in the store)
 
 
 def run(
     paths: Iterable[Path | str],
     options: Options | None = None,
     *,
-    store_path: Path | str = DEFAULT_STORE,
+    store: Path | str | None = None,
     out_dir: Path | str = Path("output"),
     progress: Progress | None = None,
+    store_path: Path | str | None = None,
+    recorded_at: datetime | None = None,
 ) -> list[RunOutput]:
-    """Extract, validate, store (one transaction), diff against the previous version, report.
+    """Extract, validate, store (one transaction), compare with what was in force, report.
 
-    Writes DIR/<effective_from>_<circular>/ with the exports and changes.md/.html/.json.
+    Writes DIR/<effective_from>_<circular>/ with the exports and changes.md/.html/.json, and
+    DIR/run.json listing those folders. The store is DIR/tariffs.sqlite unless `store` names
+    another (`store_path`: its older name). `recorded_at`: when the store learns these
+    circulars (default now); give it for reproducible stores.
     """
+    if store is not None and store_path is not None and Path(store) != Path(store_path):
+        raise UsageError(f"two stores given: store={store} and store_path={store_path}")
+    store_file = Path(store or store_path or Path(out_dir) / STORE_NAME)
     files = [Path(p) for p in paths]
     extractions = extract(files, options, progress=progress)
     share_circular_numbers(extractions)
@@ -184,28 +239,43 @@ def run(
         )
 
     options = options or Options()
+    overrides = options.overrides
+    recorded = (recorded_at or datetime.now(UTC)).isoformat(timespec="seconds")
     outputs = []
-    with Store(store_path) as store, store.transaction():
+    stored_now: list[StoredCircular] = []
+    with Store(store_file) as opened, opened.transaction():
         for (effective, number), members in sorted(groups.items()):
-            parts, notes = [], []
+            parts, notes, new = [], [], False
+            for extraction in members:
+                stored = opened.stored_unit(_digest_of(extraction, digests), extraction)
+                settle_scope(opened, extraction, stored.scope if stored else None)
             for extraction in sorted(members, key=lambda e: e.info.language):
-                ingested = store.ingest(extraction, _digest_of(extraction, digests))
+                ingested = opened.ingest(
+                    extraction,
+                    _digest_of(extraction, digests),
+                    recorded_at=recorded,
+                    replace=overrides.replace,
+                    authoritative=overrides.authoritative or "",
+                )
+                new = new or ingested.new
+                if ingested.new:
+                    stored_now.append(ingested.circular)
                 if ingested.note:
                     notes.append(
                         f"{extraction.info.source_file} ({extraction.info.language}): {ingested.note}"
                     )
-                previous = store.previous_version(ingested.circular.id)
-                old_rows = store.rows_of(previous.id) if previous else []
+                old_rows, previous = in_force_before(opened, ingested.circular, extraction.rows)
                 parts.append(
                     LanguageReport(
                         extraction.info.language,
                         Version(number, effective, extraction.info.source_file),
-                        None
-                        if previous is None
-                        else Version(
-                            previous.circular, previous.effective_from, previous.source_file
+                        previous,
+                        diff_versions(
+                            old_rows,
+                            extraction.rows,
+                            extraction.info.language,
+                            {issue.code for issue in extraction.issues if issue.raw},
                         ),
-                        diff_versions(old_rows, extraction.rows, extraction.info.language),
                         extraction.rows,
                         extraction.issues,
                     )
@@ -217,6 +287,7 @@ def run(
                     report,
                     members,
                     notes,
+                    new,
                 )
             )
         # Written while the store lock is held: two runs never write the same folder at once.
@@ -227,10 +298,25 @@ def run(
                 output.directory,
                 options.exports,
                 report=output.report,
-                validity=validity_in_store(store, rows),
+                validity=validity_in_store(opened, rows),
                 digests=digests,
             )
             write_report(output.report, output.directory)
+        from extractor.regenerate import later_reports
+
+        regenerated = later_reports(
+            opened, stored_now, Path(out_dir), {output.directory for output in outputs}
+        )
+        for directory, report in regenerated:
+            write_report(report, directory)
+        listing = {
+            "folders": sorted({output.directory.name for output in outputs}),
+            "new": sorted({output.directory.name for output in outputs if output.new}),
+            "regenerated": [directory.name for directory, _ in regenerated],
+        }
+        write_atomic(
+            Path(out_dir) / "run.json", json.dumps(listing, ensure_ascii=False, indent=2) + "\n"
+        )
     return outputs
 
 
@@ -238,6 +324,7 @@ def diff_files(
     old: Path | str, new: Path | str, out_dir: Path | str, options: Options | None = None
 ) -> ChangeReport:
     """Compare two circular files or tariffs.csv exports, without any store."""
+    check_inputs([old, new], exports=True)
     old_rows, old_version = _rows_and_version(Path(old), options)
     new_rows, new_version = _rows_and_version(Path(new), options)
     languages = sorted({r.language for r in new_rows} | {r.language for r in old_rows})
@@ -259,6 +346,9 @@ def diff_files(
     return report
 
 
+REPORT_FILES = ("changes.md", "changes.html", "changes.json")
+
+
 def write_report(report: ChangeReport, directory: Path) -> list[Path]:
     """changes.md, changes.html and changes.json into the directory."""
     from extractor.report import changes_json, render
@@ -271,35 +361,6 @@ def write_report(report: ChangeReport, directory: Path) -> list[Path]:
     for name, content in outputs.items():
         write_atomic(directory / name, content)
     return [directory / name for name in outputs]
-
-
-def history(code: str, *, store_path: Path | str = DEFAULT_STORE) -> list[StoredRow]:
-    """Every version of a code in the store: what was in force when, from which circular."""
-    _check_code(code)
-    with Store(_existing_store(store_path)) as store:
-        return store.history(code)
-
-
-def lookup(
-    code: str,
-    on: date,
-    *,
-    age: int | None = None,
-    preferential: bool = False,
-    language: str | None = None,
-    condition: str | None = None,
-    store_path: Path | str = DEFAULT_STORE,
-) -> Tariff:
-    """The fee, reimbursement and co-payment in force for code C on date D for this patient.
-
-    `condition`: the tariff's condition as printed ("MET GMD"), "" for the general tariff.
-    """
-    _check_code(code)
-    with Store(_existing_store(store_path)) as store:
-        rows = store.in_force(code, on)
-    return answer(
-        code, on, rows, age=age, preferential=preferential, language=language, condition=condition
-    )
 
 
 def _rows_and_version(path: Path, options: Options | None) -> tuple[list[TariffRow], Version]:
@@ -329,20 +390,3 @@ def _digest_of(extraction: Extraction, digests: dict[str, str]) -> str:
     """A merged PDF + XLSX extraction is identified by both files together."""
     parts = [digests[name] for name in extraction.info.source_files]
     return parts[0] if len(parts) == 1 else hashlib.sha256("".join(parts).encode()).hexdigest()
-
-
-def _check_code(code: str) -> None:
-    from extractor.values import check_digit_ok
-
-    if not check_digit_ok(code):
-        raise UsageError(
-            f"{code!r} is not a valid nomenclature code (six digits, check digit mod 7)"
-        )
-
-
-def _existing_store(path: Path | str) -> Path:
-    if not Path(path).is_file():
-        raise UsageError(
-            f"no tariff store at {path}; run `inami-tariffs run` first or pass --store"
-        )
-    return Path(path)

@@ -1,4 +1,9 @@
-"""Command line: a thin layer over extractor.api; our errors become one line and exit 2."""
+"""Command line: a thin layer over extractor.api; our errors become one line and exit 2.
+
+Conventions users know from csvkit, sqlite-utils and git: `--version`, `-v` anywhere,
+`--json` for what a script reads, `diff --exit-code`, `--out -` for standard output (extract),
+messages on stderr, input typed the Belgian way normalised (extractor/inputs.py).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ import argparse
 import contextlib
 import gc
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from extractor.columns import AMOUNT_COLUMNS
-from extractor.errors import ExtractorError, UsageError
+from extractor import __version__
+from extractor.errors import ExtractorError, LookupFailedError, UsageError
 from extractor.settings import (
     DEFAULT_FHIR_BASE,
     DEFAULT_SETTINGS,
@@ -23,14 +30,27 @@ from extractor.settings import (
     Overrides,
     ReadSettings,
 )
-from extractor.values import format_age_band
+from extractor.versions import SCOPES
+
+STDOUT = Path("-")
 
 
-def _iso_date(text: str) -> date:
+def _date(text: str) -> date:
+    from extractor.inputs import parse_date_input
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+        return parse_date_input(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _circular(text: str) -> str:
+    from extractor.inputs import parse_circular_input
+
+    try:
+        return parse_circular_input(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _formats(text: str) -> frozenset[str]:
@@ -48,17 +68,46 @@ def _fhir_base(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _iso_datetime(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date and time in the form YYYY-MM-DDTHH:MM:SS: {text!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _folder(text: str) -> Path:
+    """--out DIR; `-` (standard output) only where one file is written: `extract`."""
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inami-tariffs",
         description="Turn INAMI/RIZIV tariff circulars (PDF, XLSX; French and Dutch) into "
         "validated tariff tables and exports.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="print the version and exit")  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show tracebacks on errors (also accepted after the command)")  # fmt: skip
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a -v after the command sets it; none there leaves the one before the command.
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks on errors")  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     store = argparse.ArgumentParser(add_help=False)
-    store.add_argument("--store", type=Path, default=Path("output/tariffs.sqlite"), metavar="PATH",
-                       help="the SQLite store of versions (default: output/tariffs.sqlite)")  # fmt: skip
+    store.add_argument("--store", type=Path, default=None, metavar="PATH",
+                       help="the SQLite store of versions (default: output/tariffs.sqlite; "
+                       "for run: DIR/tariffs.sqlite)")  # fmt: skip
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true",
+                         help="print the answer as JSON on stdout (amounts as decimal text)")  # fmt: skip
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("-q", "--quiet", action="store_true",
+                       help="print nothing but errors (no summary, warnings or progress)")  # fmt: skip
     settings = argparse.ArgumentParser(add_help=False)
     group = settings.add_argument_group(
         "reading (engines, limits that refuse hostile or broken input)"
@@ -85,156 +134,147 @@ def build_parser() -> argparse.ArgumentParser:
                          f"(default: {DEFAULT_FHIR_BASE})")  # fmt: skip
 
     overrides = argparse.ArgumentParser(add_help=False)
-    overrides.add_argument("--effective-from", type=_iso_date, metavar="YYYY-MM-DD",
-                           help="effective date, when the document does not say or says wrong")  # fmt: skip
-    overrides.add_argument("--circular", metavar="YYYY/NNN",
+    overrides.add_argument("--effective-from", type=_date, metavar="YYYY-MM-DD",
+                           help="effective date, when the document does not say or says wrong "
+                           "(DD/MM/YYYY also accepted)")  # fmt: skip
+    overrides.add_argument("--circular", type=_circular, metavar="YYYY/NNN",
                            help="circular number, when the document does not print it")  # fmt: skip
+    strict = argparse.ArgumentParser(add_help=False)
+    strict.add_argument("--strict", action="store_true",
+                        help="exit 1 when any source line was flagged (for CI)")  # fmt: skip
+    reading = [common, settings, overrides]
 
     extract = commands.add_parser(
         "extract",
-        parents=[settings, overrides, exports],
+        parents=[*reading, exports, strict, quiet],
         help="read circulars and write tariffs.csv/.json/.xlsx, valorisations, FHIR, issues.json",
         description="Read circulars (PDF or XLSX, French or Dutch) and write the validated "
-        "tariff table and its issues into DIR.",
+        "tariff table and its issues into DIR. With --out -, tariffs.csv goes to stdout "
+        "(as csvkit does) and nothing else is written.",
     )
-    extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="circular files")
-    extract.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
-                         help="where to write the exports (default: output)")  # fmt: skip
-    extract.add_argument("--strict", action="store_true",
-                         help="exit 1 when any row was flagged")  # fmt: skip
-    extract.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                         help="circular files (PDF or XLSX)")  # fmt: skip
+    extract.add_argument("--out", type=_folder, default=Path("output"), metavar="DIR",
+                         help="where to write the exports (default: output); - for tariffs.csv "
+                         "on stdout")  # fmt: skip
 
     run = commands.add_parser(
         "run",
-        parents=[settings, overrides, store, exports],
+        parents=[*reading, store, exports, strict, quiet],
         help="extract, store, compare with the previous version and write the change report",
         description="Extract and validate the circulars, store them (one transaction), compare "
         "each with the previous version of the same tariff set and write exports and "
         "changes.md/.html/.json into DIR/<effective_from>_<circular>/.",
     )
-    run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="circular files")
-    run.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
+    run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                     help="circular files (PDF or XLSX); a PDF and its XLSX annex are "
+                     "cross-checked")  # fmt: skip
+    run.add_argument("--out", type=_folder, default=Path("output"), metavar="DIR",
+                     help="where report folders and, unless --store, the store go "
+                     "(default: output)")  # fmt: skip
     run.add_argument("--github", action="store_true",
                      help="append changes.md to the GitHub job summary ($GITHUB_STEP_SUMMARY)")  # fmt: skip
-    run.add_argument("-q", "--quiet", action="store_true")
+    versions = run.add_argument_group("versions (README: the store)")
+    versions.add_argument("--domain", metavar="TEXT",
+                          help="the tariff set the circulars belong to (default: their subject line)")  # fmt: skip
+    versions.add_argument("--scope", choices=SCOPES,
+                          help="full: every tariff of the domain not listed ends; partial: only the "
+                          "listed ones change; corrigendum: corrects a circular of the same date")  # fmt: skip
+    versions.add_argument("--corrects", metavar="CIRCULAR",
+                          help="the circular a corrigendum corrects")  # fmt: skip
+    versions.add_argument("--authoritative", choices=["fr", "nl"],
+                          help="when French and Dutch amounts disagree, whose are right")  # fmt: skip
+    versions.add_argument("--replace", action="store_true",
+                          help="store a file already stored again, with the facts stated now")  # fmt: skip
+    versions.add_argument("--recorded-at", type=_iso_datetime, metavar="YYYY-MM-DDTHH:MM:SS",
+                          help="when the store learns these circulars (default: now)")  # fmt: skip
 
     diff = commands.add_parser(
         "diff",
-        parents=[settings],
+        parents=[common, settings, as_json],
         help="compare two circulars or tariffs.csv exports, without a store",
         description="Write changes.md/.html/.json comparing OLD with NEW (circular files or "
         "tariffs.csv exports).",
     )
-    diff.add_argument("old", type=Path, metavar="OLD")
-    diff.add_argument("new", type=Path, metavar="NEW")
-    diff.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
+    diff.add_argument("old", type=Path, metavar="OLD", help="the earlier circular or tariffs.csv")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the later circular or tariffs.csv")
+    diff.add_argument("--out", type=_folder, default=Path("output"), metavar="DIR",
+                      help="where to write changes.md/.html/.json (default: output)")  # fmt: skip
+    diff.add_argument("--exit-code", action="store_true",
+                      help="exit 1 when the versions differ, 0 when they do not (as git diff)")  # fmt: skip
 
     history = commands.add_parser(
-        "history", parents=[store], help="every version of a code in the store"
+        "history",
+        parents=[common, store, as_json],
+        help="every version of a code in the store",
+        description="Every version of CODE in the store: languages, beneficiaries, when it was "
+        "in force, the amounts and the circular. Exit 1 when the store has none.",
     )
-    history.add_argument("code", metavar="CODE")
+    history.add_argument("code", metavar="CODE",
+                         help="nomenclature code, six digits (726530 or 726-530)")  # fmt: skip
+    history.add_argument("--as-known-on", type=_date, metavar="YYYY-MM-DD",
+                         help="as the store knew it at the end of that day")  # fmt: skip
+
+    retract = commands.add_parser(
+        "retract",
+        parents=[common, store],
+        help="remove a stored circular (number or file name) and recompute what is in force",
+        description="Remove every stored unit of CIRCULAR (its number, or the file name it was "
+        "read from) and recompute which versions are in force.",
+    )
+    retract.add_argument("circular", metavar="CIRCULAR",
+                         help="the circular number (2024/356) or the file name it was read from")  # fmt: skip
 
     lookup = commands.add_parser(
         "lookup",
-        parents=[store],
+        parents=[common, store, as_json],
         help="the fee, reimbursement and co-payment in force for a code on a date",
         description="Answer the billing question: for CODE on DATE, for a patient of this age "
-        "with or without preferential regime, the fee, reimbursement and co-payment, and the "
-        "circular they come from.",
+        "with or without preferential regime, the fee, reimbursement and co-payment, the "
+        "circular they come from and the place in its file.",
     )
-    lookup.add_argument("code", metavar="CODE")
-    lookup.add_argument("--date", type=_iso_date, required=True, metavar="YYYY-MM-DD")
-    lookup.add_argument("--age", type=int, metavar="N")
+    lookup.add_argument("code", metavar="CODE",
+                        help="nomenclature code, six digits (726530 or 726-530)")  # fmt: skip
+    lookup.add_argument("--date", type=_date, required=True, metavar="YYYY-MM-DD",
+                        help="the day of the service (DD/MM/YYYY also accepted)")  # fmt: skip
+    lookup.add_argument("--age", type=int, metavar="N",
+                        help="the patient's age that day, where amounts depend on it")  # fmt: skip
     lookup.add_argument("--preferential", action="store_true",
                         help="the patient has the preferential regime (BIM / voorkeurregeling)")  # fmt: skip
-    lookup.add_argument("--language", choices=["fr", "nl"])
+    lookup.add_argument("--language", choices=["fr", "nl"],
+                        help="answer from the French or the Dutch circular (where they differ)")  # fmt: skip
     lookup.add_argument("--condition", metavar="TEXT",
                         help="the tariff's condition as printed (e.g. 'MET GMD'); '' for the "
                         "general tariff")  # fmt: skip
+    lookup.add_argument("--as-known-on", type=_date, metavar="YYYY-MM-DD",
+                        help="answer as the store knew it at the end of that day (what an invoice "
+                        "made then used), before later corrigenda")  # fmt: skip
 
     inspect = commands.add_parser(
         "inspect",
-        parents=[settings, overrides],
+        parents=reading,
         help="draw what the PDF reader saw on a page (columns, rows, codes, flagged rows)",
         description="Write DIR/<file>-page<N>.png: header blocks in blue, column boundaries in "
         "green, row bands in grey with the code read, flagged rows in red with their rule.",
     )
-    inspect.add_argument("input", type=Path, metavar="FILE.pdf")
+    inspect.add_argument("input", type=Path, metavar="FILE.pdf", help="the PDF circular")
     inspect.add_argument("--page", type=int, required=True, metavar="N", help="page number, from 1")
-    inspect.add_argument("--out", type=Path, default=Path("output"), metavar="DIR")
+    inspect.add_argument("--out", type=_folder, default=Path("output"), metavar="DIR",
+                         help="where to write the PNG (default: output)")  # fmt: skip
     return parser
 
 
-def _money(value: object) -> str:
-    return "-" if value is None else str(value)
-
-
-def _band(age_min: int | None, age_max: int | None) -> str:
-    band = format_age_band(age_min, age_max)
-    return f"ages {band}" if band else "all ages"
-
-
-def _diff_summary(part: object) -> str:
-    from extractor.report import LanguageReport
-
-    assert isinstance(part, LanguageReport)
-    diff = part.diff
-    index = f", indexation {diff.indexation.percent}" if diff.indexation.rate is not None else ""
-    return (
-        f"{part.language}: {len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} "
-        f"changed ({len(diff.indexation.not_following)} beyond indexation{index}), "
-        f"{len(diff.description_only) + sum(c.description_changed for c in diff.changed)} "
-        f"description changed, {diff.unchanged} unchanged"
-    )
-
-
-def _run_versions(arguments: argparse.Namespace) -> int:
-    import os
-
-    from extractor import api
-
-    outputs = api.run(
-        arguments.inputs,
-        _options(arguments),
-        store_path=arguments.store,
-        out_dir=arguments.out,
-        progress=_progress(arguments),
-    )
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    for output in outputs:
-        if not arguments.quiet:
-            print(
-                f"{output.directory}/: circular {output.report.circular or '(unknown)'}, effective {output.report.effective_from}"
-            )
-            for note in output.notes:
-                print(f"  {note}")
-            for part in output.report.languages:
-                first = " (first version of this tariff set)" if part.previous is None else ""
-                print(f"  {_diff_summary(part)}{first}")
-        if summary_file and (arguments.github or os.environ.get("GITHUB_ACTIONS")):
-            with open(summary_file, "a", encoding="utf-8") as stream:
-                stream.write((output.directory / "changes.md").read_text(encoding="utf-8") + "\n")
-        elif arguments.github:
-            raise UsageError(
-                "--github needs the GITHUB_STEP_SUMMARY environment variable (set by GitHub Actions)"
-            )
-    return 0
-
-
-def _progress(arguments: argparse.Namespace) -> Callable[[Path], None]:
-    def report(path: Path) -> None:
-        if not arguments.quiet:
-            print(f"reading {path}", file=sys.stderr)
-
-    return report
-
-
-def _options(arguments: argparse.Namespace) -> Options:
+def _options(arguments: argparse.Namespace, on_step: Callable[..., None] | None = None) -> Options:
     """The reading settings and overrides of whichever command takes them."""
     return Options(
         Overrides(
             effective_from=getattr(arguments, "effective_from", None),
             circular=getattr(arguments, "circular", None),
+            domain=getattr(arguments, "domain", None),
+            scope=getattr(arguments, "scope", None),
+            corrects=getattr(arguments, "corrects", None),
+            authoritative=getattr(arguments, "authoritative", None),
+            replace=getattr(arguments, "replace", False),
         ),
         ReadSettings(
             pdf_engine=arguments.pdf_engine,
@@ -242,6 +282,7 @@ def _options(arguments: argparse.Namespace) -> Options:
             max_pages=arguments.max_pages,
             max_unzipped_mb=arguments.max_unzipped_mb,
             time_limit_s=arguments.time_limit,
+            on_step=on_step,
         ),
         ExportSettings(
             formats=getattr(arguments, "formats", frozenset(FORMATS)),
@@ -258,8 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(arguments)
     except ExtractorError as error:
         if arguments.verbose:
-            raise
-        print(f"inami-tariffs: error: {error}", file=sys.stderr)
+            traceback.print_exc()
+        hint = f" (pass {error.option})" if error.option else ""
+        print(f"inami-tariffs: error: {error}{hint}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("inami-tariffs: interrupted", file=sys.stderr)
@@ -279,76 +321,86 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def _run(arguments: argparse.Namespace) -> int:
-    from extractor import api
+def _refuse_stdout(arguments: argparse.Namespace) -> None:
+    if getattr(arguments, "out", None) == STDOUT and arguments.command != "extract":
+        raise UsageError(
+            f"{arguments.command} writes several files into a folder: --out - (stdout) is only"
+            " for extract; name a folder"
+        )
 
+
+def _run(arguments: argparse.Namespace) -> int:
+    from extractor import api, console
+
+    _refuse_stdout(arguments)
     if arguments.command == "inspect":
         print(api.inspect_pdf(arguments.input, arguments.page, arguments.out, _options(arguments)))
         return 0
-    if arguments.command == "run":
-        return _run_versions(arguments)
+    if arguments.command in ("run", "extract"):
+        from extractor.commands import extract_command, run_command
+
+        verb = run_command if arguments.command == "run" else extract_command
+        with console.progress(not arguments.quiet) as reading:
+            return verb(arguments, _options(arguments, reading.step), reading)
     if arguments.command == "diff":
         report = api.diff_files(arguments.old, arguments.new, arguments.out, _options(arguments))
-        for part in report.languages:
-            print(_diff_summary(part))
-        print(f"wrote {arguments.out}/changes.md, changes.html, changes.json")
-        return 0
-    if arguments.command == "history":
-        for stored in api.history(arguments.code, store_path=arguments.store):
-            row = stored.row
-            band = _band(row.age_min, row.age_max)
-            if row.condition:
-                band += f", {row.condition}"
-            until = stored.effective_to.isoformat() if stored.effective_to else "in force"
-            amounts = " ".join(_money(getattr(row, name)) for name in AMOUNT_COLUMNS)
-            print(
-                f"{row.language} {row.code_amb} {band:>9} {row.effective_from} .. {until:10} {amounts}  circular {stored.circular or '?'}"
+        if arguments.json:
+            console.emit_json(
+                {
+                    "old": str(arguments.old),
+                    "new": str(arguments.new),
+                    "languages": [console.diff_counts(part) for part in report.languages],
+                    "differ": console.differs(report),
+                    "written": [str(arguments.out / name) for name in api.REPORT_FILES],
+                }
             )
-        return 0
-    if arguments.command == "lookup":
-        tariff = api.lookup(
-            arguments.code,
-            arguments.date,
-            age=arguments.age,
-            preferential=arguments.preferential,
-            language=arguments.language,
-            condition=arguments.condition,
-            store_path=arguments.store,
-        )
-        regime = "preferential" if tariff.preferential else "standard"
-        if tariff.condition:
-            regime += f" regime, {tariff.condition}"
         else:
-            regime += " regime"
-        until = tariff.effective_to.isoformat() if tariff.effective_to else "in force"
-        print(f"{tariff.code} on {tariff.on} ({regime}, {_band(tariff.age_min, tariff.age_max)}): "
-              f"fee {_money(tariff.fee)}, reimbursement {_money(tariff.reimbursement)}, "
-              f"co-payment {_money(tariff.copayment)}")  # fmt: skip
-        print(
-            f"circular {tariff.circular or '?'}, in force {tariff.effective_from} .. {until}; {tariff.description}"
+            for part in report.languages:
+                print(console.diff_summary(part))
+            print(f"wrote {arguments.out}/changes.md, changes.html, changes.json")
+        return 1 if arguments.exit_code and console.differs(report) else 0
+    if arguments.command == "history":
+        from extractor.inputs import parse_code_input
+
+        versions = api.history(
+            arguments.code, store=arguments.store, as_known_on=arguments.as_known_on
         )
-        return 0
-    if arguments.command != "extract":  # pragma: no cover - argparse enforces the choices
-        raise UsageError(f"unknown command {arguments.command}")
-
-    extractions = api.extract(arguments.inputs, _options(arguments), progress=_progress(arguments))
-    written = api.export(extractions, arguments.out, _options(arguments), sources=arguments.inputs)
-    flagged = 0
-    for extraction in extractions:
-        from extractor.export import flagged_rows
-
-        info = extraction.info
-        count = flagged_rows(extraction)
-        flagged += count
-        if not arguments.quiet:
-            print(
-                f"{info.source_file}: circular {info.circular or '(unknown)'}, {info.language}, "
-                f"effective {info.effective_from.isoformat()}: {len(extraction.rows)} rows, "
-                f"{extraction.sections} sections, {count} flagged"
+        if not versions:
+            raise LookupFailedError(
+                f"code {parse_code_input(arguments.code)} is not in the store {_store(arguments)}"
             )
-            for issue in extraction.issues:
-                if issue.raw:
-                    print(f"  {issue.severity}: {issue.rule} at {issue.location}: {issue.message}")
-    if not arguments.quiet:
-        print(f"wrote {arguments.out}/{', '.join(path.name for path in written)}")
-    return 1 if arguments.strict and flagged else 0
+        if arguments.json:
+            console.emit_json([console.history_record(stored) for stored in versions])
+        else:
+            console.print_history(versions)
+        return 0
+    if arguments.command == "retract":
+        for unit in api.retract(arguments.circular, store=arguments.store):
+            print(
+                f"retracted {unit.source_file} ({unit.language}), circular {unit.circular or '?'}"
+                f" effective {unit.effective_from}"
+            )
+        return 0
+    if arguments.command != "lookup":  # pragma: no cover - argparse enforces the choices
+        raise UsageError(f"unknown command {arguments.command}")
+    tariff = api.lookup(
+        arguments.code,
+        arguments.date,
+        age=arguments.age,
+        preferential=arguments.preferential,
+        language=arguments.language,
+        condition=arguments.condition,
+        store=arguments.store,
+        as_known_on=arguments.as_known_on,
+    )
+    if arguments.json:
+        console.emit_json(console.tariff_record(tariff))
+    else:
+        console.print_tariff(tariff)
+    return 0
+
+
+def _store(arguments: argparse.Namespace) -> Any:
+    from extractor.api import DEFAULT_STORE
+
+    return arguments.store or DEFAULT_STORE

@@ -38,6 +38,12 @@ class Column:
     regime: Regime | None = None  # amounts: which patients it is for
     open_end_last: bool = False  # keys: an empty value sorts after every value, not before
     parse: Callable[[str], Any] | None = None  # text → value, where not the type's own
+    blank: bool = False  # text that may be empty (an XLSX has no circular number): not required
+
+    @property
+    def required(self) -> bool:
+        """Every row has a value (Table Schema's `required`: an empty CSV cell is missing)."""
+        return not self.nullable and not self.blank
 
 
 _CODE_RULES = ("code-format", "code-check-digit")
@@ -52,7 +58,8 @@ def _amount(
 
 TABLE: tuple[Column, ...] = (
     Column("circular", "text", "string", "Circulaire", "Omzendbrief",
-           "circular number as printed, e.g. 2024/356"),
+           "circular number as printed, e.g. 2024/356; empty where neither the document nor"
+           " its file name prints it", blank=True),
     Column("language", "version", "string", "Langue", "Taal", "language of the source: fr or nl"),
     Column("effective_from", "version", "date", "Date d'application", "Datum van toepassing",
            "first day the amounts apply", rules=("effective-date-format",)),
@@ -91,9 +98,11 @@ TABLE: tuple[Column, ...] = (
     Column("description", "text", "string", "Description", "Omschrijving",
            "label as printed, footnote marks removed"),
     Column("footnotes", "text", "string", "Notes", "Voetnoten",
-           "text of the footnotes that qualify the row, '(n) text | ...'"),
+           "text of the footnotes that qualify the row, '(n) text | ...'; empty for none",
+           blank=True),
     Column("section", "text", "string", "Section", "Afdeling",
-           "heading path above the row, joined with ' > '"),
+           "heading path above the row, joined with ' > '; empty before any heading",
+           blank=True),
     Column("source", "text", "string", "Source", "Bron",
            "file and place in it: file#sheet!cell or file#page=N&line=M",
            parse=Location.parse),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -46,6 +47,8 @@ class Indexation:
 
     rate: Decimal | None = None  # e.g. Decimal("0.0334")
     fees_changed: int = 0
+    copayment_rate: Decimal | None = None  # co-payments indexed too: a finding of its own
+    copayments_changed: int = 0
     following: int = 0
     not_following: list[RowChange] = field(default_factory=list)
 
@@ -53,12 +56,17 @@ class Indexation:
     def percent(self) -> str:
         return "" if self.rate is None else f"{self.rate * 100:+.2f} %"
 
+    @property
+    def copayment_percent(self) -> str:
+        return "" if self.copayment_rate is None else f"{self.copayment_rate * 100:+.2f} %"
+
 
 @dataclass
 class Diff:
     language: str
     added: list[TariffRow] = field(default_factory=list)
     removed: list[TariffRow] = field(default_factory=list)
+    unreadable: list[TariffRow] = field(default_factory=list)  # flagged in the new version
     changed: list[RowChange] = field(default_factory=list)
     description_only: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
@@ -69,8 +77,14 @@ class Diff:
         return not (self.added or self.removed or self.changed or self.description_only)
 
 
-def diff_versions(old: list[TariffRow], new: list[TariffRow], language: str) -> Diff:
-    """Compare two versions of the same rows in one language, key by key."""
+def diff_versions(
+    old: list[TariffRow], new: list[TariffRow], language: str, flagged: Collection[str] = ()
+) -> Diff:
+    """Compare two versions of the same rows in one language, key by key.
+
+    `flagged`: codes the new version names on lines it could not read; a row of such a code
+    missing from the new version is unreadable there, not removed.
+    """
     old_rows = {row_key(row): row for row in old if row.language == language}
     new_rows = {row_key(row): row for row in new if row.language == language}
     result = Diff(language)
@@ -80,7 +94,7 @@ def diff_versions(old: list[TariffRow], new: list[TariffRow], language: str) -> 
             assert after is not None
             result.added.append(after)
         elif after is None:
-            result.removed.append(before)
+            (result.unreadable if before.code_amb in flagged else result.removed).append(before)
         else:
             amounts = tuple(
                 ColumnChange(name, getattr(before, name), getattr(after, name))
@@ -110,33 +124,63 @@ def indexed(amount: Decimal, rate: Decimal) -> Decimal:
 def analyse_indexation(changes: list[RowChange]) -> tuple[Indexation, list[bool]]:
     """Find the rate (in hundredths of a percent) that explains most fee changes exactly.
 
-    A changed row follows it when its fee is the old fee indexed and rounded to the cent, and
-    each reimbursement is either indexed likewise (per-patient group amounts) or the new fee
-    less an unchanged co-payment (co-payments are fixed in euros). The rest are listed.
+    A rate is the indexation only when it explains at least three rows and most fee changes
+    (one changed fee is a correction, not an indexation). A changed row follows it only when
+    every amount column is explained: the fee is the old fee indexed and rounded to the cent;
+    each co-payment is unchanged (fixed in euros) or indexed likewise; each reimbursement is
+    indexed likewise or the new fee less the new co-payment. Co-payments indexed by a common
+    rate are a finding of their own. The rest are listed.
     """
-    fee_changes = [c for c in changes if _fee(c) is not None]
-    candidates: Counter[Decimal] = Counter()
-    for change in fee_changes:
-        old_fee, new_fee = _fee(change)  # type: ignore[misc]
-        if not old_fee:
-            continue
-        # Every rate in hundredths of a percent that rounds the old fee to the new one.
-        low = math.ceil(((new_fee - CENT / 2) / old_fee - 1) * 10000)
-        high = math.floor(((new_fee + CENT / 2) / old_fee - 1) * 10000)
-        for hundredths in range(low, min(high, low + 200) + 1):
-            rate = Decimal(hundredths) / 10000
-            if indexed(old_fee, rate) == new_fee:
-                candidates[rate] += 1
-    result = Indexation(fees_changed=len(fee_changes))
-    best = max(candidates.values(), default=0)
-    if best == 0 or (best < 2 and len(fee_changes) > 1):
+    fee_changes = [pair for c in changes if (pair := _fee(c)) is not None]
+    copayments = [
+        (getattr(c.old, name), getattr(c.new, name))
+        for c in changes
+        for _, _, name in REGIMES
+        if getattr(c.old, name) is not None
+        and getattr(c.new, name) is not None
+        and getattr(c.old, name) != getattr(c.new, name)
+    ]
+    result = Indexation(fees_changed=len(fee_changes), copayments_changed=len(copayments))
+    result.rate = _common_rate(fee_changes)
+    result.copayment_rate = _common_rate(copayments, result.rate)
+    if result.rate is None:
         result.not_following = list(changes)
         return result, [False] * len(changes)
-    result.rate = min((r for r, n in candidates.items() if n == best), key=lambda r: (abs(r), r))
     follows = [_follows(change, result.rate) for change in changes]
     result.following = sum(follows)
     result.not_following = [c for c, follow in zip(changes, follows, strict=True) if not follow]
     return result, follows
+
+
+MIN_INDEXED = 3  # rows a rate must explain to be called an indexation
+
+
+def _common_rate(
+    pairs: list[tuple[Decimal, Decimal]], preferred: Decimal | None = None
+) -> Decimal | None:
+    """The rate that turns most old amounts into the new ones, if it explains at least
+    MIN_INDEXED of them and more than half; of equals, `preferred` (the fees' rate)."""
+    candidates: Counter[Decimal] = Counter()
+    for old, new in pairs:
+        if not old:
+            continue
+        # Every rate in hundredths of a percent that rounds the old amount to the new one.
+        low = math.ceil(((new - CENT / 2) / old - 1) * 10000)
+        high = math.floor(((new + CENT / 2) / old - 1) * 10000)
+        for hundredths in range(low, min(high, low + 200) + 1):
+            rate = Decimal(hundredths) / 10000
+            if indexed(old, rate) == new:
+                candidates[rate] += 1
+    best = max(candidates.values(), default=0)
+    if best < MIN_INDEXED or best * 2 <= len(pairs):
+        return None
+    if preferred is not None and candidates[preferred] == best:
+        return preferred
+    # Of equals (small amounts round alike at several rates), the roundest, then the smallest.
+    return min(
+        (r for r, n in candidates.items() if n == best),
+        key=lambda r: (r % Decimal("0.01") != 0, r % Decimal("0.001") != 0, abs(r), r),
+    )
 
 
 def _fee(change: RowChange) -> tuple[Decimal, Decimal] | None:
@@ -145,20 +189,21 @@ def _fee(change: RowChange) -> tuple[Decimal, Decimal] | None:
 
 
 def _follows(change: RowChange, rate: Decimal) -> bool:
+    """Every amount column of the row explained by the indexation."""
     old, new = change.old, change.new
-    if old.fee is None or new.fee is None:
-        return False
-    if indexed(old.fee, rate) != new.fee:
+    if old.fee is None or new.fee is None or indexed(old.fee, rate) != new.fee:
         return False
     for _, reimbursement, copayment in REGIMES:
         old_r, new_r = getattr(old, reimbursement), getattr(new, reimbursement)
         old_c, new_c = getattr(old, copayment), getattr(new, copayment)
-        if old_c != new_c:
+        if not (old_c == new_c or (old_c is not None and new_c == indexed(old_c, rate))):
             return False
-        if old_r == new_r or old_r is None or new_r is None:
+        if old_r is None and new_r is None:
             continue
-        fee_minus_copayment = new_c is not None and new_r == new.fee - new_c
-        if not (indexed(old_r, rate) == new_r or fee_minus_copayment):
+        if old_r is None or new_r is None:
+            return False
+        fee_less_copayment = new_c is not None and new_r == new.fee - new_c
+        if not (indexed(old_r, rate) == new_r or fee_less_copayment):
             return False
     return True
 

@@ -10,9 +10,14 @@ class ExtractorError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, path: Path | str | None = None) -> None:
+    def __init__(
+        self, message: str, path: Path | str | None = None, *, option: str | None = None
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.reason = message
+        # The command-line option that supplies what is missing ("--age N"): the library's
+        # message stays in the caller's terms; only the CLI names the option.
+        self.option = option
         super().__init__(f"{self.path.name}: {message}" if self.path is not None else message)
 
 

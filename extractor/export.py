@@ -52,6 +52,7 @@ def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
         stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; exports are shared
         if isinstance(content, bytes):
             with os.fdopen(handle, "wb") as binary:
                 binary.write(content)
@@ -70,6 +71,13 @@ def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask (only readable by setting it; set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -133,13 +141,6 @@ def issues_json(issues: list[Issue]) -> str:
     return _json([issue.as_dict() for issue in issues])
 
 
-def _required(name: str, nullable: bool) -> bool:
-    """Table Schema reads an empty cell as missing: a text column that may be empty (footnotes,
-    an unknown circular number) is not required, even where pandera holds it non-null."""
-    column = BY_NAME[name]
-    return not nullable and (column.type != "string" or column.kind in ("key", "version"))
-
-
 def _tariff_fields() -> tuple[list[dict[str, Any]], list[str]]:
     """tariffs.csv's Table Schema fields and primary key, from the pandera schema."""
     from schemas import TARIFF_TABLE as schema
@@ -153,7 +154,7 @@ def _tariff_fields() -> tuple[list[dict[str, Any]], list[str]]:
             "title": metadata.get("title_fr", name),
             "description": column.description or "",
             "titles": {"fr": metadata.get("title_fr"), "nl": metadata.get("title_nl")},
-            "constraints": {"required": _required(name, column.nullable)},
+            "constraints": {"required": BY_NAME[name].required},
         }
         for check in column.checks:
             statistics = check.statistics or {}

@@ -27,6 +27,7 @@ class Pending:
     header_marks: tuple[str, ...]
     under_numbered_heading: bool
     caption: str = ""  # the short unnumbered line above the rows ("Tarif B (tarif special)")
+    stated_empty: bool = False  # some amount printed as "-" or "(*)": missing on purpose
 
 
 def resolve_footnotes(
@@ -46,7 +47,7 @@ def resolve_footnotes(
     rows = []
     for pending in pending_rows:
         row, texts = pending.row, []
-        if _fee_only(row) and row.section in complete_sections:
+        if _fee_only(row) and row.section in complete_sections and not pending.stated_empty:
             issues.append(
                 rules.AMOUNT_MISSING.issue(
                     row.source,

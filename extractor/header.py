@@ -32,6 +32,9 @@ class Columns:
     # Age groups as column groups ("moins de 10 ans" over a reimbursement pair, one fee for
     # all): each band → its amount columns. A line gives one row per band.
     bands: tuple[tuple[tuple[int | None, int | None], dict[str, int]], ...] = ()
+    # Grid columns whose header text names no field we know, with that text: a value under
+    # one is reported (column-unplaced), never dropped.
+    unplaced: tuple[tuple[int, str], ...] = ()
 
 
 def _header_labels(row: RawRow) -> dict[int, str]:
@@ -135,6 +138,7 @@ def detect_header(
     groups = age_groups(above)
     by_group: dict[str, dict[str, int]] = {}
     twice: list[str] = []
+    unplaced: list[tuple[int, str]] = []
     for column in sorted(set(top) | set(sub)):
         if column not in top and column - 1 in top and _top_role(top[column - 1]) in _GROUPS:
             # A group label written in its first cell only, not merged over its regimes.
@@ -158,8 +162,16 @@ def detect_header(
         elif name:
             index[name] = column
             labels[name] = label
+        else:
+            unplaced.append(
+                (column, " / ".join(t for t in (top.get(column), sub.get(column)) if t))
+            )
     if "code_amb" not in index or "fee" not in index:
         return None
+    # A column with no header text at all (a last amount column printed bare) is not ours
+    # either: its values are reported like those under a header we do not know.
+    unplaced += [(c, "") for c in range(len(row.cells)) if c not in top and c not in sub]
+    unplaced.sort()
     group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
     found = tuple(conditions.items())
     problem = _header_problem(index, twice) or next(
@@ -172,7 +184,10 @@ def detect_header(
     )
     bands, band_problem = _bands(by_group)
     problem = problem or band_problem
-    return Columns(index, marks, group, row.location, problem, found, bands), consumed
+    return (
+        Columns(index, marks, group, row.location, problem, found, bands, tuple(unplaced)),
+        consumed,
+    )
 
 
 Band = tuple[int | None, int | None]

@@ -13,7 +13,8 @@ from decimal import Decimal
 from extractor.columns import AMOUNT_COLUMNS, FEE, REGIMES
 from extractor.errors import LookupFailedError
 from extractor.location import Location
-from extractor.store import StoredRow
+from extractor.store import Flag, StoredRow
+from extractor.stored import amounts_once
 from extractor.values import format_age_band
 from extractor.vocabulary import fold
 
@@ -48,14 +49,20 @@ def answer(
     preferential: bool = False,
     language: str | None = None,
     condition: str | None = None,
+    flagged: list[Flag] | None = None,
+    earlier: list[StoredRow] | None = None,
 ) -> Tariff:
     """The one row of `in_force` that applies to this patient, as a Tariff.
 
     `condition` names the tariff's condition as printed ("MET GMD"); "" asks for the general
     tariff (no condition); None leaves it open, which is an answer only when there is one.
+    `flagged`: source lines naming the code that could not be read; when no row answers,
+    the tariff is unreadable from that circular on, not absent. `earlier`: the code's
+    history, for a description in the language asked when its version has none in it.
     """
-    rows = [r for r in in_force if language is None or r.row.language == language]
+    rows = amounts_once(in_force, language, earlier)
     if not rows:
+        _unreadable(code, on, in_force, flagged)
         raise LookupFailedError(
             f"no tariff for code {code} in force on {on.isoformat()} in the store"
         )
@@ -67,6 +74,7 @@ def answer(
             and (r.row.age_max is None or age <= r.row.age_max)
         ]
         if not rows:
+            _unreadable(code, on, in_force, flagged)
             raise LookupFailedError(
                 f"code {code} has no tariff for a patient aged {age} on {on.isoformat()}"
             )
@@ -82,7 +90,8 @@ def answer(
     elif len({r.row.condition for r in rows}) > 1:
         raise LookupFailedError(
             f"code {code} has several tariffs on {on.isoformat()} depending on a condition"
-            f' ({_conditions(rows)}); pass --condition ("" for the general tariff)'
+            f' ({_conditions(rows)}); name the condition ("" for the general tariff)',
+            option="--condition TEXT",
         )
     bands = sorted(
         {(r.row.age_min, r.row.age_max) for r in rows},
@@ -91,12 +100,16 @@ def answer(
     if len(bands) > 1:
         listed = ", ".join(format_age_band(*band) for band in bands)
         raise LookupFailedError(
-            f"code {code} has several age bands on {on.isoformat()} ({listed}); pass --age"
+            f"code {code} has several age bands on {on.isoformat()} ({listed}); give the"
+            " patient's age",
+            option="--age N",
         )
     amounts = {tuple(getattr(r.row, name) for name in AMOUNT_COLUMNS) for r in rows}
     if len(amounts) > 1:
         raise LookupFailedError(
-            f"the French and Dutch versions of code {code} disagree on {on.isoformat()}; pass --language"
+            f"the French and Dutch versions of code {code} disagree on {on.isoformat()}; choose"
+            " a language",
+            option="--language fr|nl",
         )
     chosen = min(rows, key=lambda r: r.row.language)
     row = chosen.row
@@ -122,6 +135,23 @@ def answer(
         condition=row.condition,
         source=row.source,
     )
+
+
+def _unreadable(code: str, on: date, in_force: list[StoredRow], flagged: list[Flag] | None) -> None:
+    """A flagged line names the code, and no version of it took effect since: say so."""
+    latest = max((r.row.effective_from for r in in_force), default=None)
+    flags = [
+        f
+        for f in flagged or []
+        if f.effective_from <= on and (latest is None or f.effective_from >= latest)
+    ]
+    if flags:
+        flag = flags[-1]
+        raise LookupFailedError(
+            f"code {code} is unreadable in circular {flag.circular} from"
+            f" {flag.effective_from.isoformat()} ({flag.location}: {flag.message});"
+            " no amount can be given for it"
+        )
 
 
 def _condition_name(condition: str | None) -> str:

@@ -61,6 +61,28 @@ def find_subject(text: str) -> str:
     return ""
 
 
+def find_domain(subject: str) -> str:
+    """The tariff set a circular belongs to: its subject line without lead word and date.
+
+    "Tarifs ; Soins psychologiques ... ; 01-01-2025." and a title "Soins psychologiques ...
+    à partir du 1er janvier 2025" both give "Soins psychologiques ..."; compare with fold().
+    """
+    text = subject.strip()
+    if vocabulary.SUBJECT_LEAD.match(fold(text)):
+        parts = text.split(";")
+        text = parts[1] if len(parts) > 1 else ""
+    # Fold character by character so that a match in the folded text cuts the original.
+    folded = "".join(fold(ch)[:1] or " " for ch in text)
+    match = vocabulary.DOMAIN_END.search(folded)
+    if match:
+        text = text[: match.start()]
+    return " ".join(text.split()).strip(" .,;:-")
+
+
+def is_corrigendum(*texts: str) -> bool:
+    return any(vocabulary.CORRIGENDUM.search(fold(text)) for text in texts)
+
+
 HEAD_LINES = 400  # the cover letter and the first tables say all there is to say
 
 
@@ -98,8 +120,9 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
     effective_from = overrides.effective_from or in_document or in_name
     if effective_from is None:
         raise MissingMetadataError(
-            "no effective date in the document or its file name; pass --effective-from YYYY-MM-DD",
+            "no effective date in the document or its file name; state it",
             file_name,
+            option="--effective-from YYYY-MM-DD",
         )
     for where, other in (("document", in_document), ("file name", in_name)):
         if other is not None and other != effective_from:
@@ -112,6 +135,9 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
             break
 
     subject = find_subject(head) or document.title
+    scope = overrides.scope or (
+        "corrigendum" if is_corrigendum(subject, document.title, stem) else ""
+    )
     info = CircularInfo(
         circular=circular,
         language=language,
@@ -121,5 +147,8 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
         source_format=document.format,
         issued_on=found[1] if found else None,
         reader=document.reader,
+        domain=overrides.domain or find_domain(subject),
+        scope=scope,
+        corrects=overrides.corrects or "",
     )
     return info, issues

@@ -82,6 +82,9 @@ class CircularInfo:
     source_format: Literal["xlsx", "pdf"]
     issued_on: date | None = None
     reader: str = ""
+    domain: str = ""  # the subject without its date: "Soins psychologiques ..." (store versions)
+    scope: str = ""  # full, partial or corrigendum; "" when neither document nor caller says
+    corrects: str = ""  # a corrigendum: the circular it corrects, when known
 
     @property
     def source_file(self) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from extractor import conditions, rules, vocabulary
 from extractor.amounts import complete, read_amounts
+from extractor.cells import split_footnote, stated, unplaced_values
 from extractor.footnotes import Pending, resolve_footnotes
 from extractor.header import Columns, age_groups, detect_header
 from extractor.model import (
@@ -29,6 +30,7 @@ from extractor.values import (
     age_band_at,
     clean_text,
     looks_like_code,
+    narrow_band,
     parse_age_band,
     parse_amount,
     parse_code,
@@ -47,6 +49,7 @@ class _Heading:
     number: tuple[int, ...] = ()
     orphan: bool = False  # its parent heading was never seen: pages or lines may be missing
     narrows: bool = False  # a sub-heading giving its parent band the bound it lacked
+    lettered: bool = False  # "F. Trajet de soins": a heading, though not a numbered one
 
 
 _NO_COLUMNS = Columns({})
@@ -66,6 +69,7 @@ class _State:
     # under it may add a key-letter term or a tariff under a condition (`MET GMD`).
     previous: list[Pending] = field(default_factory=list)
     caption: str = ""
+    line_before: str = ""  # a short text line just read: a caption if a table line follows
 
     def section(self) -> str:
         return " > ".join(heading.text for heading in self.headings)
@@ -100,8 +104,14 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
                 _add_key_term(previous, term)
                 state.previous = previous
                 continue
+            state.line_before = ""
             _text_row(state, position, filled[0][1])
             continue
+        if (footnote := split_footnote(filled)) is not None:
+            _text_row(state, position, footnote)
+            continue
+        if state.line_before:  # the short line right above a header or a row names its table
+            state.caption, state.line_before = state.line_before, ""
         following = rows[position + 1] if position + 1 < len(rows) else None
         if age_groups(row) and following is not None:
             after = rows[position + 2] if position + 2 < len(rows) else None
@@ -141,6 +151,12 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         state.numbered_headings = True
         state.caption = ""
         return
+    if vocabulary.LETTERED_HEADING.match(text):
+        # "F. Trajet de soins": a part of an annex, at the top level, its number unknown.
+        state.headings = [h for h in state.headings if h.level == 0]
+        state.headings.append(_Heading(1, text, parse_age_band(text), lettered=True))
+        state.caption = ""
+        return
     footnote = vocabulary.FOOTNOTE_LINE.match(text)
     if footnote and state.columns is not None:
         state.footnotes.append((position, footnote.group("mark"), footnote.group("text")))
@@ -155,35 +171,18 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
                 code=codes[0],
             )
         )
-    state.caption = text if len(text) <= _CAPTION_LENGTH else ""
+    state.line_before = text if len(text) <= _CAPTION_LENGTH else ""
     found = age_band_at(text)
     if found is not None:
         # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a
         # subject before its band ("Mondonderzoeken tot de 67ste verjaardag") narrows it.
         state.headings = [h for h in state.headings if not h.narrows]
-        narrowed = _narrowed(state.band(), *found)
+        narrowed = narrow_band(state.band(), *found)
         if narrowed is not None:
             state.headings.append(_Heading(0, text, narrowed, narrows=True))
             return
         state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
         state.headings.insert(0, _Heading(0, text, found[0]))
-
-
-def _narrowed(
-    parent: tuple[int | None, int | None], band: tuple[int | None, int | None], start: int
-) -> tuple[int | None, int | None] | None:
-    """The parent band with the one bound the sub-heading adds, if it adds exactly that."""
-    if start == 0 or parent == (None, None):
-        return None
-    narrowed: tuple[int | None, int | None]
-    if band[0] is None and band[1] is not None and parent[1] is None:
-        narrowed = parent[0], band[1]
-    elif band[1] is None and band[0] is not None and parent[0] is None:
-        narrowed = band[0], parent[1]
-    else:
-        return None
-    low, high = narrowed
-    return narrowed if low is None or high is None or low <= high else None
 
 
 def _table_row(
@@ -209,6 +208,7 @@ def _table_row(
             )
         )
         return
+    unplaced = unplaced_values(row, columns, state.issues)
     code_index = columns.index["code_amb"]
     code_cell = row.cells[code_index] if code_index < len(row.cells) else None
     if code_cell is None or not code_cell.text:
@@ -249,7 +249,7 @@ def _table_row(
 
     amounts = read_amounts(state.issues, row, columns.index, code_amb)
     if amounts is None or not complete(
-        state.issues, amounts, columns.index, code_cell, raw, code_amb
+        state.issues, amounts, columns.index, code_cell, raw, code_amb, unplaced=unplaced
     ):
         return
     try:
@@ -304,9 +304,19 @@ def _table_row(
         raw=raw,
         **amounts,
     )
-    numbered = any(h.number for h in state.headings)
+    numbered = any(h.number or h.lettered for h in state.headings)
+    # Only a line with an amount missing can hold a "-" or a "(*)" standing for one.
+    on_purpose, references = stated(row, columns.index) if None in amounts.values() else (False, ())
     general = Pending(
-        tariff, position, mark, certain, unmarked, columns.marks, numbered, state.caption
+        tariff,
+        position,
+        mark,
+        certain,
+        unmarked,
+        (*columns.marks, *references),
+        numbered,
+        state.caption,
+        on_purpose,
     )
     state.previous = [general] if not columns.bands else _per_band(state, row, general, columns)
     for condition, group in columns.conditions:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
-from extractor.columns import AMOUNT_COLUMNS, BY_NAME, KEY_COLUMNS
+from extractor.columns import AMOUNT_COLUMNS, BY_NAME, FEE, KEY_COLUMNS
 from extractor.diff import Diff, LanguageMismatch, RowChange
+from extractor.location import Location
 from extractor.model import Issue, TariffRow
 from extractor.values import format_age_band, format_amount
 
@@ -52,6 +54,32 @@ def _percent(value: Decimal | None) -> str:
     return "" if value is None else f"{value * 100:+.2f} %"
 
 
+SECTION_WIDTH = 48  # characters of the section's own heading shown in changes.md
+MARKDOWN_LIMIT = 60_000  # characters; GitHub takes 65,536 in a pull-request description
+ROW_LIMITS = (None, 400, 200, 100, 50, 20, 10, 5, 0)  # rows per table, tried in turn
+
+
+def _short_section(section: str) -> str:
+    """The row's own heading (the last of its path), cut to fit a table cell."""
+    last = section.rsplit(" > ", 1)[-1]
+    return last if len(last) <= SECTION_WIDTH else last[: SECTION_WIDTH - 1].rstrip() + "…"
+
+
+def _href(place: Location) -> str:
+    """A link to the source file, at its page for a PDF (the PDF open parameter); it opens
+    where the circular is saved beside the report."""
+    target = quote(place.file)
+    return f"{target}#page={place.page}" if place.page is not None else target
+
+
+def _place(place: Location) -> str:
+    if place.sheet is not None:
+        return f"{place.sheet}!{place.column or ''}{place.line or ''}"
+    if place.page is not None:
+        return f"p. {place.page}" + ("" if place.line is None else f", l. {place.line}")
+    return place.file
+
+
 def _row_view(row: TariffRow) -> dict[str, Any]:
     return {
         "code": row.code_amb,
@@ -60,21 +88,41 @@ def _row_view(row: TariffRow) -> dict[str, Any]:
         # A tariff under a condition is told from the code's general tariff beside its label.
         "description": f"{row.description} [{row.condition}]" if row.condition else row.description,
         "section": row.section,
+        "section_number": _short_section(row.section),
         "source": row.source,
+        "href": _href(row.source),
+        "place": _place(row.source),
+        "order": row.source.order,
         "amounts": [_amount(getattr(row, name)) for name in AMOUNT_COLUMNS],
     }
 
 
-def _change_view(change: RowChange) -> dict[str, Any]:
+def _in_document_order(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(views, key=lambda view: view["order"])
+
+
+def _change_view(change: RowChange, indexed: str = "") -> dict[str, Any]:
+    """`indexed`: the indexation's percentage, shown for a fee that follows it (its own ratio,
+    rounded to the cent, may read +3.35 % for an indexation of +3.34 %)."""
+    changed = {c.column: c for c in change.amounts}
     return {
         **_row_view(change.new),
+        # One cell per amount column: "old → new" where it changed, empty where it did not.
+        "amounts": [
+            f"{_amount(changed[name].old)} → {_amount(changed[name].new)}"
+            if name in changed
+            else ""
+            for name in AMOUNT_COLUMNS
+        ],
         "columns": [
             {
                 "column": c.column,
                 "old": _amount(c.old),
                 "new": _amount(c.new),
                 "absolute": "" if c.absolute is None else f"{c.absolute:+f}",
-                "relative": _percent(c.relative),
+                "relative": f"{indexed} (indexed)"
+                if indexed and change.follows_indexation and c.column == FEE
+                else _percent(c.relative),
             }
             for c in change.amounts
         ],
@@ -85,24 +133,35 @@ def _change_view(change: RowChange) -> dict[str, Any]:
 
 
 def _by_section(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows grouped by section, sections and rows in the order of the document."""
     sections: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
+    for row in _in_document_order(rows):
         sections.setdefault(row["section"] or "(no section)", []).append(row)
     return list(sections.items())
 
 
+MIN_BAR = 4  # a bar of one row is still seen (of 100)
+
+
 def _fee_histogram(diff: Diff) -> list[dict[str, Any]]:
-    """Relative fee changes, counted per value, for the chart."""
-    counts: Counter[str] = Counter()
+    """Relative fee changes for the chart: the fees that follow the indexation are one bar
+    (rounding to the cent scatters them over +3.32, +3.34, +3.35 %), every other change is
+    counted per value; a bar is never thinner than MIN_BAR."""
+    counts: Counter[tuple[Decimal, str]] = Counter()
     for change in diff.changed:
         for column in change.amounts:
-            if column.column == "fee" and column.relative is not None:
-                counts[_percent(column.relative)] += 1
+            if column.column != "fee" or column.relative is None:
+                continue
+            if change.follows_indexation and diff.indexation.rate is not None:
+                counts[(diff.indexation.rate, f"{diff.indexation.percent} indexed")] += 1
+            else:
+                counts[
+                    (column.relative.quantize(Decimal("0.0001")), _percent(column.relative))
+                ] += 1
     most = max(counts.values(), default=1)
-    ordered = sorted(counts.items(), key=lambda item: Decimal(item[0].replace(" %", "")))
     return [
-        {"label": label, "count": count, "height": round(100 * count / most)}
-        for label, count in ordered
+        {"label": label, "count": count, "height": max(MIN_BAR, round(100 * count / most))}
+        for (_, label), count in sorted(counts.items())
     ]
 
 
@@ -124,6 +183,7 @@ def view(report: ChangeReport) -> dict[str, Any]:
                 "summary": {
                     "added": len(diff.added),
                     "removed": len(diff.removed),
+                    "unreadable": len(diff.unreadable),
                     "changed": len(diff.changed),
                     "described": len(diff.description_only)
                     + sum(c.description_changed for c in diff.changed),
@@ -135,15 +195,28 @@ def view(report: ChangeReport) -> dict[str, Any]:
                     "following": diff.indexation.following,
                     "changed": len(diff.changed),
                     "fees_changed": diff.indexation.fees_changed,
+                    "copayment_percent": diff.indexation.copayment_percent,
+                    "copayments_changed": diff.indexation.copayments_changed,
                 },
-                "review": [_change_view(c) for c in diff.changed if not c.follows_indexation],
+                "review": _in_document_order(
+                    [_change_view(c) for c in diff.changed if not c.follows_indexation]
+                ),
                 "following": _by_section(
-                    [_change_view(c) for c in diff.changed if c.follows_indexation]
+                    [
+                        _change_view(c, diff.indexation.percent)
+                        for c in diff.changed
+                        if c.follows_indexation
+                    ]
                 ),
                 "added": _by_section([_row_view(row) for row in diff.added]),
                 "removed": _by_section([_row_view(row) for row in diff.removed]),
-                "described": [_change_view(c) for c in diff.description_only]
-                + [_change_view(c) for c in diff.changed if c.description_changed],
+                "unreadable": [_row_view(row) for row in diff.unreadable],
+                "added_rows": _in_document_order([_row_view(row) for row in diff.added]),
+                "removed_rows": _in_document_order([_row_view(row) for row in diff.removed]),
+                "described": _in_document_order(
+                    [_change_view(c) for c in diff.description_only]
+                    + [_change_view(c) for c in diff.changed if c.description_changed]
+                ),
                 "warnings": warnings,
                 "histogram": _fee_histogram(diff),
             }
@@ -162,6 +235,11 @@ def view(report: ChangeReport) -> dict[str, Any]:
         "summary_rows": [
             ("added", "added"),
             ("removed", "removed"),
+            *(
+                [("unreadable", "unreadable (flagged line)")]
+                if any(part.diff.unreadable for part in report.languages)
+                else []
+            ),
             ("changed", "amounts changed"),
             ("described", "description changed"),
             ("unchanged", "unchanged"),
@@ -171,7 +249,24 @@ def view(report: ChangeReport) -> dict[str, Any]:
 
 
 def render(report: ChangeReport, template: str) -> str:
-    """Render changes.md or changes.html; HTML is autoescaped, Markdown cells are escaped."""
+    """Render changes.md or changes.html; HTML is autoescaped, Markdown cells are escaped.
+
+    changes.md is a summary that must fit a pull-request description whatever the size of
+    the circular: its tables are cut to fewer rows until it fits MARKDOWN_LIMIT, saying how
+    many more rows changes.html holds. changes.html holds everything.
+    """
+    data = view(report)
+    if not template.endswith(".md.j2"):
+        return str(_environment(None).get_template(template).render(**data, limit=None))
+    text = ""
+    for limit in ROW_LIMITS:
+        text = str(_environment(limit).get_template(template).render(**data, limit=limit))
+        if len(text) <= MARKDOWN_LIMIT:
+            break
+    return text
+
+
+def _environment(limit: int | None) -> Any:
     import jinja2
 
     environment = jinja2.Environment(
@@ -183,7 +278,8 @@ def render(report: ChangeReport, template: str) -> str:
         keep_trailing_newline=True,
     )
     environment.filters["md"] = _markdown_cell
-    return environment.get_template(template).render(**view(report))
+    environment.filters["limited"] = lambda rows: list(rows)[:limit]
+    return environment
 
 
 def _markdown_cell(text: object) -> str:
@@ -211,6 +307,7 @@ def change_records(report: ChangeReport) -> list[dict[str, Any]]:
                 "relative": extra.get("relative"),
                 "follows_indexation": extra.get("follows", False),
                 "section": row.section,
+                "source": str(row.source),
             }
         )
 
@@ -219,6 +316,8 @@ def change_records(report: ChangeReport) -> list[dict[str, Any]]:
             record(row, "added", "", None, None)
         for row in part.diff.removed:
             record(row, "removed", "", None, None)
+        for row in part.diff.unreadable:
+            record(row, "unreadable", "", None, None)
         for change in part.diff.changed:
             for column in change.amounts:
                 record(

@@ -119,6 +119,21 @@ KEY_LETTERS_SUM = Rule(
     "the fee is not Σ coefficient × key-letter value rounded to the cent",
 )
 
+COLUMN_UNPLACED = Rule(
+    "column-unplaced",
+    "warning",
+    "a value under a table column whose header names no field we know: reported with the"
+    " header text and the value, never dropped; a row with only a fee placed then is not"
+    " fee-only",
+)
+
+AMOUNT_BY_REFERENCE = Rule(
+    "amount-by-reference",
+    "warning",
+    "an amount cell holds a footnote reference (`(*)`) instead of an amount: left empty, the"
+    " footnote attached to the row",
+)
+
 REGISTRY: dict[str, Rule] = {
     rule.code: rule
     for rule in (
@@ -146,5 +161,7 @@ REGISTRY: dict[str, Rule] = {
         EFFECTIVE_DATE_CONFLICT,
         KEY_LETTERS_UNREADABLE,
         KEY_LETTERS_SUM,
+        COLUMN_UNPLACED,
+        AMOUNT_BY_REFERENCE,
     )
 }

@@ -5,6 +5,7 @@ hostile or broken file from exhausting memory or time) and what the documents le
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,10 @@ class ReadSettings:
     max_zip_entries: int = 10_000
     time_limit_s: float | None = None  # --time-limit, per input file
     parallel_min_pages: int = 24  # a PDF this long is read in two processes (pdfium engine)
+    # Told (pages or rows read, of how many) as a file is read: the CLI's progress display.
+    on_step: Callable[[int, int | None], None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:
@@ -49,8 +54,12 @@ class Deadline:
     path: Path
     seconds: float | None
     started: float = field(default_factory=time.monotonic)
+    on_step: Callable[[int, int | None], None] | None = None
 
-    def check(self) -> None:
+    def check(self, done: int | None = None, total: int | None = None) -> None:
+        """Between pages and rows: `done` of `total` read so far goes to the progress display."""
+        if self.on_step is not None and done is not None:
+            self.on_step(done, total)
         if self.seconds is not None and time.monotonic() - self.started > self.seconds:
             raise LimitExceededError(
                 f"reading took longer than the time limit of {self.seconds:g} s (--time-limit)",
@@ -68,6 +77,11 @@ class Overrides:
     effective_from: date | None = None
     circular: str | None = None
     language: Language | None = None
+    domain: str | None = None  # --domain: the tariff set a circular belongs to
+    scope: str | None = None  # --scope full|partial|corrigendum
+    corrects: str | None = None  # --corrects CIRCULAR (a corrigendum)
+    authoritative: Language | None = None  # --authoritative fr|nl: whose amounts win
+    replace: bool = False  # --replace: store a stored file again with other options
 
 
 # What `extract` and `run` can write besides issues.json (always written: nothing is lost) and

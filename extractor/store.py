@@ -1,25 +1,42 @@
-"""The SQLite store of every ingested circular and its rows, with effective dating.
+"""The SQLite store of every ingested unit (file + sheet + language) and its rows.
 
-Amounts are stored as decimal text, never REAL. A row is in force from its effective_from
-to its effective_to: the day before the next version of its tariff set takes effect (the
-next circular of the same language, later in effect, sharing codes with it). effective_to
-is recomputed from all versions after every ingestion, so the order of ingestion does not
-matter.
+Amounts are stored as decimal text, never REAL. Which version of a tariff is in force when
+is decided by extractor/versions.py (by key across languages, per domain, by scope) from all
+units, and kept in effective_to and superseded after every change, so the order of ingestion
+does not matter. Each unit keeps the time the store learnt it (ingested_at, the recorded
+time): lookups "as known on" a day recompute without the units learnt later.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
-from extractor.columns import AMOUNT_COLUMNS, COLUMNS, TABLE, from_text, row_key, sql_order, to_text
+from extractor.columns import AMOUNT_COLUMNS, KEY_COLUMNS, sql_order
 from extractor.errors import StoreError
 from extractor.model import Extraction, TariffRow
+from extractor.store_versions import VersionQueries
+from extractor.stored import (
+    STORED,
+    UNIT_COLUMNS,
+    Flag,
+    Ingested,
+    StoredCircular,
+    StoredRow,
+    restated,
+    sheet_of,
+    stored_circular,
+    stored_row,
+    to_store,
+)
+from extractor.versions import VersionRow, validity
+
+__all__ = ["MIGRATIONS", "Flag", "Ingested", "Store", "StoreError", "StoredCircular", "StoredRow"]
 
 # Each migration brings the schema from its position in this list to the next version; a store
 # is upgraded in place, in one transaction, when it is opened. Never edit a released migration:
@@ -76,51 +93,40 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             effective_from
         )""",
     ),
+    (  # 3: versions by key across languages; units are file + sheet + language; two times
+        "ALTER TABLE circulars ADD COLUMN domain TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE circulars ADD COLUMN scope TEXT NOT NULL DEFAULT 'full'",
+        "ALTER TABLE circulars ADD COLUMN corrects TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE circulars ADD COLUMN sheet TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE circulars ADD COLUMN file_sha256 TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE circulars ADD COLUMN authoritative TEXT NOT NULL DEFAULT ''",
+        "UPDATE circulars SET file_sha256 = sha256",
+        "CREATE INDEX circulars_file ON circulars (file_sha256, language)",
+        "ALTER TABLE tariffs ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0",
+        "DROP INDEX tariffs_key",
+        """CREATE UNIQUE INDEX tariffs_key ON tariffs (
+            circular_id, language, code_amb, code_hos, IFNULL(age_min, -1), IFNULL(age_max, -1),
+            condition
+        )""",
+        """CREATE TABLE flagged (
+            id INTEGER PRIMARY KEY,
+            circular_id INTEGER NOT NULL REFERENCES circulars (id),
+            code TEXT NOT NULL,
+            location TEXT NOT NULL,
+            message TEXT NOT NULL
+        )""",
+        "CREATE INDEX flagged_code ON flagged (code)",
+    ),
+    (  # 4: every flagged source line as a report shows it, so that reports can be written again
+        "ALTER TABLE flagged ADD COLUMN rule TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE flagged ADD COLUMN severity TEXT NOT NULL DEFAULT 'warning'",
+        "ALTER TABLE flagged ADD COLUMN raw TEXT NOT NULL DEFAULT '[]'",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# The tariff columns as kept in the tariffs table (the circular number lives on its circular);
-# key columns of text are stored '' for none, so that the unique index sees them as equal.
-_STORED = tuple(name for name in COLUMNS if name != "circular")
-_EMPTY_AS_TEXT = {c.name for c in TABLE if c.kind == "key" and c.type == "string"}
 
-
-def _to_store(name: str, value: Any) -> Any:
-    stored = to_text(name, value)
-    return "" if stored is None and name in _EMPTY_AS_TEXT else stored
-
-
-def _from_store(name: str, value: Any) -> Any:
-    return value if value is None or isinstance(value, int) else from_text(name, str(value))
-
-
-@dataclass(frozen=True)
-class StoredCircular:
-    id: int
-    circular: str
-    language: str
-    subject: str
-    effective_from: date
-    source_file: str
-
-
-@dataclass(frozen=True)
-class StoredRow:
-    """A row as kept in the store: the tariff line with its validity and its circular."""
-
-    row: TariffRow
-    effective_to: date | None
-    circular: str
-
-
-@dataclass(frozen=True)
-class Ingested:
-    circular: StoredCircular
-    new: bool
-    note: str = ""
-
-
-class Store:
+class Store(VersionQueries):
     """One connection; use `with store.transaction():` around every change."""
 
     def __init__(self, path: Path | str, timeout: float = 10.0) -> None:
@@ -194,30 +200,44 @@ class Store:
 
     # --- Writing ---------------------------------------------------------------------
 
-    def ingest(self, extraction: Extraction, sha256: str) -> Ingested:
-        """Store one circular's rows; the same file twice, or the same tariffs again, add nothing."""
+    def ingest(
+        self,
+        extraction: Extraction,
+        sha256: str,
+        *,
+        recorded_at: str | None = None,
+        replace: bool = False,
+        authoritative: str = "",
+    ) -> Ingested:
+        """Store one unit; the same file again with the same facts adds nothing.
+
+        A stored file stated otherwise (another date, number, domain or scope) is refused
+        unless `replace`; other amounts for the same keys and date are refused unless this is
+        a corrigendum, or (the other language) `authoritative` says whose amounts win.
+        """
         info = extraction.info
-        existing = self.connection.execute(
-            "SELECT id FROM circulars WHERE sha256 = ? AND language = ?", (sha256, info.language)
-        ).fetchone()
-        if existing:
-            return Ingested(self.circular(existing[0]), False, "already in the store")
-        codes = {row.code_amb for row in extraction.rows}
-        for same_day in self._circulars(info.language, info.effective_from):
-            if codes & self.codes_of(same_day.id):
-                if _comparable(self.rows_of(same_day.id)) == _comparable(extraction.rows):
-                    return Ingested(
-                        same_day, False, f"same tariffs as {same_day.source_file}, already stored"
-                    )
+        sheet = sheet_of(extraction)
+        stored = self.stored_unit(sha256, extraction)
+        if stored is not None:
+            differences = restated(stored, extraction)
+            if not differences:
+                return Ingested(stored, False, "already in the store")
+            if not replace:
                 raise StoreError(
-                    f"the store already holds other {info.language} tariffs effective "
-                    f"{info.effective_from.isoformat()} for these codes (from {same_day.source_file}); "
-                    "a corrected circular needs a new effective date or a fresh store",
+                    f"already in the store with other facts ({'; '.join(differences)});"
+                    " pass --replace to store it again as stated now",
                     info.source_file,
                 )
+            self._delete(stored.id)
+        if info.scope != "corrigendum":
+            from extractor.admission import check_same_date
+
+            check_same_date(self, extraction, authoritative)
+        unit_digest = hashlib.sha256(f"{sha256}#{sheet}".encode()).hexdigest() if sheet else sha256
         cursor = self.connection.execute(
             "INSERT INTO circulars (circular, language, subject, effective_from, issued_on,"
-            " source_file, sha256, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_file, sha256, ingested_at, domain, scope, corrects, sheet, file_sha256,"
+            " authoritative) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 info.circular,
                 info.language,
@@ -225,147 +245,160 @@ class Store:
                 info.effective_from.isoformat(),
                 info.issued_on.isoformat() if info.issued_on else None,
                 info.source_file,
+                unit_digest,
+                recorded_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                info.domain,
+                info.scope or "full",
+                info.corrects,
+                sheet,
                 sha256,
-                datetime.now(UTC).isoformat(timespec="seconds"),
+                authoritative,
             ),
         )
         circular_id = cursor.lastrowid
         assert circular_id is not None
         self.connection.executemany(
-            f"INSERT INTO tariffs (circular_id, group_session, {', '.join(_STORED)})"
-            f" VALUES (?, ?, {', '.join('?' for _ in _STORED)})",
+            f"INSERT INTO tariffs (circular_id, group_session, {', '.join(STORED)})"
+            f" VALUES (?, ?, {', '.join('?' for _ in STORED)})",
             [
                 (
                     circular_id,
                     int(row.group_session),
-                    *(_to_store(name, getattr(row, name)) for name in _STORED),
+                    *(to_store(name, getattr(row, name)) for name in STORED),
                 )
                 for row in extraction.rows
+            ],
+        )
+        self.connection.executemany(
+            "INSERT INTO flagged (circular_id, code, location, message, rule, severity, raw)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    circular_id,
+                    i.code,
+                    str(i.location),
+                    i.message,
+                    i.rule,
+                    i.severity,
+                    json.dumps(i.raw),
+                )
+                for i in extraction.issues
+                if i.raw
             ],
         )
         self.update_effective_to()
         return Ingested(self.circular(circular_id), True)
 
-    def update_effective_to(self) -> None:
-        """Each row ends the day before the next version of its tariff set takes effect."""
-        circulars = self._circulars()
-        codes = {c.id: self.codes_of(c.id) for c in circulars}
-        for circular in circulars:
-            following = self._next_version(circular, circulars, codes)
-            end = (following.effective_from - timedelta(days=1)).isoformat() if following else None
-            self.connection.execute(
-                "UPDATE tariffs SET effective_to = ? WHERE circular_id = ?", (end, circular.id)
-            )
+    def retract(self, circular: str) -> list[StoredCircular]:
+        """Remove every unit of a circular (its number, or its file name) and recompute."""
+        units = [c for c in self.circulars() if circular in (c.circular, c.source_file)]
+        for unit in units:
+            self._delete(unit.id)
+        self.update_effective_to()
+        return units
 
-    @staticmethod
-    def _next_version(
-        circular: StoredCircular, circulars: list[StoredCircular], codes: dict[int, set[str]]
-    ) -> StoredCircular | None:
-        later = [
-            c
-            for c in circulars
-            if c.language == circular.language
-            and c.effective_from > circular.effective_from
-            and codes[c.id] & codes[circular.id]
+    def _delete(self, circular_id: int) -> None:
+        for table in ("flagged", "tariffs"):
+            self.connection.execute(f"DELETE FROM {table} WHERE circular_id = ?", (circular_id,))
+        self.connection.execute("DELETE FROM circulars WHERE id = ?", (circular_id,))
+
+    def update_effective_to(self) -> None:
+        """Recompute every row's end and whether it is superseded (extractor/versions.py)."""
+        current = {
+            row_id: (end, bool(superseded))
+            for row_id, end, superseded in self.connection.execute(
+                "SELECT id, effective_to, superseded FROM tariffs"
+            )
+        }
+        computed = validity([c.unit for c in self.circulars()], self.version_rows())
+        changed = [
+            (None if v.effective_to is None else v.effective_to.isoformat(), int(v.superseded), i)
+            for i, v in computed.items()
+            if current[i]
+            != (None if v.effective_to is None else v.effective_to.isoformat(), v.superseded)
         ]
-        return min(later, key=lambda c: (c.effective_from, c.id), default=None)
+        self.connection.executemany(
+            "UPDATE tariffs SET effective_to = ?, superseded = ? WHERE id = ?", changed
+        )
+
+    def version_rows(
+        self, where: str = "1 = 1", parameters: tuple[object, ...] = ()
+    ) -> list[VersionRow]:
+        keys = ", ".join(KEY_COLUMNS)
+        amounts = ", ".join(AMOUNT_COLUMNS)
+        return [
+            VersionRow(
+                row[0],
+                row[1],
+                tuple(row[3 : 3 + len(KEY_COLUMNS)]),
+                date.fromisoformat(row[2]),
+                tuple(row[3 + len(KEY_COLUMNS) :]),
+            )
+            for row in self.connection.execute(
+                f"SELECT id, circular_id, effective_from, {keys}, {amounts} FROM tariffs"
+                f" WHERE {where}",
+                parameters,
+            )
+        ]
 
     # --- Reading ---------------------------------------------------------------------
 
     def circular(self, circular_id: int) -> StoredCircular:
         row = self.connection.execute(
-            "SELECT id, circular, language, subject, effective_from, source_file FROM circulars WHERE id = ?",
-            (circular_id,),
+            f"SELECT {UNIT_COLUMNS} FROM circulars WHERE id = ?", (circular_id,)
         ).fetchone()
-        return _stored_circular(row)
+        return stored_circular(row)
 
-    def _circulars(
-        self, language: str | None = None, effective_from: date | None = None
-    ) -> list[StoredCircular]:
-        query = "SELECT id, circular, language, subject, effective_from, source_file FROM circulars WHERE 1 = 1"
-        parameters: list[str] = []
-        if language is not None:
-            query += " AND language = ?"
-            parameters.append(language)
-        if effective_from is not None:
-            query += " AND effective_from = ?"
-            parameters.append(effective_from.isoformat())
+    def circulars(self) -> list[StoredCircular]:
+        """Every stored unit, by effective date and order of storing."""
         rows = self.connection.execute(
-            query + " ORDER BY effective_from, id", parameters
+            f"SELECT {UNIT_COLUMNS} FROM circulars ORDER BY effective_from, id"
         ).fetchall()
-        return [_stored_circular(row) for row in rows]
-
-    def codes_of(self, circular_id: int) -> set[str]:
-        rows = self.connection.execute(
-            "SELECT DISTINCT code_amb FROM tariffs WHERE circular_id = ?", (circular_id,)
-        )
-        return {row[0] for row in rows}
+        return [stored_circular(row) for row in rows]
 
     def rows_of(self, circular_id: int) -> list[TariffRow]:
-        return [stored.row for stored in self._select("circular_id = ?", (circular_id,))]
-
-    def previous_version(self, circular_id: int) -> StoredCircular | None:
-        """The most recent earlier version of the same tariff set (same language, shared codes)."""
-        current = self.circular(circular_id)
-        codes = self.codes_of(circular_id)
-        earlier = [
-            c
-            for c in self._circulars(current.language)
-            if c.effective_from < current.effective_from and codes & self.codes_of(c.id)
-        ]
-        return max(earlier, key=lambda c: (c.effective_from, c.id), default=None)
+        return [stored.row for stored in self.select("circular_id = ?", (circular_id,))]
 
     def history(self, code: str) -> list[StoredRow]:
-        """Every stored version of a code, by language, age band and date."""
-        return self._select(
+        """Every stored version of a code, by language, age band and date, superseded too."""
+        return self.select(
             "t.id IN (SELECT id FROM tariffs WHERE code_amb = ? UNION ALL SELECT id FROM tariffs WHERE code_hos = ?)",
             (code, code),
         )
 
-    def in_force(self, code: str, on: date) -> list[StoredRow]:
-        """The rows of a code in force on a date (one per language and age band)."""
+    def in_force(self, code: str, on: date, known_on: date | None = None) -> list[StoredRow]:
+        """The rows of a code in force on a date (every language; superseded ones give their
+        language's description); `known_on`: as the store knew it at the end of that day."""
         day = on.isoformat()
+        if known_on is not None:
+            return [
+                r
+                for r in self.as_known_on(self.history(code), known_on)
+                if r.row.effective_from <= on and (r.effective_to is None or on <= r.effective_to)
+            ]
         # Two indexed lookups rather than one OR, which SQLite would answer with a full scan.
-        return self._select(
+        return self.select(
             "t.id IN (SELECT id FROM tariffs WHERE code_amb = ? AND effective_from <= ?"
             " UNION ALL SELECT id FROM tariffs WHERE code_hos = ? AND effective_from <= ?)"
             " AND (t.effective_to IS NULL OR t.effective_to >= ?)",
             (code, day, code, day, day),
         )
 
-    def _select(self, where: str, parameters: tuple[object, ...]) -> list[StoredRow]:
+    def stored_unit(self, sha256: str, extraction: Extraction) -> StoredCircular | None:
+        """The unit already stored from this file, sheet and language, if any."""
+        found = self.connection.execute(
+            "SELECT id FROM circulars WHERE file_sha256 = ? AND language = ? AND sheet IN (?, '')",
+            (sha256, extraction.info.language, sheet_of(extraction)),
+        ).fetchone()
+        return None if found is None else self.circular(found[0])
+
+    def select(self, where: str, parameters: tuple[object, ...]) -> list[StoredRow]:
         cursor = self.connection.execute(
-            f"SELECT c.circular, t.group_session, t.effective_to,"
-            f" {', '.join(f't.{name}' for name in _STORED)}"
+            f"SELECT t.id AS row_id, c.circular, t.group_session, t.effective_to, t.superseded,"
+            f" c.ingested_at, c.scope, {', '.join(f't.{name}' for name in STORED)}"
             f" FROM tariffs t JOIN circulars c ON c.id = t.circular_id WHERE {where}"
-            f" ORDER BY {sql_order('t')}",
+            f" ORDER BY {sql_order('t')}, c.ingested_at, c.id",
             parameters,
         )
         names = [description[0] for description in cursor.description]
-        return [_stored_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
-
-
-def _stored_circular(row: tuple[object, ...]) -> StoredCircular:
-    identifier, circular, language, subject, effective_from, source_file = row
-    return StoredCircular(
-        int(str(identifier)),
-        str(circular),
-        str(language),
-        str(subject),
-        date.fromisoformat(str(effective_from)),
-        str(source_file),
-    )
-
-
-def _stored_row(values: dict[str, Any]) -> StoredRow:
-    tariff = TariffRow(
-        circular=str(values["circular"]),
-        group_session=bool(values["group_session"]),
-        **{name: _from_store(name, values[name]) for name in _STORED},
-    )
-    end = None if values["effective_to"] is None else date.fromisoformat(values["effective_to"])
-    return StoredRow(tariff, end, tariff.circular)
-
-
-def _comparable(rows: list[TariffRow]) -> set[tuple[object, ...]]:
-    return {(r.language, *row_key(r), *(getattr(r, n) for n in AMOUNT_COLUMNS)) for r in rows}
+        return [stored_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]

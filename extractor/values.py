@@ -189,6 +189,23 @@ def age_band_at(text: str) -> tuple[tuple[int | None, int | None], int] | None:
     return None
 
 
+def narrow_band(
+    parent: tuple[int | None, int | None], band: tuple[int | None, int | None], start: int
+) -> tuple[int | None, int | None] | None:
+    """The parent band with the one bound the sub-heading adds, if it adds exactly that."""
+    if start == 0 or parent == (None, None):
+        return None
+    narrowed: tuple[int | None, int | None]
+    if band[0] is None and band[1] is not None and parent[1] is None:
+        narrowed = parent[0], band[1]
+    elif band[1] is None and band[0] is not None and parent[0] is None:
+        narrowed = band[0], parent[1]
+    else:
+        return None
+    low, high = narrowed
+    return narrowed if low is None or high is None or low <= high else None
+
+
 def exact_age_band(text: str) -> tuple[int | None, int | None] | None:
     """The band a label is nothing but ("de 10 à 74 ans"); None if it says more or less."""
     folded = vocabulary.fold(text).strip(" :")

@@ -99,6 +99,16 @@ KEY_VALUE_HEADER = _words(
 KEY_LETTER_HEADER = _words("lettre-cle", "lettre cle", "lettres-cles", "sleutelletter", "letter")
 COEFFICIENT_HEADER = _words("coefficient", "coeff.", "coeff", "coef.", "coef", "coefficienten")
 
+# Labels for columns no header names, read from what they hold (a table that prints header
+# text over its amounts only): words of the lists above, so the header finds them as usual.
+CONTENT_LABELS = {
+    "code": "Code",
+    "key_letter": "Lettre-clé",
+    "coefficient": "Coefficient",
+    "key_value": "Valeur",
+    "description": "Description",
+}
+
 # Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
 HEADER_ROLES = {
     "copayment": COPAYMENT_HEADER,
@@ -140,7 +150,9 @@ HEADER_WORD_ENDS = frozenset(
 # --- Headings and row kinds -------------------------------------------------------------
 # "1.", "1.2.", "1.2.1" and "1.2.1." are headings; a bare "1 " is a footnote line.
 NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)\s+(?P<title>\S.*)$")
-FOOTNOTE_LINE = re.compile(r"^\(?(?P<mark>\d{1,2})\)?\s+(?P<text>[^\d\s].*)$")
+# "F. Trajet de soins - Médecins généralistes": a lettered part of an annex ("N. B." is not).
+LETTERED_HEADING = re.compile(r"^[A-Z]\.\s+[A-ZÀ-Ý][^\s.]")
+FOOTNOTE_LINE = re.compile(r"^\(?(?P<mark>\d{1,2}|\*{1,3})\)?\s+(?P<text>[^\d\s].*)$")
 GROUP_SESSION = _words(
     "seance de groupe", "seances de groupe", "groupe", "groepssessie", "groepssessies",
     "groepszitting", "groep", "group",
@@ -172,7 +184,10 @@ AGE_BANDS: tuple[tuple[re.Pattern[str], str], ...] = (
         "range_exclusive",
     ),
     (re.compile(rf"\b(?:tot|voor) (?:de |zijn |haar )?{_NTH} verjaardag\b"), "below"),
-    (re.compile(rf"\b(?:avant|jusqu'a) (?:le |son |sa |l')?{_NTH} anniversaire\b"), "below"),
+    (
+        re.compile(rf"\b(?:avant|jusqu'au|jusqu'a) (?:le |son |sa |l')?{_NTH} anniversaire\b"),
+        "below",
+    ),
     (re.compile(rf"\b(?:vanaf|na) (?:de |zijn |haar )?{_NTH} verjaardag\b"), "min"),
     (re.compile(rf"\ba partir (?:du |de son |de l')?{_NTH} anniversaire\b"), "min"),
     (re.compile(r"\bde (\d{1,3}) (?:ans )?a (\d{1,3}) ans\b"), "range"),
@@ -235,6 +250,13 @@ CIRCULAR_NUMBER_IN_FILENAME = re.compile(
     r"(?:circ(?:ulaire)?\s*oa|omzendbrief\s*vi|\boa|\bvi)\s*(?P<year>\d{4})\s*[-_/]\s*(?P<serial>\d{1,4})\b"
 )
 SUBJECT_LEAD = re.compile(r"^(?:tarifs|tarieven|honoraires|honoraria)\s*;")
+# A circular that corrects another (same effective date), in its title, subject or file name.
+CORRIGENDUM = re.compile(r"\b(?:corrigendum|corrigenda|rectificatif|erratum|errata|verbetering)\b")
+# Where a title stops naming its domain and starts giving its date (folded text).
+DOMAIN_END = re.compile(
+    r"\s+(?:applicable |en vigueur )?(?:a partir d[eu]|a dater d[eu]|vanaf|met ingang van"
+    r"|van toepassing vanaf|in werking vanaf)\b.*$"
+)
 
 # --- Language detection -------------------------------------------------------------------
 LANGUAGE_WORDS: dict[Language, frozenset[str]] = {

@@ -7,7 +7,8 @@ import pandera.pandas as pa
 
 from extractor.columns import BY_NAME, KEY_COLUMNS
 
-KINDS = ["added", "removed", "changed", "description"]
+# unreadable: in force before, and the new version names its code on a line it could not read
+KINDS = ["added", "removed", "changed", "description", "unreadable"]
 
 _KEY_DTYPES = {"string": str, "integer": pd.Int64Dtype()}
 
@@ -33,6 +34,9 @@ CHANGE_TABLE = pa.DataFrameSchema(
         "relative": pa.Column(str, nullable=True, description="new / old - 1, six decimals"),
         "follows_indexation": pa.Column(bool),
         "section": pa.Column(str),
+        "source": pa.Column(
+            str, description="place in the source file: file#sheet!cell or file#page=N&line=M"
+        ),
     },
     name="changes",
     strict=True,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,68 @@ def add_cached_formulas(path: Path, cached_values: dict[str, str]) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in parts.items():
             target.writestr(name, data)
+
+
+# --- Versions of a real annex: the corpus workbooks, changed one trait at a time -------------
+
+AMOUNT_LETTERS = {"fee": "D", "reimbursement_preferential": "E", "reimbursement_standard": "F",
+                  "copayment_preferential": "G", "copayment_standard": "H"}  # fmt: skip
+
+
+def derive_workbook(
+    source: Path,
+    target: Path,
+    *,
+    keep: Collection[str] | None = None,
+    amounts: dict[str, dict[str, Any]] | None = None,
+    rows: dict[int, dict[str, Any]] | None = None,
+    title: str | None = None,
+    transform: Callable[[str, str, Decimal | None], Decimal | None] | None = None,
+    split_at: int | None = None,
+) -> Path:
+    """A version of a corpus workbook: only the codes in `keep` (other tariff lines emptied),
+    `amounts` per code ({code: {column: value}}), raw cell values per row number, another title
+    (A1), every amount passed through `transform(code, column, old)`; `split_at` moves the
+    rows from that row on to a second sheet of the same language."""
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+
+    workbook = openpyxl.load_workbook(source)
+    sheet = workbook.worksheets[0]
+    if title is not None:
+        sheet["A1"] = title
+    for number in range(1, sheet.max_row + 1):
+        code = sheet[f"A{number}"].value
+        if not (isinstance(code, int) or (isinstance(code, str) and code.isdigit())):
+            continue
+        code = str(code)
+        if keep is not None and code not in keep:
+            for letter in "ABCDEFGH":
+                sheet[f"{letter}{number}"] = None
+            continue
+        for column, letter in AMOUNT_LETTERS.items():
+            cell = sheet[f"{letter}{number}"]
+            value = cell.value
+            if transform is not None:
+                old = None if value is None else Decimal(str(value))
+                new = transform(code, column, old)
+                cell.value = None if new is None else float(new)
+            if amounts and column in amounts.get(code, {}):
+                cell.value = amounts[code][column]
+    for number, cells in (rows or {}).items():
+        for letter, value in cells.items():
+            sheet[f"{letter}{number}"] = value
+    if split_at is not None:
+        second = workbook.copy_worksheet(sheet)
+        second.title = f"{sheet.title} (2)"
+        for target_sheet, first, last in (
+            (sheet, split_at, sheet.max_row),
+            (second, 3, split_at - 1),
+        ):
+            for number in range(first, last + 1):
+                for letter in "ABCDEFGH":
+                    cell = target_sheet[f"{letter}{number}"]
+                    if not isinstance(cell, MergedCell):
+                        cell.value = None
+    workbook.save(target)
+    return target

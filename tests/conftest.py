@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,3 +56,54 @@ def key_of(row: dict[str, str]) -> tuple[str, str, str, str, str]:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as stream:
         return list(csv.DictReader(stream))
+
+
+_VALID_PACKAGES: set[str] = set()
+
+
+def assert_valid_data_package(descriptor: Path) -> None:
+    """What `frictionless validate datapackage.json` says, as a test: no error in any row."""
+    import hashlib
+
+    from frictionless import Package
+
+    folder = descriptor.parent
+    digest = hashlib.sha256()
+    for part in sorted(folder.iterdir()):
+        if part.is_file() and part.suffix in (".json", ".csv"):
+            digest.update(part.name.encode() + part.read_bytes())
+    if digest.hexdigest() in _VALID_PACKAGES:
+        return
+    report = Package(str(descriptor)).validate()
+    errors = [
+        f"{task.name}: {error.type} {getattr(error, 'row_number', '')} "
+        f"{getattr(error, 'field_name', '')}: {error.note}"
+        for task in report.tasks
+        for error in task.errors
+    ] + [f"package: {error.type}: {error.note}" for error in report.errors]
+    assert report.valid, f"{descriptor} is not a valid data package:\n" + "\n".join(errors[:20])
+    _VALID_PACKAGES.add(digest.hexdigest())
+
+
+@pytest.fixture(autouse=True)
+def _data_packages_validate(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every data package a test writes under its tmp_path validates with frictionless."""
+    if "tmp_path" not in request.fixturenames:
+        yield
+        return
+    folder: Path = request.getfixturevalue("tmp_path")
+    yield
+    for descriptor in sorted(folder.rglob("datapackage.json")):
+        assert_valid_data_package(descriptor)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _module_data_packages_validate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """And those written by a module's shared fixtures (a demo run, a store), at its end."""
+    import time
+
+    started = time.time()
+    yield
+    for descriptor in sorted(tmp_path_factory.getbasetemp().rglob("datapackage.json")):
+        if descriptor.stat().st_mtime >= started:
+            assert_valid_data_package(descriptor)

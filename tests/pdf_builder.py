@@ -44,6 +44,17 @@ class Footnote:
     text: str
 
 
+@dataclass(frozen=True)
+class Grid:
+    """A free-form table: header rows of (text, first column, span) cells and body rows of one
+    text per column; a newline stacks lines inside a cell. Edges: n + 1 x positions."""
+
+    edges: tuple[float, ...]
+    header: tuple[tuple[tuple[str, int, int], ...], ...]
+    rows: tuple[tuple[str, ...], ...]
+    ruled: bool = True
+
+
 FR_LABELS = ("Pseudocode", "AMB", "HOS", "Description", "Honoraires", "Intervention AMI",
              "Ticket modérateur", "bénéficiaire avec régime préférentiel",
              "bénéficiaire sans régime préférentiel")  # fmt: skip
@@ -150,6 +161,8 @@ class _Writer:
             self._draw_header(item)
         elif isinstance(item, Row):
             self._draw_row(item)
+        elif isinstance(item, Grid):
+            self._draw_grid(item)
         elif isinstance(item, Footnote):
             self._room(14)
             size = self.layout.size - 0.5
@@ -198,6 +211,29 @@ class _Writer:
             if self.layout.ruling == "full":
                 self._vlines(top, bottom)
         self.y = bottom + 6
+
+    def _draw_grid(self, grid: Grid) -> None:
+        edges, size = grid.edges, self.layout.size
+        cells = [*grid.header, *(tuple((t, i, 1) for i, t in enumerate(r)) for r in grid.rows)]
+        for number, row in enumerate(cells):
+            header = number < len(grid.header)
+            lead = size - 1 if header else size
+            height = max(len(text.split("\n")) for text, _, _ in row) * (lead + 1.5) + 6
+            self._room(height)
+            for text, first, span in row:
+                for n, part in enumerate(text.split("\n")):
+                    if part:
+                        self._text(
+                            edges[first] + 3, self.y + 3 + n * (lead + 1.5), part, lead, header
+                        )
+                if grid.ruled:
+                    self._hline(self.y, edges[first], edges[first + span])
+                    for x in (edges[first], edges[first + span]):
+                        self.canvas.line(x, self.height - self.y, x, self.height - self.y - height)
+            self.y += height
+        if grid.ruled:
+            self._hline(self.y, edges[0], edges[-1])
+        self.y += 6
 
     def _draw_row(self, row: Row) -> None:
         edges, size, pad = self.layout.edges, self.layout.size, self.layout.padding

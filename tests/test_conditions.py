@@ -200,9 +200,23 @@ def test_one_code_under_two_headings_gets_each_heading_as_condition(
     assert issues == []
 
 
-def test_two_tariffs_of_one_code_under_one_heading_stay_a_duplicate_key(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "between",
+    [
+        [],
+        # a note, then a footnote: the note is not the caption of the rows below
+        [["Voir annexe 2"], ["1 Montant par séance"]],
+        # prose is never a caption
+        [["Ces montants s'appliquent aussi aux prestations effectuées en dehors des heures"
+          " de consultation habituelles du médecin."]],
+    ],
+)  # fmt: skip
+def test_two_tariffs_of_one_code_under_one_heading_stay_a_duplicate_key(
+    between: list[list[str]], tmp_path: Path
+) -> None:
     lines = [
         ["101010", "Consultation", "18,85", "17,35", "12,85"],
+        *between,
         ["101010", "Consultation", "20,85", "19,35", "14,85"],
     ]
     rows, issues = _extract(_gp_workbook(tmp_path / "d.xlsx", "fr", lines), tmp_path / "out")
@@ -388,3 +402,30 @@ def test_key_letter_headers_by_vocabulary(labels: tuple[str, ...], expected: lis
     assert [_column_name(label, "") or vocabulary.header_roles(label)[0] for label in labels] == (
         expected
     )
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_age_groups_as_column_groups_in_a_pdf(language: str, engine: str, tmp_path: Path) -> None:
+    groups, top, sub, before = AGE_GROUPS[language]
+    header = (
+        (("", 3), *((group, 2) for group in groups)),
+        ((top[0], 1), (top[1], 1), (top[2], 1), *((top[3], 2),) * 3),
+        (("", 3), *((label, 1) for label in sub[3:])),
+    )
+    edges = (30, 110, 200, 250, 330, 410, 490, 570, 650, 730)
+    lines: list[Line | Text] = [Line(tuple(visit)) for visit in VISITS]
+    pdf = write_grid_pdf(tmp_path / "visits.pdf", edges, header, lines, before=before)
+    rows, issues = _extract(pdf, tmp_path / "out", "--pdf-engine", engine)
+    got = [
+        (r["code_amb"], r["age_min"], r["age_max"], r["reimbursement_preferential"]) for r in rows
+    ]
+    assert got == [
+        ("103110", "", "9", "35.41"),
+        ("103110", "10", "74", "33.80"),
+        ("103110", "75", "", "33.80"),
+        ("103132", "", "9", "43.81"),
+        ("103132", "10", "74", "42.25"),
+        ("103132", "75", "", "42.25"),
+    ]
+    assert issues == []

@@ -7,6 +7,7 @@ between two files, while the folder holds the outputs of an earlier run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -83,13 +84,16 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
 def rewrite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A folder whose outputs a run rewrites with other bytes, before and after that run.
 
-    The new version alone is stored first (its report: "first version"); then the old one is
-    ingested; running the new version again rewrites its folder, now as a diff against the
-    old one. Killing that run must leave each file of the folder old or new, never half.
+    The old version and the new one are stored (the new report: a diff against the old one),
+    then the old one is retracted; running the new version again rewrites its folder, now as
+    the first version. Killing that run must leave each file of the folder old or new, never
+    half.
     """
     before = tmp_path_factory.mktemp("before")
-    assert _run(before, NEW).wait() == 0
     assert _run(before, [OLD]).wait() == 0
+    assert _run(before, NEW).wait() == 0
+    retract = [sys.executable, "-m", "extractor", "retract", OLD.name, "--store"]
+    subprocess.run([*retract, str(before / "t.sqlite")], cwd=ROOT, check=True, capture_output=True)
     after = tmp_path_factory.mktemp("after")
     shutil.copytree(before, after, dirs_exist_ok=True)
     assert _run(after, NEW).wait() == 0
@@ -105,7 +109,8 @@ KILL_POINTS = [
     ("before-rename", "tariffs.xlsx"),  # the first file that differs (its changes sheet), binary
     ("before-rename", "changes.md"),  # written but not renamed, after one new file
     ("after-rename", "changes.html"),  # between two files: two new, the last one old
-    ("before-rename", "changes.json"),  # the last file: the others new, the store uncommitted
+    ("before-rename", "changes.json"),  # the last report file: the others new
+    ("before-rename", "run.json"),  # the last file: the others new, the store uncommitted
 ]
 
 
@@ -166,4 +171,10 @@ def test_two_runs_at_once(tmp_path: Path, reference: tuple[Path, float]) -> None
     for code, err in results:
         assert code == 0 or (code == 2 and b"the store is busy" in err), err
     assert _store_state(tmp_path / "t.sqlite") == ("ok", 2, 150)
-    assert _files(tmp_path) == _files(expected_folder)
+    # run.json of the run that came second says it stored nothing new; the rest is the same.
+    left, expected = _files(tmp_path), _files(expected_folder)
+    assert (
+        json.loads(left.pop("run.json"))["folders"]
+        == json.loads(expected.pop("run.json"))["folders"]
+    )
+    assert left == expected

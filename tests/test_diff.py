@@ -99,7 +99,7 @@ def test_diff_is_symmetric(a: list[TariffRow], b: list[TariffRow]) -> None:
 
 
 @given(
-    st.lists(fees, min_size=2, max_size=12, unique=True), st.integers(min_value=50, max_value=900)
+    st.lists(fees, min_size=3, max_size=12, unique=True), st.integers(min_value=50, max_value=900)
 )
 def test_indexation_rate_is_found(old_fees: list[Decimal], hundredths: int) -> None:
     rate = Decimal(hundredths) / 10000
@@ -112,3 +112,60 @@ def test_indexation_rate_is_found(old_fees: list[Decimal], hundredths: int) -> N
         index, follows = analyse_indexation(changed)
         assert all(follows)
         assert index.rate is not None and indexed(old[0].fee, index.rate) == new[0].fee  # type: ignore[arg-type]
+
+
+# Indexation labels (issue 12, finding 9).
+def test_one_changed_fee_is_not_an_indexation() -> None:
+    old = [tariff(code, "86.69") for code in CODES]
+    new = [tariff(CODES[0], "89.59"), *old[1:]]
+    result = diff_versions(old, new, "fr")
+    assert result.indexation.rate is None and result.indexation.following == 0
+
+
+def test_a_rate_must_explain_most_fee_changes() -> None:
+    old = [tariff(code, "86.69") for code in CODES]
+    new = [tariff(code, "89.59") for code in CODES[:3]] + [
+        tariff(code, fee) for code, fee in zip(CODES[3:], ("90.00", "91.00", "92.00"), strict=True)
+    ]
+    assert diff_versions(old, new, "fr").indexation.rate is None  # 3 of 6: not most
+
+
+def test_a_frozen_reimbursement_does_not_follow() -> None:
+    old = [tariff(code, "86.69") for code in CODES]
+    new = [tariff(code, "89.59") for code in CODES[:-1]] + [
+        tariff(
+            CODES[-1],
+            "89.59",
+            reimbursement_preferential=Decimal("82.69"),
+            reimbursement_standard=Decimal("75.69"),
+        )
+    ]
+    result = diff_versions(old, new, "fr")
+    assert result.indexation.rate == Decimal("0.0334")
+    assert [c.new.code_amb for c in result.indexation.not_following] == [CODES[-1]]
+
+
+def test_indexed_copayments_are_their_own_finding() -> None:
+    old = [tariff(code, "86.69") for code in CODES]
+    new = [tariff(code, "89.59", copay_pref="4.13", copay_std="11.37") for code in CODES]
+    result = diff_versions(old, new, "fr")
+    assert result.indexation.rate == Decimal("0.0334")
+    assert result.indexation.copayment_rate == Decimal("0.0334")
+    assert result.indexation.following == len(CODES)  # every column explained
+
+
+def test_only_copayments_changed() -> None:
+    old = [tariff(code, "86.69") for code in CODES]
+    new = [
+        tariff(code, "86.69", copay_pref="4.13", copay_std="11.37", reimbursement_preferential=Decimal("82.56"),
+               reimbursement_standard=Decimal("75.32"))
+        for code in CODES
+    ]  # fmt: skip
+    result = diff_versions(old, new, "fr")
+    assert result.indexation.rate is None and result.indexation.fees_changed == 0
+    rate = result.indexation.copayment_rate
+    assert rate is not None
+    assert (indexed(Decimal("4.00"), rate), indexed(Decimal("11.00"), rate)) == (
+        Decimal("4.13"),
+        Decimal("11.37"),
+    )

@@ -258,25 +258,18 @@ def test_formulas_do_not_run_in_spreadsheets(tmp_path: Path) -> None:
     assert read_tariffs_csv(tmp_path / "tariffs.csv")[0].description == "+cmd|' /C calc'!A0"
 
 
-def test_output_folder_cannot_escape(tmp_path: Path) -> None:
+def test_output_folder_cannot_escape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor import api
+    from extractor.settings import Options, Overrides
+
     path = _workbook(tmp_path, [[726530, "-", "Soutien", 89.59, 85.59, 78.59, 4, 11]])
     out = tmp_path / "out"
-    assert (
-        main(
-            [
-                "run",
-                str(path),
-                "--out",
-                str(out),
-                "--store",
-                str(out / "t.sqlite"),
-                "-q",
-                "--circular",
-                "../../../etc/passwd",
-            ]
-        )
-        == 0
-    )
+    args = ["run", str(path), "--out", str(out), "-q", "--circular", "../../../etc/passwd"]
+    with pytest.raises(SystemExit) as refused:  # the command line checks the number's form
+        main(args)
+    assert refused.value.code == 2 and "YEAR/NUMBER" in capsys.readouterr().err
+    # A library caller can still say anything: the folder name stays inside DIR.
+    api.run([path], Options(Overrides(circular="../../../etc/passwd")), out_dir=out)
     folders = [p.name for p in out.iterdir() if p.is_dir()]
     assert folders == ["2025-01-01_etc-passwd"]
     assert not (tmp_path.parent / "etc").exists()

@@ -87,8 +87,10 @@ def test_no_effective_date_is_an_error() -> None:
         (),
         "Soins psychologiques de première ligne pour les bénéficiaires",
     )
-    with pytest.raises(MissingMetadataError, match="--effective-from"):
+    with pytest.raises(MissingMetadataError, match="no effective date") as raised:
         describe(document, Overrides())
+    # The library speaks to a caller; only the CLI names its option.
+    assert "--" not in str(raised.value) and raised.value.option == "--effective-from YYYY-MM-DD"
 
 
 def test_prose_dates_do_not_win_over_the_title() -> None:

@@ -20,10 +20,7 @@ from tests.conftest import REALWORLD, Case, corpus_cases, read_csv
 PDF_ENGINES = ("pdfium", "pdfplumber")
 
 # Why each case is not read yet (removed as soon as the case passes: the marks are strict).
-NOT_YET: dict[str, str] = {
-    "rw-medecins-2014-fr-pdf": "model: key letters and the second 'Intervention (AR ...)' pair"
-    " as a condition",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _cases(fmt: str) -> list[Any]:
@@ -95,10 +92,7 @@ def test_both_xlsx_engines_read_identical_cells(case: Case) -> None:
     assert calamine == reference
 
 
-ENGINES_DIFFER = {
-    "rw-medecins-2014-fr-pdf": "a one-line label half a line below a two-line one: pdfplumber"
-    " puts it on the line above, pdfium on its own line",
-}
+ENGINES_DIFFER: dict[str, str] = {}
 
 
 def _engine_cases() -> list[Any]:

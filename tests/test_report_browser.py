@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import replace
 from datetime import date
@@ -66,3 +67,14 @@ def test_summary_is_visible_and_script_is_text(browser: Any, tmp_path: Path) -> 
     assert hostile in browser.find_element(By.TAG_NAME, "body").text
     assert browser.find_elements(By.CSS_SELECTOR, "body script, td img") == []
     assert browser.find_element(By.CSS_SELECTOR, "svg rect").is_displayed()
+    # The chart's labels stand side by side, none over another (finding 12).
+    labels = [e.rect for e in browser.find_elements(By.CSS_SELECTOR, 'svg text[y="138"]')]
+    assert len(labels) >= 2
+    for left, right in itertools.pairwise(labels):
+        assert left["x"] + left["width"] < right["x"]
+    # Each change links to its place in the source (the report's full detail).
+    link = browser.find_element(By.CSS_SELECTOR, "table.review a.source")
+    assert link.is_displayed() and link.text.startswith("Feuil1!A")
+    assert link.get_attribute("href").endswith(
+        "/V1%20-%20Soins%20psychologiques%20-%2001-01-2025-circ%20OA.xlsx"
+    )

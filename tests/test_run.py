@@ -14,7 +14,7 @@ import pytest
 
 from extractor import api
 from extractor.cli import main
-from tests.conftest import GOLDEN, SAMPLES
+from tests.conftest import GOLDEN, SAMPLES, assert_valid_data_package
 
 FR_2024 = SAMPLES / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx"
 FR_2025 = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
@@ -50,9 +50,9 @@ def test_annex_2024_then_2025_reports_exactly_what_changed(tmp_path: Path) -> No
     store = tmp_path / "t.sqlite"
     assert main(["run", str(FR_2024), "--out", str(tmp_path), "--store", str(store), "-q"]) == 0
     assert main(["run", str(FR_2025), "--out", str(tmp_path), "--store", str(store), "-q"]) == 0
-    first = _changes(tmp_path / "2024-01-01_V1---Soins-psychologiques---01-01-2024-circ-OA")
+    first = _changes(tmp_path / "2024-01-01_0_V1---Soins-psychologiques---01-01-2024-circ-OA")
     assert first["languages"][0]["previous"] is None
-    changes = _changes(tmp_path / "2025-01-01_V1---Soins-psychologiques---01-01-2025-circ-OA")[
+    changes = _changes(tmp_path / "2025-01-01_0_V1---Soins-psychologiques---01-01-2025-circ-OA")[
         "changes"
     ]
     assert [c["code_amb"] for c in changes if c["kind"] == "added"] == ["727532"]
@@ -74,7 +74,7 @@ def test_annex_2024_then_2025_reports_exactly_what_changed(tmp_path: Path) -> No
     ]
     assert len(fees) == 67
     assert all(c["follows_indexation"] for c in fees)
-    summary = _changes(tmp_path / "2025-01-01_V1---Soins-psychologiques---01-01-2025-circ-OA")[
+    summary = _changes(tmp_path / "2025-01-01_0_V1---Soins-psychologiques---01-01-2025-circ-OA")[
         "languages"
     ][0]
     assert summary["indexation"] == {"rate": "0.0334", "following": 67, "not_following": 1}
@@ -140,9 +140,7 @@ def test_run_again_gives_the_same_bytes(demo: Path, tmp_path: Path) -> None:
 def test_lookup(
     demo: Path, on: date, age: int, preferential: bool, expected: tuple[str, ...]
 ) -> None:
-    tariff = api.lookup(
-        "726530", on, age=age, preferential=preferential, store_path=demo / "t.sqlite"
-    )
+    tariff = api.lookup("726530", on, age=age, preferential=preferential, store=demo / "t.sqlite")
     assert (
         str(tariff.fee),
         str(tariff.reimbursement),
@@ -181,7 +179,8 @@ def test_lookup_needs_an_age_where_bands_differ(
 
 def test_history(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["history", "727112", "--store", str(demo / "t.sqlite")]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    header, *lines = capsys.readouterr().out.strip().splitlines()
+    assert header.split()[:3] == ["lang", "code", "beneficiaries"]
     assert len(lines) == 2 and all(
         "2024-01-01 .. 2024-12-31" in line and "2023/412" in line for line in lines
     )
@@ -215,3 +214,12 @@ def test_github_job_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert summary.read_text(encoding="utf-8").startswith(
         "# Tariff changes: circular (number unknown), effective 2024-01-01"
     )
+
+
+def test_every_data_package_of_the_demo_validates(demo: Path) -> None:
+    """`frictionless validate` on each report folder (issue 13, finding 2: 'footnotes' and
+    'circular' were required though empty in most rows)."""
+    descriptors = sorted(demo.rglob("datapackage.json"))
+    assert len(descriptors) == 2
+    for descriptor in descriptors:
+        assert_valid_data_package(descriptor)

@@ -98,9 +98,11 @@ def test_schema_version_is_checked(tmp_path: Path) -> None:
     connection.execute("UPDATE meta SET value = '99'")
     connection.commit()
     connection.close()
+    from extractor.store import SCHEMA_VERSION
+
     with pytest.raises(
         StoreError,
-        match="store schema version 99, this version of inami-tariffs knows versions up to 2",
+        match=f"store schema version 99, this version of inami-tariffs knows versions up to {SCHEMA_VERSION}",
     ):
         Store(tmp_path / "t.sqlite")
 

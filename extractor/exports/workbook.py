@@ -38,6 +38,7 @@ _KINDS = {
     "removed": "supprimé / verwijderd",
     "changed": "modifié / gewijzigd",
     "description": "libellé modifié / omschrijving gewijzigd",
+    "unreadable": "illisible (ligne signalée) / onleesbaar (gemelde regel)",
 }
 
 

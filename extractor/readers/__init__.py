@@ -44,7 +44,9 @@ def read(path: Path, settings: ReadSettings = DEFAULT_SETTINGS) -> list[RawDocum
     if sniff_format(path) == "xlsx":
         from extractor.readers import xlsx
 
-        return xlsx.read_xlsx(path, settings, Deadline(path, settings.time_limit_s))
+        return xlsx.read_xlsx(
+            path, settings, Deadline(path, settings.time_limit_s, on_step=settings.on_step)
+        )
     return [read_layout(path, settings)[0]]
 
 
@@ -56,4 +58,6 @@ def read_layout(
 
     if sniff_format(path) != "pdf":
         raise UsageError("inspect draws PDF pages; this is not a PDF", path)
-    return pdf.read_pdf_with_layout(path, settings, Deadline(path, settings.time_limit_s))
+    return pdf.read_pdf_with_layout(
+        path, settings, Deadline(path, settings.time_limit_s, on_step=settings.on_step)
+    )

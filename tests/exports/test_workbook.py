@@ -101,7 +101,7 @@ def test_changes_summary_and_sources(demo_run: Path) -> None:
     changes = list(workbook[SHEETS["changes"]].iter_rows(min_row=3, values_only=True))
     report = json.loads((folder / "changes.json").read_text(encoding="utf-8"))["changes"]
     assert len(changes) == len(report) > 300
-    kinds = dict(zip(("added", "removed", "changed", "description"), _KINDS.values(), strict=True))
+    kinds = {kind: _KINDS[kind] for kind in ("added", "removed", "changed", "description")}
     for line, change in zip(changes, report, strict=True):
         assert (line[0], line[1], line[2]) == (
             change["language"],

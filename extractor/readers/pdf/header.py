@@ -12,6 +12,7 @@ import statistics
 from collections.abc import Iterable
 
 from extractor import vocabulary
+from extractor.readers.pdf.content import codes_left_of, names_amounts_only
 from extractor.readers.pdf.geometry import HEADER_GAP, Column, Line, Rules, Word
 from extractor.readers.pdf.phrases import (
     column_of,
@@ -32,7 +33,10 @@ def _is_row_start(line: Line) -> bool:
         return True
     if vocabulary.NUMBERED_HEADING.match(line.text):
         return True
-    return sum(is_amount(w.text) for w in label_words(line)) >= 2
+    # The date of a date statement in a header row is not an amount (looked at only then).
+    return sum(is_amount(w.text) for w in line.words) >= 2 and (
+        sum(is_amount(w.text) for w in label_words(line)) >= 2
+    )
 
 
 def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
@@ -42,9 +46,18 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     lines leave between them, or at a rule across the whole header.
     """
     first = lines[start]
-    if _is_row_start(first) or not (header_roles(first.text) or _is_header_text(first)):
-        # A header may start with group words only ("Je bent" over "gewoon verzekerd").
+    if _is_row_start(first):
         return None
+    if not header_roles(first.text):
+        # A header may start with group words only ("Je bent" over "gewoon verzekerd"), set
+        # in the size of the header, not of a title above it.
+        following = lines[start + 1] if start + 1 < len(lines) else None
+        if (
+            not _is_header_text(first)
+            or following is None
+            or abs(following.size - first.size) > 0.2 * first.size
+        ):
+            return None
     end = start + 1
     while end < len(lines):
         line = lines[end]
@@ -55,26 +68,52 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
             _is_row_start(line)
             or not _is_header_text(line)
             or line.top - bottom > HEADER_GAP * lines[end - 1].size
-            or rules.crossing(bottom, line.top, left, right)
+            or (rules.crossing(bottom, line.top, left, right) and _complete(block, ruled=True))
         ):
+            # A rule ends a header that already names its columns; one between the rows of a
+            # header ("Code | Prestatie" over a date cell and "Terug- betaling") does not.
             break
         end += 1
-    roles = header_roles(" ".join(line.text for line in lines[start:end]))
-    if len(roles) < 3 or "code" not in roles:
-        return None
-    return end
+    block = lines[start:end]
+    if _complete(block):
+        return end
+    # Header text over the amount columns only, codes left of it: columns read from content.
+    left = min(line.x0 for line in block)
+    text = " ".join(line.text for line in block)
+    return end if names_amounts_only(text) and codes_left_of(lines[end:], left) else None
+
+
+def _complete(block: list[Line], ruled: bool = False) -> bool:
+    """The block names a code and two more fields: read line by line, or, for labels stacked
+    over several lines ("Ticket" / "modéra-" / "teur"), column by column. Above a rule, a
+    regime label with no role yet ("Je bent gewoon verzekerd") waits for its parts below."""
+    roles = header_roles(" ".join(line.text for line in block))
+    if (len(roles) >= 3 and "code" in roles) and not ruled:
+        return True
+    if len(block) > 1 or ruled:
+        columns = columns_of(block)
+        if ruled and any(
+            _names_regime(vocabulary.fold(c.label)) and not header_roles(c.label) for c in columns
+        ):
+            return False
+        roles |= {role for column in columns for role in header_roles(column.label)}
+    return len(roles) >= 3 and "code" in roles
 
 
 def _is_header_text(line: Line) -> bool:
     """At least half the words are header vocabulary (footnote marks aside); either half of a
     word hyphenated over two lines counts, and a leading date statement is not looked at."""
-    words = [vocabulary.fold(w.text).strip("()[]:;,.*") for w in label_words(line)]
-    words = [w for w in words if w and not w.isdigit()]
+    raw = [w.text.strip("()[]:;,.*") for w in label_words(line)]
+    # Dates and references ("AR 26/11/06 - MB 15/12/06") are neither header words nor prose.
+    neutral = [
+        w for w in raw if w and (any(c.isdigit() for c in w) or (w.isupper() and len(w) <= 3))
+    ]
+    words = [vocabulary.fold(w) for w in raw if w and w not in neutral]
     known = sum(
         w in vocabulary.HEADER_TOKENS or w.endswith("-") or w in vocabulary.HEADER_WORD_ENDS
         for w in words
     )
-    return bool(words) and 2 * known >= len(words)
+    return (bool(words) or bool(neutral)) and 2 * known >= len(words)
 
 
 def label_words(line: Line) -> list[Word]:
@@ -97,7 +136,11 @@ def next_header(lines: list[Line], start: int, rules: Rules) -> int:
 
 def columns_of(header_lines: list[Line]) -> list[Column]:
     """Leaf header cells stacked over one another make columns; a label over two is a group."""
-    header_phrases = phrases([w for line in header_lines for w in label_words(line)])
+    header_phrases = [
+        part
+        for phrase in phrases([w for line in header_lines for w in label_words(line)])
+        for part in _label_parts(phrase)
+    ]
     groups: list[list[Word]] = []
     leaves: list[list[Word]] = []
     for phrase in header_phrases:
@@ -114,6 +157,7 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
             rows_below.setdefault(round(q[0].middle), []).append(q)
         is_group = any(len(qs) >= 2 for qs in rows_below.values())
         (groups if is_group else leaves).append(phrase)
+    _continue_groups(groups, leaves, header_phrases)
 
     stacks: list[list[list[Word]]] = []
     for phrase in sorted(leaves, key=lambda p: span(p)[0]):
@@ -124,14 +168,17 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
         else:
             stacks.append([phrase])
 
+    clusters = _group_labels(groups)
     columns = []
     group_words: list[list[Word]] = []
+    regimes: list[list[Word]] = []  # per column, its words that name no role (its regime)
     for stack in sorted(stacks, key=lambda s: min(span(p)[0] for p in s)):
         x0, x1 = min(span(p)[0] for p in stack), max(span(p)[1] for p in stack)
         over = [
             w
-            for g in sorted(groups, key=lambda p: p[0].top)
-            if overlap(span(g), (x0, x1)) > 0
+            for cluster in clusters
+            if any(overlap(span(g), (x0, x1)) > 0 for g in cluster)
+            for g in cluster
             for w in g
         ]
         leaf = [w for part in sorted(stack, key=lambda p: p[0].top) for w in part]
@@ -139,6 +186,20 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
             # A short group label ("Remgeld") may stand over the first of its regime columns
             # only: the regime column beside it, with no label of its own, belongs to it too.
             over = group_words[-1]
+        elif not over and regimes and _takes_regime_from(regimes, leaf):
+            # A regime group set left in its cell ("Je bent gewoon / verzekerd") may stand over
+            # its first part only: "Remgeld" beside it, with no regime of its own, is under it.
+            over = regimes[-1]
+            regimes.append([])
+        else:
+            regimes.append(
+                [
+                    w
+                    for part in ([over] if over else sorted(stack, key=lambda p: p[0].top))
+                    if not header_roles(" ".join(w.text for w in part))
+                    for w in part
+                ]
+            )
         role_words = [
             w for part in stack if header_roles(" ".join(w.text for w in part)) for w in part
         ]
@@ -148,6 +209,80 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
         marks = tuple(m for w in words for m in w.marks)
         columns.append(Column(label, x0, x1, marks))
     return columns
+
+
+def _label_parts(phrase: list[Word]) -> list[list[Word]]:
+    """Labels of narrow columns side by side: a phrase breaks at a gap wider than a header's
+    word space ever is (more than half an em)."""
+    parts = [[phrase[0]]]
+    for last, word in itertools.pairwise(phrase):
+        if word.x0 - last.x1 > 0.6 * max(word.size, last.size):
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def _stacked(upper: list[Word], lower: list[Word]) -> bool:
+    """Lower stands right under upper, overlapping it: the next line of one label."""
+    gap = min(w.top for w in lower) - max(w.bottom for w in upper)
+    return -1 <= gap < 0.8 * upper[0].size and overlap(span(upper), span(lower)) > 0
+
+
+def _continue_groups(
+    groups: list[list[Word]], leaves: list[list[Word]], all_phrases: list[list[Word]]
+) -> None:
+    """A group label wrapped over lines ("Je hebt verhoogde" / "tegemoetk."): a line right under
+    a group label, alone on its row under it, is more of that label, not a column."""
+    for phrase in sorted(leaves, key=lambda p: p[0].top):
+        for group in groups:
+            if not _stacked(group, phrase):
+                continue
+            row = round(phrase[0].middle)
+            siblings = [
+                q
+                for q in all_phrases
+                if q is not phrase
+                and round(q[0].middle) == row
+                and overlap(span(group), span(q)) > 0
+            ]
+            if not siblings:
+                leaves.remove(phrase)
+                groups.append(phrase)
+            break
+
+
+def _group_labels(groups: list[list[Word]]) -> list[list[list[Word]]]:
+    """Group phrases stacked over one another are one label, over every column under any part."""
+    clusters: list[list[list[Word]]] = []
+    for phrase in sorted(groups, key=lambda p: (p[0].top, span(p)[0])):
+        for cluster in clusters:
+            if any(_stacked(part, phrase) for part in cluster):
+                cluster.append(phrase)
+                break
+        else:
+            clusters.append([phrase])
+    return clusters
+
+
+def _takes_regime_from(regimes: list[list[Word]], leaf: list[Word]) -> bool:
+    previous = regimes[-1]
+    if len(regimes) >= 2 and regimes[-2] == previous:
+        return False  # that group already has two columns
+    group = vocabulary.fold(" ".join(w.text for w in previous))
+    text = vocabulary.fold(vocabulary.join_split_words(" ".join(w.text for w in leaf)))
+    roles = header_roles(text)
+    return (
+        bool(roles & {"reimbursement", "copayment"})
+        and not _names_regime(text)
+        and _names_regime(group)
+    )
+
+
+def _names_regime(folded: str) -> bool:
+    return bool(
+        vocabulary.STANDARD_REGIME.search(folded) or vocabulary.PREFERENTIAL_REGIME.search(folded)
+    )
 
 
 def _is_regime_only(words: list[Word]) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from extractor import vocabulary
 from extractor.model import RawRow
+from extractor.readers.pdf.agegroups import age_row, is_age_line
+from extractor.readers.pdf.content import with_content_columns
 from extractor.readers.pdf.geometry import Column, Line, PageLayout, Rules
 from extractor.readers.pdf.header import (
     boundaries_between,
@@ -37,21 +39,33 @@ class PageReader:
         self.layouts.append(layout)
         line_numbers = {id(line): n for n, line in enumerate(lines, 1)}
         index = 0
+        age_line: Line | None = None
         while index < len(lines):
+            if is_age_line(lines[index]) and header_block_end(lines, index + 1, rules):
+                age_line, index = lines[index], index + 1  # age groups over the header below
+                continue
             header_end = header_block_end(lines, index, rules)
             if header_end is not None:
                 header_lines = lines[index:header_end]
-                self.columns = columns_of(header_lines)
+                self.columns = with_content_columns(
+                    columns_of(header_lines),
+                    lines[header_end : next_header(lines, header_end, rules)],
+                )
                 self.boundaries = boundaries_between(self.columns, rules.vertical)
                 self.refine = True
                 if not self.title:
                     self.title = _title_before(lines[:index])
                 layout.header_boxes.append(_box(header_lines))
                 layout.columns, layout.boundaries = self.columns, self.boundaries
+                if age_line is not None:
+                    self.rows.append(age_row(age_line, self.columns, self.file_name, number, index))
+                    age_line = None
                 self.rows.append(header_row(self.columns, self.file_name, number, index + 1))
                 index = header_end
                 continue
             block_end = next_header(lines, index, rules)
+            if index < block_end - 1 < len(lines) - 1 and is_age_line(lines[block_end - 1]):
+                block_end -= 1  # the age groups above the next header are read with it
             region = lines[index:block_end]
             index = block_end
             if self.columns is None:

@@ -17,8 +17,11 @@ def lines_of(words: list[Word]) -> list[Line]:
             anchor = line.words[0]
             if (
                 anchor.top - 0.5 <= word.middle <= anchor.bottom + 0.5
+                and abs(word.middle - anchor.middle) <= 0.4 * anchor.size
                 and abs(word.size - anchor.size) < 0.5 * anchor.size
             ):
+                # Not merely touching the line's band: a label half a line lower (stacked
+                # header labels) is a line of its own, whichever text layer measured it.
                 line.words.append(word)
                 break
         else:

@@ -47,7 +47,7 @@ def pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Iterator[Pa
             cleanup.callback(read.close)
             check_content_streams(path)
             for number in range(1, layer.page_count + 1):
-                deadline.check()
+                deadline.check(number - 1, layer.page_count)
                 page = next(read)
                 side = max(page.size) / 72 * 2.54
                 if side > settings.max_page_side_cm:

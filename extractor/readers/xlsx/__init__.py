@@ -142,7 +142,7 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
     rows: list[RawRow] = []
     for row_number, values in enumerate(sheet.rows, start=1):
         if row_number % 1000 == 0:
-            deadline.check()
+            deadline.check(row_number, sheet.height)
         if row_number in sheet.hidden_rows:
             continue
         width = len(values)

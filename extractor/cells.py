@@ -1,0 +1,83 @@
+"""The cells of one table line under a known header: amounts as printed ("-", "(*)", "€ 18,85"),
+values under columns we could not place, and footnotes split over two cells.
+
+Every non-empty cell ends in a column or in an issue: nothing here drops a value silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor import rules, vocabulary
+from extractor.header import Columns
+from extractor.model import AMOUNT_COLUMNS, Issue, RawCell, RawRow
+from extractor.values import ValueParseError, looks_like_code, parse_amount
+
+NOT_DEFINED = frozenset({"-", "–", "—"})  # an amount not defined: empty, not zero
+_REFERENCE = re.compile(r"^(?:\((\*{1,3}|\d{1,2})\)|(\*{1,3}))$")
+
+
+def stated_mark(text: str) -> str | None:
+    """An amount cell left empty on purpose: "" for "-" (not defined: empty, not zero), the
+    footnote mark for a reference standing for the amount ("(*)"); None for anything else."""
+    if text in NOT_DEFINED:
+        return ""
+    if text and text[0] in "(*" and (reference := _REFERENCE.match(text)):
+        return reference.group(1) or reference.group(2)
+    return None
+
+
+def stated(row: RawRow, index: dict[str, int]) -> tuple[bool, tuple[str, ...]]:
+    """Whether some amount of the line is "-" or a footnote reference (missing on purpose), and
+    the footnote marks standing for amounts, to attach their footnote text."""
+    texts, found, marks = row.texts, False, []
+    for name, place in index.items():
+        if name in AMOUNT_COLUMNS and place < len(texts):
+            mark = stated_mark(texts[place])
+            if mark is not None:
+                found = True
+                if mark:
+                    marks.append(mark)
+    return found, tuple(marks)
+
+
+def unplaced_values(row: RawRow, columns: Columns, issues: list[Issue]) -> list[RawCell]:
+    """Every value under a column we could not place, reported where it stands."""
+    found = []
+    for index, header_text in columns.unplaced:
+        if index < len(row.cells) and (cell := row.cells[index]).text:
+            found.append(cell)
+            code = next((c.text for _, c in row.filled() if looks_like_code(c.value)), "")
+            issues.append(
+                rules.COLUMN_UNPLACED.issue(
+                    cell.location,
+                    (
+                        f"the column '{header_text}' names no field we know"
+                        if header_text
+                        else "a column without header text"
+                    )
+                    + f": its value '{cell.text}' is not in the table",
+                    raw=row.texts,
+                    code=code,
+                )
+            )
+    return found
+
+
+def split_footnote(filled: list[tuple[int, RawCell]]) -> RawCell | None:
+    """A footnote whose mark and text stand in two cells side by side (`1` | `Intervention ...`
+    in a workbook): one footnote line, so that no `1 1` is left at the end of a description."""
+    if len(filled) != 2 or filled[1][0] != filled[0][0] + 1:
+        return None
+    (_, mark), (_, text) = filled
+    line = f"{mark.text} {text.text}"
+    if not vocabulary.FOOTNOTE_LINE.match(line) or is_amount(text) or looks_like_code(text.value):
+        return None
+    return RawCell(line, mark.location)
+
+
+def is_amount(cell: RawCell) -> bool:
+    try:
+        return parse_amount(cell.value) is not None
+    except ValueParseError:
+        return False

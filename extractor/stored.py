@@ -1,0 +1,214 @@
+"""What the store hands out: stored units, stored rows with their validity, flagged lines;
+and the conversions between rows and the store's columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from extractor.columns import AMOUNT_COLUMNS, COLUMNS, TABLE, from_text, row_key, to_text
+from extractor.location import Location
+from extractor.model import Extraction, TariffRow
+from extractor.versions import Unit, Validity
+from extractor.vocabulary import fold
+
+# The tariff columns as kept in the tariffs table (the circular number lives on its circular);
+# key columns of text are stored '' for none, so that the unique index sees them as equal.
+STORED = tuple(name for name in COLUMNS if name != "circular")
+EMPTY_AS_TEXT = {c.name for c in TABLE if c.kind == "key" and c.type == "string"}
+
+
+def to_store(name: str, value: Any) -> Any:
+    stored = to_text(name, value)
+    return "" if stored is None and name in EMPTY_AS_TEXT else stored
+
+
+def from_store(name: str, value: Any) -> Any:
+    return value if value is None or isinstance(value, int) else from_text(name, str(value))
+
+
+UNIT_COLUMNS = (
+    "id, circular, language, subject, effective_from, source_file, domain, scope, corrects,"
+    " ingested_at, sheet, authoritative"
+)
+
+
+@dataclass(frozen=True)
+class StoredCircular:
+    """One stored unit: a file, a sheet of it, a language."""
+
+    id: int
+    circular: str
+    language: str
+    subject: str
+    effective_from: date
+    source_file: str
+    domain: str = ""  # as stated or found in the subject ("" in stores before version 3)
+    scope: str = "full"
+    corrects: str = ""
+    recorded_at: str = ""
+    sheet: str = ""
+    authoritative: str = ""
+
+    @property
+    def unit(self) -> Unit:
+        from extractor.metadata import find_domain
+
+        return Unit(
+            self.id,
+            self.circular,
+            self.language,
+            self.domain or find_domain(self.subject),
+            self.scope,
+            self.effective_from,
+            self.recorded_at,
+            self.authoritative,
+        )
+
+    @property
+    def name(self) -> str:
+        """The circular number, or the file it came from when it prints none."""
+        return self.circular or self.source_file
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A row as kept in the store: the tariff line with its validity and its circular.
+
+    valid time: row.effective_from .. effective_to; recorded time: when the store learnt it.
+    superseded: another row of the same key and date (a corrigendum, the authoritative
+    language) carries the amounts in force; this one still gives its language's description.
+    """
+
+    row: TariffRow
+    effective_to: date | None
+    circular: str
+    superseded: bool = False
+    recorded_at: str = ""
+    scope: str = "full"
+    id: int = 0  # the stored row's id
+
+    @property
+    def valid_from(self) -> date:
+        return self.row.effective_from
+
+    @property
+    def valid_to(self) -> date | None:
+        return self.effective_to
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A source line we could not read, with the code it names: that tariff is unreadable
+    from its circular's effective date, not removed."""
+
+    code: str
+    circular: str
+    effective_from: date
+    location: Location
+    message: str
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class Ingested:
+    circular: StoredCircular
+    new: bool
+    note: str = ""
+
+
+def stored_circular(row: tuple[object, ...]) -> StoredCircular:
+    identifier, circular, language, subject, effective_from, source_file, *rest = row
+    domain, scope, corrects, recorded_at, sheet, authoritative = (str(v) for v in rest)
+    return StoredCircular(
+        int(str(identifier)),
+        str(circular),
+        str(language),
+        str(subject),
+        date.fromisoformat(str(effective_from)),
+        str(source_file),
+        domain,
+        scope,
+        corrects,
+        recorded_at,
+        sheet,
+        authoritative,
+    )
+
+
+def stored_row(values: dict[str, Any]) -> StoredRow:
+    tariff = TariffRow(
+        circular=str(values["circular"]),
+        group_session=bool(values["group_session"]),
+        **{name: from_store(name, values[name]) for name in STORED},
+    )
+    end = None if values["effective_to"] is None else date.fromisoformat(values["effective_to"])
+    return StoredRow(
+        tariff,
+        end,
+        tariff.circular,
+        bool(values["superseded"]),
+        str(values["ingested_at"]),
+        str(values["scope"]),
+        int(values["row_id"]),
+    )
+
+
+def with_validity(row: StoredRow, valid: Validity) -> StoredRow:
+    return replace(row, effective_to=valid.effective_to, superseded=valid.superseded)
+
+
+def sheet_of(extraction: Extraction) -> str:
+    """The sheet(s) a unit was read from ("" for a PDF)."""
+    places = [row.source for row in extraction.rows] + [i.location for i in extraction.issues]
+    return ",".join(sorted({place.sheet for place in places if place.sheet}))
+
+
+def restated(stored: StoredCircular, extraction: Extraction) -> list[str]:
+    """What the caller now states otherwise about a stored file."""
+    info = extraction.info
+    pairs = [
+        ("effective date", stored.effective_from.isoformat(), info.effective_from.isoformat()),
+        ("circular", stored.circular, info.circular),
+        ("scope", stored.scope, info.scope or stored.scope),
+        ("corrects", stored.corrects, info.corrects or stored.corrects),
+    ]
+    if info.domain and stored.domain and fold(info.domain) != fold(stored.domain):
+        pairs.append(("domain", stored.domain, info.domain))
+    return [
+        f"{name} {old or '-'} stored, {new or '-'} now" for name, old, new in pairs if old != new
+    ]
+
+
+def amounts_once(
+    rows: list[StoredRow], language: str | None, earlier: list[StoredRow] | None = None
+) -> list[StoredRow]:
+    """One row per key: the amounts of the version in force, with the description of the
+    language asked for where that language has one (amounts are versioned across languages):
+    from the same version, else from the latest `earlier` row of that key and language."""
+    slots: dict[tuple[object, ...], list[StoredRow]] = {}
+    for stored in rows:
+        slots.setdefault((row_key(stored.row), stored.row.effective_from), []).append(stored)
+    chosen = []
+    for slot in slots.values():
+        carrying = [r for r in slot if not r.superseded] or slot
+        in_language = [r for r in carrying if r.row.language == language]
+        winner = min(in_language or carrying, key=lambda r: r.row.language)
+        key, start = row_key(winner.row), winner.row.effective_from
+        described = [r for r in slot if r.row.language == language] or sorted(
+            (
+                r
+                for r in earlier or []
+                if r.row.language == language
+                and row_key(r.row) == key
+                and r.row.effective_from <= start
+            ),
+            key=lambda r: r.row.effective_from,
+            reverse=True,
+        )
+        if language is not None and not in_language and described:
+            amounts = {name: getattr(winner.row, name) for name in AMOUNT_COLUMNS}
+            winner = replace(winner, row=replace(described[0].row, **amounts))
+        chosen.append(winner)
+    return chosen
