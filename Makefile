@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install browser office bench clean
+.PHONY: demo test lint install browser office bench mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,5 +58,20 @@ test: lint browser office
 bench: $(STAMP) $(RUNTIME)/.installed
 	BENCH_RUNTIME_PYTHON=$(RUNTIME)/bin/python $(BIN)/python benchmarks/run.py
 
+# On demand, never in CI: mutation testing (mutmut, [tool.mutmut] in pyproject.toml) of the
+# safety-critical functions, niced for the shared machine; the score and every survivor go to
+# benchmarks/mutation.md. Narrow it with globs: make mutate MUTANTS='extractor.values.*'
+MUTANTS ?= extractor.values.* extractor.export.x_write_atomic* extractor.export.x_spreadsheet_safe* \
+	extractor.export.x_row_values* extractor.export.x_tariffs_csv* extractor.export.x_read_tariffs_csv* \
+	extractor.export.x_is_tariffs_csv* extractor.export.x_write_exports* \
+	extractor.readers.pdf.integrity.* extractor.readers.pdf.furniture.* extractor.readers.pdf.pages.* \
+	extractor.readers.xlsx.x_check_archive* extractor.admission.* extractor.versions.* \
+	extractor.store.* extractor.diff.* schemas.*
+QUOTED_MUTANTS := $(foreach m,$(MUTANTS),'$(m)')
+
+mutate: $(STAMP)
+	nice -n 10 $(BIN)/mutmut run --max-children 2 $(QUOTED_MUTANTS)
+	$(BIN)/python benchmarks/mutation.py $(QUOTED_MUTANTS) > benchmarks/mutation.md
+
 clean:
-	rm -rf $(VENV) $(RUNTIME) output/*
+	rm -rf $(VENV) $(RUNTIME) output/* mutants
