@@ -1,0 +1,92 @@
+"""The PDF integrity messages word for word: a user acts on the cause, so the cause and the file
+name must both be there, whichever engine read the file and whatever pdfminer raised."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from extractor.api import extract_file
+from extractor.errors import EncryptedInputError, ExtractorError, UnreadableInputError
+from extractor.readers.pdf.integrity import DamageLog, damaged, open_error
+from extractor.settings import PDF_ENGINES, Options, ReadSettings
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_encrypted_pdf_is_named_with_its_cause(engine: str, tmp_path: Path) -> None:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(tmp_path / "secret.pdf"), encrypt=StandardEncryption("user", "owner"))
+    canvas.drawString(100, 700, "Circulaire OA no 2024/356")
+    canvas.save()
+    with pytest.raises(EncryptedInputError) as raised:
+        extract_file(tmp_path / "secret.pdf", Options(settings=ReadSettings(pdf_engine=engine)))
+    assert str(raised.value) == "secret.pdf: the PDF is encrypted / password protected"
+
+
+def test_damaged_says_what_was_lost_only_when_known() -> None:
+    assert str(damaged(Path("c.pdf"), "KeyError")) == "c.pdf: the PDF is damaged (KeyError)"
+    assert (
+        str(damaged(Path("c.pdf"), "zlib error", "page 3 lost content"))
+        == "c.pdf: the PDF is damaged: page 3 lost content (zlib error)"
+    )
+
+
+def _pdfminer_error(name: str, *args: object) -> Exception:
+    """What pdfplumber raises: pdfminer's own exception wrapped in PdfminerException."""
+    from pdfminer import pdfdocument, pdfparser, psparser
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    for module in (pdfdocument, pdfparser, psparser):
+        if hasattr(module, name):
+            return PdfminerException(getattr(module, name)(*args))
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "message"),
+    [
+        (
+            _pdfminer_error("PDFPasswordIncorrect"),
+            EncryptedInputError,
+            "the PDF is encrypted / password protected",
+        ),
+        (
+            _pdfminer_error("PDFEncryptionError", "Unknown algorithm: param={'V': 9}"),
+            EncryptedInputError,
+            "the PDF is encrypted / password protected",
+        ),
+        (
+            _pdfminer_error("PSEOF", "Unexpected EOF"),
+            UnreadableInputError,
+            "the PDF is truncated or damaged",
+        ),
+        (
+            _pdfminer_error("PDFSyntaxError", "No /Root object! - Is this really a PDF?"),
+            UnreadableInputError,
+            "the PDF is damaged (PDFSyntaxError('No /Root object! - Is this really a PDF?'))",
+        ),
+        (ValueError(), UnreadableInputError, "the PDF is damaged (ValueError())"),
+    ],
+)
+def test_pdfminer_errors_in_our_words(
+    error: Exception, kind: type[ExtractorError], message: str
+) -> None:
+    translated = open_error(error, Path("c.pdf"))
+    assert type(translated) is kind
+    assert str(translated) == f"c.pdf: {message}"
+
+
+def test_damage_log_keeps_the_first_line_of_damage_warnings() -> None:
+    pdfminer = logging.getLogger("pdfminer")
+    long = "Data-loss while decompressing corrupted data " + "x" * 100
+    with DamageLog() as damage:
+        pdfminer.warning("Could not get font width, using default")  # not damage
+        pdfminer.info("decompress: info, not a warning")  # below WARNING
+        pdfminer.warning("%s\nsecond line", long)
+    assert damage.messages == [long[:80]]
+    pdfminer.warning("Data-loss after the check")  # no longer listening
+    assert damage.messages == [long[:80]]
