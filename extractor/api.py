@@ -41,6 +41,8 @@ from extractor.twins import language_mismatches, share_circular_numbers
 from extractor.validate import validate_rows
 
 __all__ = [
+    "DEFAULT_STORE",
+    "REPORT_FILES",
     "ChangeReport",
     "ExportSettings",
     "Extraction",
@@ -51,6 +53,7 @@ __all__ = [
     "StoredCircular",
     "StoredRow",
     "Tariff",
+    "check_inputs",
     "diff_files",
     "export",
     "export_csv",
@@ -66,6 +69,11 @@ __all__ = [
 ]
 
 Progress = Callable[[Path], None]
+
+
+def __dir__() -> list[str]:
+    """The public surface only: what `__all__` lists, not the modules this facade wires."""
+    return sorted(__all__)
 
 
 def extract_file(path: Path | str, options: Options | None = None) -> list[Extraction]:
