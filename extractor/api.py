@@ -299,14 +299,16 @@ def run(
                 )
             )
         # Written while the store lock is held: two runs never write the same folder at once.
+        validity = validity_in_store(
+            opened, (row for output in outputs for e in output.extractions for row in e.rows)
+        )
         for output in outputs:
-            rows = [row for extraction in output.extractions for row in extraction.rows]
             write_exports(
                 output.extractions,
                 output.directory,
                 options.exports,
                 report=output.report,
-                validity=validity_in_store(opened, rows),
+                validity=validity,
                 digests=digests,
             )
             write_report(output.report, output.directory)
