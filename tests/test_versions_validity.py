@@ -102,3 +102,29 @@ def test_french_and_dutch_of_one_circular_are_one_domain() -> None:
     ]
     result = validity(units, rows)
     assert result[10] == result[20] == Validity(date(2025, 6, 30), False)
+
+
+def test_partial_circulars_end_nothing_they_do_not_list() -> None:
+    units = [
+        _unit(1, "fr", "partial", "2025-01-05T00:00:00"),
+        Unit(2, "2025/7", "fr", "kine", "partial", date(2025, 7, 1), "2025-06-01T00:00:00"),
+    ]
+    rows = [
+        VersionRow(10, 1, KEY, date(2025, 1, 1), ("89.59",)),
+        VersionRow(20, 2, OTHER, date(2025, 7, 1), ("40.00",)),
+    ]
+    assert validity(units, rows) == {10: Validity(None, False), 20: Validity(None, False)}
+
+
+def test_a_full_circular_of_the_same_day_does_not_end_a_row_of_that_day() -> None:
+    """A partial circular and a full one take effect together; the full one does not list KEY.
+    Ending KEY 'the day before' would give it a validity that ends before it starts."""
+    units = [
+        _unit(1, "fr", "partial", "2025-01-05T00:00:00"),
+        _unit(2, "fr", "full", "2025-01-05T00:00:00"),
+    ]
+    rows = [
+        VersionRow(10, 1, KEY, date(2025, 1, 1), ("89.59",)),
+        VersionRow(20, 2, OTHER, date(2025, 1, 1), ("40.00",)),
+    ]
+    assert validity(units, rows)[10] == Validity(None, False)

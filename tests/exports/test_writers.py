@@ -1,15 +1,22 @@
-"""write_atomic on real files: a reader sees the old file or the new one, never half of one, and
-no temporary file outlives a run; exports get the permissions of an ordinary file."""
+"""The writers on real files. write_atomic: a reader sees the old file or the new one, never half
+of one, no temporary file outlives a run, exports get an ordinary file's permissions. The CSV:
+formula starts neutralised, one line ending for every platform."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from extractor.export import spreadsheet_safe, write_atomic
+from extractor.cli import main
+from extractor.export import KILL_AT, spreadsheet_safe, write_atomic
+from tests.conftest import ROOT, SAMPLES
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -64,6 +71,27 @@ def test_a_name_with_glob_characters_removes_only_its_own_temporaries(tmp_path: 
     assert _leftovers(tmp_path) == [".a1.csv.k1l2l3.tmp"]
 
 
+def test_the_temporary_is_hidden_beside_the_target_and_the_next_run_removes_it(
+    tmp_path: Path,
+) -> None:
+    """Renaming is atomic only within one file system: the temporary is written in the target's
+    folder, under a name the next run recognises as a leftover of this file if a run is killed
+    before the rename."""
+    during: list[str] = []
+
+    def chunks() -> Iterator[str]:
+        yield "half\n"
+        during.extend(_leftovers(tmp_path))
+        yield "rest\n"
+
+    write_atomic(tmp_path / "tariffs.csv", chunks())
+    [temporary] = during
+    assert re.fullmatch(r"\.tariffs\.csv\.\w{8}\.tmp", temporary), temporary
+    (tmp_path / temporary).write_text("left by a killed run", encoding="utf-8")
+    write_atomic(tmp_path / "tariffs.csv", "new\n")
+    assert _leftovers(tmp_path) == []
+
+
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
 def test_exports_have_an_ordinary_files_permissions(umask: int, mode: int, tmp_path: Path) -> None:
     """mkstemp makes its file 0600; an export must be readable as any file the user writes."""
@@ -95,3 +123,52 @@ def test_exports_have_an_ordinary_files_permissions(umask: int, mode: int, tmp_p
 )
 def test_spreadsheet_safe(value: str | int | None, safe: str | int) -> None:
     assert spreadsheet_safe(value) == safe
+
+
+def test_tariffs_csv_ends_lines_with_a_line_feed_only(tmp_path: Path) -> None:
+    source = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
+    assert main(["extract", str(source), "--out", str(tmp_path), "-q", "--formats", "csv"]) == 0
+    data = (tmp_path / "tariffs.csv").read_bytes()
+    assert data.count(b"\n") > 10
+    assert b"\r" not in data
+
+
+_WRITE = """
+import sys
+from pathlib import Path
+from extractor.export import write_atomic
+content = "new\\n"
+write_atomic(Path(sys.argv[1]), content.encode() if sys.argv[2] == "bytes" else content)
+"""
+
+
+@pytest.mark.parametrize("kind", ["text", "bytes"])
+def test_killed_before_the_rename_the_previous_file_is_whole(kind: str, tmp_path: Path) -> None:
+    """A process killed (SIGKILL) between writing the temporary and renaming it: the previous
+    file is untouched, the new content complete in the temporary the next run removes."""
+    target = tmp_path / "tariffs.csv"
+    target.write_text("old\n", encoding="utf-8")
+    killed = subprocess.run(
+        [sys.executable, "-c", _WRITE, str(target), kind],
+        cwd=ROOT,
+        env={**os.environ, KILL_AT: "before-rename:tariffs.csv"},
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert target.read_text(encoding="utf-8") == "old\n"
+    [temporary] = _leftovers(tmp_path)
+    assert (tmp_path / temporary).read_text(encoding="utf-8") == "new\n"
+
+
+def test_killed_after_the_rename_the_new_file_is_whole(tmp_path: Path) -> None:
+    target = tmp_path / "tariffs.csv"
+    target.write_text("old\n", encoding="utf-8")
+    killed = subprocess.run(
+        [sys.executable, "-c", _WRITE, str(target), "text"],
+        cwd=ROOT,
+        env={**os.environ, KILL_AT: "after-rename:tariffs.csv"},
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert _leftovers(tmp_path) == []
