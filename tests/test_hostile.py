@@ -331,3 +331,37 @@ def test_output_folder_cannot_escape(tmp_path: Path, capsys: pytest.CaptureFixtu
     folders = [p.name for p in out.iterdir() if p.is_dir()]
     assert folders == ["2025-01-01_etc-passwd"]
     assert not (tmp_path.parent / "etc").exists()
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"], ids=repr)
+def test_every_formula_start_is_neutralised_in_csv(start: str, tmp_path: Path) -> None:
+    """The six characters a spreadsheet reads as the start of a formula (OWASP's CSV
+    injection list): each text cell starting with one gets an apostrophe, and reads back."""
+    from dataclasses import replace
+
+    from extractor.export import read_tariffs_csv, tariffs_csv
+    from tests.test_diff import tariff
+
+    hostile = f'{start}HYPERLINK("http://x")'
+    rows = [replace(tariff("726530", "89.59"), description=hostile, condition=hostile)]
+    written = tariffs_csv(rows)
+    [record] = list(csv.DictReader(io.StringIO(written)))
+    assert record["description"] == record["condition"] == f"'{hostile}"
+    (tmp_path / "tariffs.csv").write_text(written, encoding="utf-8")
+    [back] = read_tariffs_csv(tmp_path / "tariffs.csv")
+    assert (back.description, back.condition) == (hostile, hostile)
+
+
+def test_formula_starts_in_a_workbook_reach_no_csv_cell(tmp_path: Path) -> None:
+    """From a real workbook to tariffs.csv and valorisations.csv: + - @ at a description's
+    start (a cell starting with = is a formula there; a tab or CR is trimmed with the other
+    white space before it gets so far: both are checked on tariffs_csv above)."""
+    body = [[code, "-", f"{start}1+1 séance", 89.59, 85.59, 78.59, 4, 11]
+            for code, start in zip((726530, 726552, 726574), "+-@", strict=True)]  # fmt: skip
+    path = _workbook(tmp_path, body)
+    assert main(["extract", str(path), "--out", str(tmp_path), "-q"]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "tariffs.csv").read_text(encoding="utf-8"))))
+    assert [r["description"] for r in rows] == [f"'{s}1+1 séance" for s in "+-@"]
+    labels = list(csv.reader(io.StringIO((tmp_path / "valorisations.csv").read_text("utf-8"))))
+    cells = [cell for line in labels[1:] for cell in line if "1+1 séance" in cell]
+    assert cells and all(cell[0] == "'" for cell in cells), cells
