@@ -31,3 +31,22 @@ def test_a_damaged_zip_is_named_with_its_cause(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInputError) as raised:
         check_archive(cut, ReadSettings())
     assert str(raised.value) == "cut.xlsx: not a valid XLSX workbook (damaged zip archive)"
+
+
+def _zip_of(path: Path, size: int) -> Path:
+    """A zip whose parts unpack to `size` bytes in all (stored, so no ratio to check)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/media/blob.bin", b"\0" * (size - len("<Types/>")))
+    return path
+
+
+def test_unpacked_size_at_the_limit_is_read_and_one_byte_over_is_refused(tmp_path: Path) -> None:
+    check_archive(_zip_of(tmp_path / "at.xlsx", 1024 * 1024), ReadSettings(max_unzipped_mb=1))
+    over = _zip_of(tmp_path / "over.xlsx", 1024 * 1024 + 1)
+    with pytest.raises(LimitExceededError) as raised:
+        check_archive(over, ReadSettings(max_unzipped_mb=1))
+    assert str(raised.value) == (
+        "over.xlsx: the workbook unpacks to 1 MB (limit 1 MB, --max-unzipped-mb):"
+        " refused as a possible zip bomb"
+    )
