@@ -25,12 +25,12 @@ def _leftovers(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize(
     "content",
-    ["a,b\r\nc,d\n", b"PK\x03\x04\r\n\x00", iter(["a,b\r\n", "c,d\n"])],
+    ["a,b\r\nc,d\n", b"PK\x03\x04\r\n\x00", ["a,b\r\n", "c,d\n"]],
     ids=["text", "bytes", "chunks"],
 )
-def test_content_is_written_exactly(content: str | bytes | Iterator[str], tmp_path: Path) -> None:
+def test_content_is_written_exactly(content: str | bytes | list[str], tmp_path: Path) -> None:
     target = tmp_path / "new" / "folder" / "tariffs.csv"
-    write_atomic(target, content)
+    write_atomic(target, iter(content) if isinstance(content, list) else content)
     expected = content if isinstance(content, bytes) else b"a,b\r\nc,d\n"
     assert target.read_bytes() == expected  # no newline translation, no encoding surprise
     assert _leftovers(target.parent) == []
