@@ -57,6 +57,8 @@ def _phrases(*phrases: str) -> re.Pattern[str]:
 CODE_HEADER = _words(
     "pseudocode", "pseudo-code", "code", "codes", "nomenclatuurcode", "nomenclatuurcodes",
     "nomenclatuurnummer", "codenummer", "n° code", "code nomenclature", "numero de code",
+    "nomenclature", "n° nomenclature", "n° de nomenclature", "numero de nomenclature",
+    "nomenclatuur", "nummer", "numero",
 )  # fmt: skip
 AMBULATORY = _words("amb", "ambulant", "ambulatoire", "ambulatoir")
 HOSPITAL = _words("hos", "hosp", "hospitalise", "gehospitaliseerd", "hospitalisation")
@@ -65,10 +67,13 @@ DESCRIPTION_HEADER = _words(
     "prestation", "omschrijving van de verstrekking", "aard prestatie", "aard verstrekking",
     "aard van de verstrekking", "nature de la prestation",
 )  # fmt: skip
-FEE_HEADER = _words("honoraires", "honoraire", "honorarium", "honoraria", "tarief", "tarif")
+FEE_HEADER = _words(
+    "honoraires", "honoraire", "honorarium", "honoraria", "tarief", "tarif", "conventietarief",
+)  # fmt: skip
 REIMBURSEMENT_HEADER = _words(
     "intervention ami", "intervention de l'assurance", "intervention", "remboursement",
     "tegemoetkoming", "tegemoetkoming ziv", "verzekeringstegemoetkoming", "terugbetaling",
+    "ziv-tegemoetkoming", "riziv-tegemoetkoming",
 )  # fmt: skip
 # "Intervention personnelle" is what the patient pays (INAMI's own word), not a reimbursement:
 # co-payment words are tested first.
@@ -87,6 +92,8 @@ STANDARD_REGIME = _words(
     "normale tegemoetkoming", "normale terugbetaling", "je bent gewoon verzekerd",
     "gewoon verzekerde", "non-bim", "sans bim", "intervention normale", "intervention ordinaire",
     "niet-vt", "niet vt", "zonder vt", "geen vt", "non vipo", "non-vipo", "niet-wigw", "niet wigw",
+    "sans intervention majoree", "non preferentiel", "non-preferentiel", "ordinaire",
+    "ordinaires", "gewone rechthebbenden", "gewone rechthebbende", "gewoon",
 )  # fmt: skip
 PREFERENTIAL_REGIME = _words(
     "avec regime preferentiel", "avec regime preferenciel", "regime preferentiel",
@@ -94,7 +101,7 @@ PREFERENTIAL_REGIME = _words(
     "voorkeurregeling", "voorkeurgerechtigden", "verhoogde tegemoetkoming", "vt",
     "verhoogde terugbetaling", "verhoogde tegemoetk", "je hebt verhoogde tegemoetkoming",
     "je hebt verhoogde tegemoetk", "met verhoogde tegemoetkoming", "avec bim", "met vt",
-    "vipo", "wigw",
+    "vipo", "wigw", "preferentiel", "preferentiels", "beneficiaires preferentiels",
 )  # fmt: skip
 
 # How a fee is built (médecins' annexes): key letter, its coefficient, the key letter's value.

@@ -108,3 +108,38 @@ def test_a_second_pair_under_another_word_is_not_a_condition(tmp_path: Path, lan
     [extraction] = extract_file(path)
     assert extraction.rows == []
     assert [i.rule for i in extraction.issues if i.severity == "error"] == ["header-unclear"] * 2
+
+
+# Header words of other tables: nomenclature numbers, a convention's tariff, the insurance's
+# share under its acronym, regimes as "bénéficiaires préférentiels / ordinaires", "gewoon".
+VARIANTS = {
+    "fr": (
+        ("N° nomenclature", "Prestation", "Honoraires", "Intervention BIM", "Intervention non BIM"),
+        ("Numéro de nomenclature", "Libellé", "Honoraires",
+         "Intervention bénéficiaires préférentiels", "Intervention bénéficiaires ordinaires"),
+        ("Code", "Libellé", "Honoraires", "Remboursement avec intervention majorée",
+         "Remboursement sans intervention majorée"),
+    ),
+    "nl": (
+        ("Nomenclatuur", "Omschrijving", "Honorarium", "ZIV-tegemoetkoming VT",
+         "ZIV-tegemoetkoming niet-VT"),
+        ("Code", "Omschrijving", "Conventietarief", "Tegemoetkoming voorkeurgerechtigden",
+         "Tegemoetkoming gewone rechthebbenden"),
+        ("Nummer", "Omschrijving", "Honorarium", "Bedrag terugbetaling VT",
+         "Bedrag terugbetaling gewoon"),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("variant", [0, 1, 2])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_xlsx_header_words_of_other_tables(tmp_path: Path, language: str, variant: int) -> None:
+    code, label, *amounts = ROWS[language][0]
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        list(VARIANTS[language][variant]),
+        [code, label, *amounts[:3]],
+    ]
+    [extraction] = extract_file(write_workbook(tmp_path / f"{language}.xlsx", rows))
+    assert _amounts(extraction) == {code: (*WANT[code][:3], None, None)}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]

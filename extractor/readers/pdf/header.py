@@ -145,11 +145,13 @@ def next_header(lines: list[Line], start: int, rules: Rules) -> int:
 
 def columns_of(header_lines: list[Line]) -> list[Column]:
     """Leaf header cells stacked over one another make columns; a label over two is a group."""
-    header_phrases = [
-        part
-        for phrase in phrases([w for line in header_lines for w in label_words(line)])
-        for part in _label_parts(phrase)
-    ]
+    header_phrases = _split_under_gaps(
+        [
+            part
+            for phrase in phrases([w for line in header_lines for w in label_words(line)])
+            for part in _label_parts(phrase)
+        ]
+    )
     groups: list[list[Word]] = []
     leaves: list[list[Word]] = []
     for phrase in header_phrases:
@@ -230,6 +232,39 @@ def _label_parts(phrase: list[Word]) -> list[list[Word]]:
         else:
             parts[-1].append(word)
     return parts
+
+
+def _split_under_gaps(header_phrases: list[list[Word]]) -> list[list[Word]]:
+    """A phrase under two labels set apart ("ambulant hospitalisé" under "Code" and "Code", the
+    second lines of two narrow columns side by side) breaks where the labels above break: each
+    of its parts stands under one of them only."""
+    result: list[list[Word]] = []
+    for phrase in header_phrases:
+        top, extent = min(w.top for w in phrase), span(phrase)
+        above = [
+            q
+            for q in header_phrases
+            if max(w.bottom for w in q) <= top + 1 and overlap(span(q), extent) > 0
+        ]
+        # The labels right above it (a group label higher up stands over the whole phrase).
+        nearest = max((max(w.bottom for w in q) for q in above), default=0.0)
+        above = [q for q in above if max(w.bottom for w in q) >= nearest - 0.5 * q[0].size]
+        parts = [[phrase[0]]]
+        for index, (last, word) in enumerate(itertools.pairwise(phrase), 1):
+            left, right = span(phrase[:index]), span(phrase[index:])
+            over_left = [q for q in above if overlap(span(q), left) > 0]
+            over_right = [q for q in above if overlap(span(q), right) > 0]
+            if (
+                over_left
+                and over_right
+                and all(span(q)[1] <= word.x0 for q in over_left)
+                and all(span(q)[0] >= last.x1 for q in over_right)
+            ):
+                parts.append([word])
+            else:
+                parts[-1].append(word)
+        result.extend(parts)
+    return result
 
 
 def _stacked(upper: list[Word], lower: list[Word]) -> bool:
