@@ -54,6 +54,7 @@ class Grid:
     rows: tuple[tuple[str, ...], ...]
     ruled: bool = True
     middle: bool = False  # header cells centred vertically in their row, as spreadsheets print
+    long_rules: bool = False  # each row's top rule drawn once across the table, not per cell
 
 
 FR_LABELS = ("Pseudocode", "AMB", "HOS", "Description", "Honoraires", "Intervention AMI",
@@ -221,6 +222,8 @@ class _Writer:
             lead = size - 1 if header else size
             height = max(len(text.split("\n")) for text, _, _ in row) * (lead + 1.5) + 6
             self._room(height)
+            if grid.ruled and grid.long_rules:
+                self._hline(self.y, edges[0], edges[-1])
             deepest = max(len(text.split("\n")) for text, _, _ in row)
             for text, first, span in row:
                 parts = text.split("\n")

@@ -145,3 +145,51 @@ def test_a_small_table_fitted_to_the_page_with_centred_header_cells(
         "560011": tuple(Decimal(v) for v in ("29.96", "26.96", "22.47", "3.00", "7.49"))
     }
     assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_regime_row_in_cells_of_its_own_under_a_rule_across_the_table(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    """An HTML or word-processor table without merged cells: the header's second row, with the
+    regimes, has empty cells of its own under code, description and fee, so a rule runs across
+    the whole table between the two header rows. The regimes are still part of the header."""
+    title, code, description, fee, reimbursement, copayment, label = LABELS[language]
+    with_, without = REGIMES[language]
+    header = (
+        ((code, 0, 1), (description, 1, 1), (fee, 2, 1), (reimbursement, 3, 2), (copayment, 5, 2)),
+        (("", 0, 1), ("", 1, 1), ("", 2, 1), (with_, 3, 1), (without, 4, 1), (with_, 5, 1),
+         (without, 6, 1)),
+    )  # fmt: skip
+    rows = (("560011", label, "29,96", "26,96", "22,47", "3,00", "7,49"),)
+    grid = Grid(EDGES, header, rows, long_rules=True)
+    path = write_pdf(tmp_path / f"{language}.pdf", [Text(title), grid])
+    extraction = _extract(path, engine)
+    assert _amounts(extraction) == {
+        "560011": tuple(Decimal(v) for v in ("29.96", "26.96", "22.47", "3.00", "7.49"))
+    }
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_amounts_under_a_group_label_we_cannot_place_are_not_a_fee_only_row(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    """Two amount columns under one label whose sub-labels are no header words ("cat. A",
+    "cat. B"): their values, one cell per line, are reported; the fee alone beside them is not
+    a fee-only row but a row with amounts missing, left out of the table."""
+    title, code, description, fee, reimbursement, _, label = LABELS[language]
+    header = (
+        ((code, 0, 1), (description, 1, 1), (fee, 2, 1), (reimbursement, 3, 2)),
+        (("cat. A", 3, 1), ("cat. B", 4, 1)),
+    )
+    rows = (("560011", label, "29,96", "26,96", "22,47"),)
+    edges = EDGES[:6]
+    path = write_pdf(tmp_path / f"{language}.pdf", [Text(title), Grid(edges, header, rows)])
+    extraction = _extract(path, engine)
+    assert extraction.rows == []
+    assert "amount-missing" in [i.rule for i in extraction.issues if i.severity == "error"]
+    unplaced = [i for i in extraction.issues if i.rule == "column-unplaced"]
+    assert unplaced and all(i.code == "560011" for i in unplaced)

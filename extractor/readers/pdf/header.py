@@ -95,14 +95,21 @@ def _gap_limit(previous: Line, line: Line) -> float:
 def _complete(block: list[Line], ruled: bool = False) -> bool:
     """The block names a code and two more fields: read line by line, or, for labels stacked
     over several lines ("Ticket" / "modéra-" / "teur"), column by column. Above a rule, a
-    regime label with no role yet ("Je bent gewoon verzekerd") waits for its parts below."""
+    regime label with no role yet ("Je bent gewoon verzekerd") waits for its parts below, and
+    so does a reimbursement or co-payment label that names no regime (its regimes are the
+    header's next row, in cells of their own)."""
     roles = header_roles(" ".join(line.text for line in block))
     if (len(roles) >= 3 and "code" in roles) and not ruled:
         return True
     if len(block) > 1 or ruled:
         columns = columns_of(block)
         if ruled and any(
-            _names_regime(vocabulary.fold(c.label)) and not header_roles(c.label) for c in columns
+            (_names_regime(vocabulary.fold(c.label)) and not header_roles(c.label))
+            or (
+                header_roles(c.label) & {"reimbursement", "copayment"}
+                and not _names_regime(vocabulary.fold(c.label))
+            )
+            for c in columns
         ):
             return False
         roles |= {role for column in columns for role in header_roles(column.label)}
