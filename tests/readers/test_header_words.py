@@ -143,3 +143,33 @@ def test_xlsx_header_words_of_other_tables(tmp_path: Path, language: str, varian
     [extraction] = extract_file(write_workbook(tmp_path / f"{language}.xlsx", rows))
     assert _amounts(extraction) == {code: (*WANT[code][:3], None, None)}
     assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_xlsx_qualifier_line_in_the_code_column(tmp_path: Path, language: str, engine: str) -> None:
+    """'MET GMD' / 'avec DMG' written where the code would be, under a consultation: that
+    code's tariff with a global medical file, not a code that fails to read."""
+    qualifier = {"fr": "avec DMG", "nl": "MET GMD"}[language]
+    header = {
+        "fr": ["Code", "Libellé", "Honoraires", "Intervention BIM", "Intervention non BIM"],
+        "nl": ["Code", "Omschrijving", "Honorarium", "Tegemoetkoming VT", "Tegemoetkoming niet-VT"],
+    }[language]
+    label = {"fr": "Consultation", "nl": "Raadpleging"}[language]
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        header,
+        ["101032", label, 25.68, 24.18, 19.68],
+        [qualifier, None, None, 24.68, 21.68],
+    ]
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    [extraction] = extract_file(path, Options(settings=ReadSettings(xlsx_engine=engine)))
+    tariffs = {
+        row.condition: (row.fee, row.reimbursement_preferential, row.reimbursement_standard)
+        for row in extraction.rows
+    }
+    assert tariffs == {
+        None: (Decimal("25.68"), Decimal("24.18"), Decimal("19.68")),
+        qualifier: (Decimal("25.68"), Decimal("24.68"), Decimal("21.68")),
+    }
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]

@@ -193,3 +193,28 @@ def test_amounts_under_a_group_label_we_cannot_place_are_not_a_fee_only_row(
     assert "amount-missing" in [i.rule for i in extraction.issues if i.severity == "error"]
     unplaced = [i for i in extraction.issues if i.rule == "column-unplaced"]
     assert unplaced and all(i.code == "560011" for i in unplaced)
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_regime_labels_of_other_line_counts_centred_under_their_group(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    """A two-line regime label centred beside a three-line one: their lines stand at other
+    heights, none on a line with the other's, yet the label over both is their group."""
+    title, code, description, fee, reimbursement, copayment, label = LABELS[language]
+    with_, without = {
+        "fr": ("avec régime\npréférentiel", "sans\nrégime\npréférentiel"),
+        "nl": ("verhoogde\ntegemoetk.", "gewoon\nverzekerd\npatiënt"),
+    }[language]
+    header = (
+        ((code, 0, 1), (description, 1, 1), (fee, 2, 1), (reimbursement, 3, 2), (copayment, 5, 2)),
+        ((with_, 3, 1), (without, 4, 1), (with_, 5, 1), (without, 6, 1)),
+    )
+    rows = (("560011", label, "29,96", "26,96", "22,47", "3,00", "7,49"),)
+    grid = Grid(EDGES, header, rows, middle=True)
+    extraction = _extract(write_pdf(tmp_path / f"{language}.pdf", [Text(title), grid]), engine)
+    assert _amounts(extraction) == {
+        "560011": tuple(Decimal(v) for v in ("29.96", "26.96", "22.47", "3.00", "7.49"))
+    }
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]

@@ -170,10 +170,9 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
             and min(w.top for w in q) >= bottom - 1
             and overlap(extent, span(q)) > 0
         ]
-        rows_below: dict[int, list[list[Word]]] = {}
-        for q in below:
-            rows_below.setdefault(round(q[0].middle), []).append(q)
-        is_group = any(len(qs) >= 2 for qs in rows_below.values())
+        # Over two labels side by side, whether on one line or centred at other heights in
+        # their cells (a two-line regime label beside a three-line one).
+        is_group = any(overlap(span(a), span(b)) <= 0 for a, b in itertools.combinations(below, 2))
         (groups if is_group else leaves).append(phrase)
     _continue_groups(groups, leaves, header_phrases)
 
