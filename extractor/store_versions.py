@@ -35,7 +35,7 @@ class VersionQueries:
         raise NotImplementedError
 
     def version_rows(
-        self, where: str = "1 = 1", parameters: tuple[object, ...] = ()
+        self, where: str = "1 = 1", parameters: tuple[object, ...] = (), source: str = "tariffs t"
     ) -> list[VersionRow]:
         raise NotImplementedError
 
