@@ -41,6 +41,8 @@ from extractor.twins import language_mismatches, share_circular_numbers
 from extractor.validate import validate_rows
 
 __all__ = [
+    "DEFAULT_STORE",
+    "REPORT_FILES",
     "ChangeReport",
     "ExportSettings",
     "Extraction",
@@ -51,6 +53,7 @@ __all__ = [
     "StoredCircular",
     "StoredRow",
     "Tariff",
+    "check_inputs",
     "diff_files",
     "export",
     "export_csv",
@@ -66,6 +69,11 @@ __all__ = [
 ]
 
 Progress = Callable[[Path], None]
+
+
+def __dir__() -> list[str]:
+    """The public surface only: what `__all__` lists, not the modules this facade wires."""
+    return sorted(__all__)
 
 
 def extract_file(path: Path | str, options: Options | None = None) -> list[Extraction]:
@@ -291,14 +299,16 @@ def run(
                 )
             )
         # Written while the store lock is held: two runs never write the same folder at once.
+        validity = validity_in_store(
+            opened, (row for output in outputs for e in output.extractions for row in e.rows)
+        )
         for output in outputs:
-            rows = [row for extraction in output.extractions for row in extraction.rows]
             write_exports(
                 output.extractions,
                 output.directory,
                 options.exports,
                 report=output.report,
-                validity=validity_in_store(opened, rows),
+                validity=validity,
                 digests=digests,
             )
             write_report(output.report, output.directory)

@@ -41,7 +41,8 @@ def warn(message: str) -> None:
 
 def warn_issues(extraction: Extraction, out: str) -> None:
     """Document-level warnings (a date conflict, no circular number) and flagged lines, on
-    stderr: the README promises "a warning says so", and they must not vanish into a file."""
+    stderr: the README promises "a warning says so", and they must not vanish into a file.
+    A line flagged as an error is not in the table: it says "left out", not "warning"."""
     shown = 0
     flagged = [issue for issue in extraction.issues if issue.raw]
     for issue in extraction.issues:
@@ -49,7 +50,11 @@ def warn_issues(extraction: Extraction, out: str) -> None:
             warn(f"{issue.location}: {issue.message} ({issue.rule})")
         elif shown < MOST_FLAGGED_SHOWN:
             shown += 1
-            warn(f"{issue.location}: {issue.severity} {issue.rule}: {issue.message}")
+            if issue.severity == "error":
+                print(f"{PROG}: left out: {issue.location}: {issue.rule}: {issue.message}",
+                      file=sys.stderr)  # fmt: skip
+            else:
+                warn(f"{issue.location}: {issue.rule}: {issue.message}")
     if len(flagged) > shown:
         warn(f"{extraction.info.source_file}: {len(flagged) - shown} more flagged lines in {out}")
 

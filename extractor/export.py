@@ -261,11 +261,14 @@ def write_exports(
         outputs["tariffs.json"] = tariffs_json(extractions, rows)
     if formats & {"valorisations", "fhir"}:
         from extractor.exports import fhir, valorisations
+        from extractor.validate import validate_valorisations
 
         records = valorisations.valorisations(rows, validity)
+        lines = [valorisations.flat(valorisation) for valorisation in records]
+        validate_valorisations(lines)  # before anything is written
         if "valorisations" in formats:
             outputs["valorisations.json"] = valorisations.valorisations_json(records)
-            outputs["valorisations.csv"] = valorisations.valorisations_csv(records)
+            outputs["valorisations.csv"] = valorisations.csv_of_lines(lines)
         if "fhir" in formats:
             outputs["chargeitemdefinitions.json"] = fhir.bundle_json(records, settings.fhir_base)
     if "xlsx" in formats:

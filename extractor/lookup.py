@@ -58,13 +58,15 @@ def answer(
     tariff (no condition); None leaves it open, which is an answer only when there is one.
     `flagged`: source lines naming the code that could not be read; when no row answers,
     the tariff is unreadable from that circular on, not absent. `earlier`: the code's
-    history, for a description in the language asked when its version has none in it.
+    history, for a description in the language asked when its version has none in it, and
+    to say, when no row answers, whether its tariff ended before that day or starts after.
     """
     rows = amounts_once(in_force, language, earlier)
     if not rows:
         _unreadable(code, on, in_force, flagged)
         raise LookupFailedError(
             f"no tariff for code {code} in force on {on.isoformat()} in the store"
+            + _outside(on, earlier)
         )
     if age is not None:
         rows = [
@@ -152,6 +154,30 @@ def _unreadable(code: str, on: date, in_force: list[StoredRow], flagged: list[Fl
             f" {flag.effective_from.isoformat()} ({flag.location}: {flag.message});"
             " no amount can be given for it"
         )
+
+
+def _outside(on: date, history: list[StoredRow] | None) -> str:
+    """Why a known code has no tariff that day: it ended before, or starts after."""
+    if history is None:
+        return ""
+    carrying = [r for r in history if not r.superseded]
+    if not carrying:
+        return ": the store holds no tariff under this code"
+    reasons = []
+    ended = [r for r in carrying if r.effective_to is not None and r.effective_to < on]
+    if ended:
+        last = max(ended, key=lambda r: (r.effective_to or on, r.circular))
+        reasons.append(
+            f"its last tariff ended on {last.effective_to} (circular {last.circular or 'unknown'})"
+        )
+    later = [r for r in carrying if r.row.effective_from > on]
+    if later:
+        first = min(later, key=lambda r: (r.row.effective_from, r.circular))
+        reasons.append(
+            f"its first tariff after that day takes effect on {first.row.effective_from}"
+            f" (circular {first.circular or 'unknown'})"
+        )
+    return ": " + "; ".join(reasons) if reasons else ""
 
 
 def _condition_name(condition: str | None) -> str:

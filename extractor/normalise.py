@@ -6,12 +6,10 @@ whether the rows came from a PDF or a workbook.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from extractor import conditions, rules, vocabulary
+from extractor import conditions, rules, variants, vocabulary
 from extractor.amounts import complete, read_amounts
 from extractor.cells import split_footnote, stated, unplaced_values
 from extractor.footnotes import Pending, resolve_footnotes
@@ -101,7 +99,7 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         if len(filled) == 1 and not looks_like_code(filled[0][1].value):
             term = conditions.key_terms_in_text(filled[0][1].text) if previous else None
             if term is not None and "key_letter" in (state.columns or _NO_COLUMNS).index:
-                _add_key_term(previous, term)
+                variants.add_key_term(previous, term)
                 state.previous = previous
                 continue
             state.line_before = ""
@@ -212,8 +210,13 @@ def _table_row(
     code_index = columns.index["code_amb"]
     code_cell = row.cells[code_index] if code_index < len(row.cells) else None
     if code_cell is None or not code_cell.text:
-        if previous and _under_coded_line(state, position, row, columns, previous):
-            return
+        if previous:
+            kept = variants.under_coded_line(
+                state.issues, state.pending, position, row, columns, previous
+            )
+            if kept is not None:
+                state.previous = kept
+                return
         shifted = [cell for _, cell in row.filled() if looks_like_code(cell.value)]
         if shifted:
             state.issues.append(
@@ -318,94 +321,10 @@ def _table_row(
         state.caption,
         on_purpose,
     )
-    state.previous = [general] if not columns.bands else _per_band(state, row, general, columns)
-    for condition, group in columns.conditions:
-        extra = read_amounts(state.issues, row, group, code_amb)
-        if extra is None or all(value is None for value in extra.values()):
-            continue  # a tariff the line does not print under this condition
-        if complete(state.issues, extra, group, code_cell, raw, code_amb, condition):
-            if extra["fee"] is None:
-                extra["fee"] = tariff.fee  # the fee is the code's, whatever the condition
-            state.previous.append(_under_condition(general, condition, extra))
+    banded = variants.per_band(state.issues, row, general, columns) if columns.bands else None
+    state.previous = [general] if banded is None else banded
+    state.previous += variants.per_condition(state.issues, row, general, columns, code_cell)
     state.pending.extend(state.previous)
-
-
-def _per_band(state: _State, row: RawRow, general: Pending, columns: Columns) -> list[Pending]:
-    """Age groups as column groups: the line's tariff for each band, the fee shared by all."""
-    tariffs = []
-    code = general.row.code_amb
-    for (age_min, age_max), group in columns.bands:
-        index = {"fee": columns.index["fee"], **group}
-        amounts = read_amounts(state.issues, row, index, code)
-        if amounts is None:
-            return []
-        place = row.cells[index["fee"]] if index["fee"] < len(row.cells) else row.cells[0]
-        if not complete(state.issues, amounts, index, place, row.texts, code):
-            continue
-        tariff = dataclasses.replace(general.row, age_min=age_min, age_max=age_max, **amounts)  # type: ignore[arg-type]
-        tariffs.append(dataclasses.replace(general, row=tariff))
-    return tariffs
-
-
-def _under_condition(
-    general: Pending, condition: str, amounts: dict[str, Decimal | None], **changes: object
-) -> Pending:
-    """The code's tariff under a condition: its general row with these amounts."""
-    row = dataclasses.replace(general.row, condition=condition, **amounts, **changes)  # type: ignore[arg-type]
-    return dataclasses.replace(general, row=row)
-
-
-def _add_key_term(rows: list[Pending], term: str | None) -> None:
-    """A key-letter line under a code: one more term of that code's fee, on each of its rows."""
-    for pending in rows:
-        pending.row.key_letters = " + ".join(t for t in (pending.row.key_letters, term) if t)
-
-
-def _under_coded_line(
-    state: _State, position: int, row: RawRow, columns: Columns, previous: list[Pending]
-) -> bool:
-    """A codeless line right under a coded one that belongs to it: True when it was taken.
-
-    A key-letter line adds its term to the code's rows; a qualifier line (`MET GMD`) with
-    amounts is the code's tariff under that condition. Any other codeless line is not ours.
-    """
-    general = previous[0]
-    code = general.row.code_amb
-    if conditions.is_key_continuation(row, columns.index):
-        try:
-            term = conditions.key_terms(row, columns.index)
-        except conditions.KeyLetterError as error:
-            state.issues.append(
-                rules.KEY_LETTERS_UNREADABLE.issue(
-                    row.location, str(error), raw=row.texts, code=code
-                )
-            )
-            return True
-        _add_key_term(previous, term)
-        state.previous = previous
-        return True
-    position_of = columns.index.get("description")
-    described = (
-        row.cells[position_of] if position_of is not None and position_of < len(row.cells) else None
-    )
-    if described is None or not conditions.is_qualifier(described.text):
-        return False
-    amounts = read_amounts(state.issues, row, columns.index, code)
-    if amounts is None:
-        return True
-    if all(value is None for value in amounts.values()):
-        return False
-    condition = clean_text(described.text)
-    if complete(state.issues, amounts, columns.index, described, row.texts, code, condition):
-        if amounts["fee"] is None:
-            amounts["fee"] = general.row.fee
-        qualified = _under_condition(
-            general, condition, amounts, source=described.location, raw=row.texts
-        )
-        qualified.position = position
-        state.pending.append(qualified)
-    state.previous = previous
-    return True
 
 
 def _is_amount(cell: RawCell) -> bool:

@@ -86,7 +86,11 @@ def lookup(
             for flag in opened.flagged(code)
             if as_known_on is None or flag.recorded_at[:10] <= as_known_on.isoformat()
         ]
-        earlier = opened.history(code) if language is not None else None
+        earlier = None
+        if language is not None or not rows:
+            earlier = opened.history(code)
+            if as_known_on is not None:
+                earlier = opened.as_known_on(earlier, as_known_on)
     return answer(
         code,
         on,

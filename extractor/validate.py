@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import operator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractor import rules
 from extractor.columns import TABLE
 from extractor.conditions import KeyLetterError, key_letters_total
 from extractor.model import Issue, TariffRow
+
+if TYPE_CHECKING:
+    from extractor.exports.valorisations import FlatLine
 
 _FRAME_COLUMNS = (*(column.name for column in TABLE), "group_session")  # the flag: soft rules
 
@@ -118,3 +121,19 @@ def validate_changes(records: list[dict[str, Any]]) -> None:
             dtype=kind if kind in ("Int64", "bool") else "str",
         )
     CHANGE_TABLE.validate(pd.DataFrame(columns), lazy=True)
+
+
+def validate_valorisations(lines: list[FlatLine]) -> None:
+    """The valorisations must fit schemas/valorisations.py before they are written; a failure
+    here is our bug, not the user's. Checked in their flat form, the lines of valorisations.csv
+    (valorisations.json holds the same records nested)."""
+    import pandas as pd
+
+    from schemas import VALORISATION_TABLE
+
+    columns: dict[str, Any] = {}
+    for name, column in VALORISATION_TABLE.columns.items():
+        values: list[Any] = [line[name] for line in lines]
+        kind = "Int64" if str(column.dtype) == "Int64" else "str"
+        columns[name] = pd.Series(values, dtype=kind)
+    VALORISATION_TABLE.validate(pd.DataFrame(columns), lazy=True)

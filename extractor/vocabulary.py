@@ -271,3 +271,82 @@ LANGUAGE_WORDS: dict[Language, frozenset[str]] = {
         " omzendbrief groepssessie eerste lijn op".split()
     ),
 }
+
+# --- Words we write: the exports' French and Dutch ----------------------------------------
+# The tariff table's column titles are the column specification's (extractor/columns.py).
+WORKBOOK_SHEETS: dict[str, str] = {
+    "tariffs": "Tarifs - Tarieven",
+    "changes": "Changements - Wijzigingen",
+    "summary": "Résumé - Overzicht",
+    "flagged": "Signalés - Gemeld",
+    "sources": "Sources - Bronnen",
+}
+CHANGE_KINDS: dict[str, str] = {
+    "added": "ajouté / toegevoegd",
+    "removed": "supprimé / verwijderd",
+    "changed": "modifié / gewijzigd",
+    "description": "libellé modifié / omschrijving gewijzigd",
+    "unreadable": "illisible (ligne signalée) / onleesbaar (gemelde regel)",
+}
+YES, NO = "oui / ja", "non / nee"
+# Per sheet of the workbook, in column order: each column's French and Dutch heading. The
+# changes sheet has the key columns (their titles from columns.py) after `kind`.
+WORKBOOK_HEADINGS: dict[str, dict[str, tuple[str, str]]] = {
+    "changes": {
+        "language": ("Langue", "Taal"), "kind": ("Changement", "Wijziging"),
+        "column": ("Colonne", "Kolom"), "old": ("Ancienne valeur", "Oude waarde"),
+        "new": ("Nouvelle valeur", "Nieuwe waarde"),
+        "follows_indexation": ("Suit l'indexation", "Volgt de indexering"),
+        "section": ("Section", "Afdeling"),
+    },
+    "summary": {
+        "language": ("Langue", "Taal"), "circular": ("Circulaire", "Omzendbrief"),
+        "effective_from": ("Date d'application", "Datum van toepassing"),
+        "previous": ("Version précédente", "Vorige versie"), "rows": ("Lignes", "Lijnen"),
+        "flagged": ("Lignes signalées", "Gemelde lijnen"), "added": ("Ajoutées", "Toegevoegd"),
+        "removed": ("Supprimées", "Verwijderd"), "changed": ("Modifiées", "Gewijzigd"),
+        "beyond": ("Hors indexation", "Buiten indexering"),
+        "description": ("Libellé seul modifié", "Enkel omschrijving gewijzigd"),
+        "unchanged": ("Inchangées", "Ongewijzigd"), "indexation": ("Indexation", "Indexering"),
+    },
+    "flagged": {
+        "severity": ("Gravité", "Ernst"), "rule": ("Règle", "Regel"),
+        "message": ("Message", "Bericht"), "file": ("Fichier", "Bestand"),
+        "place": ("Emplacement", "Plaats"), "code": ("Code", "Code"),
+        "raw": ("Cellules lues", "Gelezen cellen"),
+    },
+    "sources": {
+        "circular": ("Circulaire", "Omzendbrief"), "language": ("Langue", "Taal"),
+        "effective_from": ("Date d'application", "Datum van toepassing"),
+        "issued_on": ("Date de la circulaire", "Datum van de omzendbrief"),
+        "subject": ("Objet", "Onderwerp"), "file": ("Fichier", "Bestand"),
+        "sha256": ("Empreinte SHA-256", "SHA-256-vingerafdruk"), "reader": ("Lecteur", "Lezer"),
+        "rows": ("Lignes", "Lijnen"),
+    },
+}  # fmt: skip
+# The French and Dutch titles of valorisations.csv's own columns (the others are columns.py's);
+# `{language}` stands for fr or nl.
+VALORISATION_TITLES: dict[str, tuple[str, str]] = {
+    "valid_from": ("Valable à partir du", "Geldig vanaf"),
+    "valid_to": ("Valable jusqu'au", "Geldig tot en met"),
+    "preferential": ("Régime préférentiel", "Voorkeurregeling"),
+    "reimbursement": ("Intervention AMI", "Tegemoetkoming ZIV"),
+    "patient_share": ("Ticket modérateur", "Remgeld"),
+    "label": ("Libellé ({language})", "Omschrijving ({language})"),
+    "source": ("Source ({language})", "Bron ({language})"),
+}
+# What a FHIR propertyGroup's applicability.description says (extractor/exports/fhir.py).
+APPLICABILITY_PHRASES: dict[str, dict[str, str]] = {
+    "fr": {
+        "between": "de {low} à {high} ans", "from": "à partir de {low} ans",
+        "until": "jusqu'à {high} ans", "all": "tous âges",
+        "preferential": "avec régime préférentiel", "standard": "sans régime préférentiel",
+        "condition": "condition : {condition}", "general": "tarif général",
+    },
+    "nl": {
+        "between": "van {low} tot en met {high} jaar", "from": "vanaf {low} jaar",
+        "until": "tot en met {high} jaar", "all": "alle leeftijden",
+        "preferential": "met voorkeurregeling", "standard": "zonder voorkeurregeling",
+        "condition": "voorwaarde: {condition}", "general": "algemeen tarief",
+    },
+}  # fmt: skip

@@ -24,7 +24,7 @@ from extractor.model import Extraction, TariffRow
 from extractor.report import view
 from extractor.store import Store
 from schemas import CHANGE_TABLE, TARIFF_TABLE
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 SAMPLE = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
 
@@ -103,3 +103,11 @@ def test_exports_and_report_follow_the_specification(
     labels = view(ChangeReport("2024/356", version.effective_from, [part]))
     assert labels["columns"] == [column.label for column in TABLE if column.kind == "amount"]
     assert labels["key_headings"] == [column.label for column in TABLE if column.kind == "key"]
+
+
+def test_readme_column_table_is_the_specification() -> None:
+    """The README's tariffs.csv table names every column of TABLE, in its order, and no other."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| column | meaning |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    listed = [name.strip() for line in table.splitlines() for name in line.split("|")[1].split(",")]
+    assert tuple(listed) == COLUMNS

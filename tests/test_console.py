@@ -55,7 +55,8 @@ def test_run_strict_fails_on_flagged_lines_and_still_writes(
     out = tmp_path / "out"
     assert main(["run", str(path), "--out", str(out), "--circular", "2024/356"]) == 0
     captured = capsys.readouterr()
-    assert "amount-precision" in captured.err  # the flagged line is shown, not only counted
+    # the flagged line is shown, not only counted, and an error line as left out of the table
+    assert "inami-tariffs: left out: annexe.xlsx#Feuil1!A5: amount-precision:" in captured.err
     assert main(["run", str(path), "--out", str(out), "--circular", "2024/356", "--strict"]) == 1
     assert "1 source lines flagged (--strict)" in capsys.readouterr().err
     assert (out / "2025-01-01_2024-356" / "issues.json").is_file()

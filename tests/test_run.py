@@ -14,6 +14,7 @@ import pytest
 
 from extractor import api
 from extractor.cli import main
+from extractor.errors import LookupFailedError
 from tests.conftest import GOLDEN, SAMPLES, assert_valid_data_package
 
 FR_2024 = SAMPLES / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx"
@@ -175,6 +176,31 @@ def test_lookup_needs_an_age_where_bands_differ(
     assert (
         main(["lookup", "726531", "--date", "2025-03-01", "--store", str(demo / "t.sqlite")]) == 2
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "on", "why"),
+    [
+        ("727112", "2025-03-01", "its last tariff ended on 2024-12-31 (circular 2023/412)"),
+        (
+            "727532",
+            "2024-06-01",
+            "its first tariff after that day takes effect on 2025-01-01 (circular 2024/356)",
+        ),
+        (
+            "726530",
+            "2019-03-01",
+            "its first tariff after that day takes effect on 2024-01-01 (circular 2023/412)",
+        ),
+        ("101010", "2025-03-01", "the store holds no tariff under this code"),
+    ],
+)
+def test_lookup_says_why_a_code_has_no_tariff_that_day(
+    demo: Path, code: str, on: str, why: str
+) -> None:
+    with pytest.raises(LookupFailedError) as refused:
+        api.lookup(code, on, age=30, store=demo / "t.sqlite")
+    assert str(refused.value) == f"no tariff for code {code} in force on {on} in the store: {why}"
 
 
 def test_history(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from extractor import vocabulary
 from extractor.exports.valorisations import CODE_COLUMNS, LANGUAGES, Valorisation
 
 NOMENCLATURE = (
@@ -35,26 +36,9 @@ def price_code_system(base: str) -> str:
     return f"{base}/CodeSystem/price-component"
 
 
-# What a propertyGroup's applicability.description says, in each language.
-_PHRASES: dict[str, dict[str, str]] = {
-    "fr": {
-        "between": "de {low} à {high} ans", "from": "à partir de {low} ans",
-        "until": "jusqu'à {high} ans", "all": "tous âges",
-        "preferential": "avec régime préférentiel", "standard": "sans régime préférentiel",
-        "condition": "condition : {condition}", "general": "tarif général",
-    },
-    "nl": {
-        "between": "van {low} tot en met {high} jaar", "from": "vanaf {low} jaar",
-        "until": "tot en met {high} jaar", "all": "alle leeftijden",
-        "preferential": "met voorkeurregeling", "standard": "zonder voorkeurregeling",
-        "condition": "voorwaarde: {condition}", "general": "algemeen tarief",
-    },
-}  # fmt: skip
-
-
 def describe(valorisation: Valorisation, language: str, conditional: bool) -> str:
     """Human text of an applicability: 'à partir de 24 ans, avec régime préférentiel'."""
-    words = _PHRASES[language]
+    words = vocabulary.APPLICABILITY_PHRASES[language]
     low, high = valorisation.value("age_min"), valorisation.value("age_max")
     if low is not None and high is not None:
         band = words["between"]

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from extractor import vocabulary
 from extractor.columns import (
     AMOUNT_COLUMNS,
     BY_NAME,
@@ -172,32 +173,39 @@ def _from_table(name: str) -> Field:
     )
 
 
+def _own(name: str, type_: str, description: str, required: bool = True, **words: str) -> Field:
+    """A column of our own, titled in French and Dutch by extractor/vocabulary.py."""
+    french, dutch = vocabulary.VALORISATION_TITLES[name.partition("_")[0] if words else name]
+    return Field(name, type_, french.format(**words), dutch.format(**words), description, required)
+
+
 FIELDS: tuple[Field, ...] = (
     *(_from_table(name) for name in CODE_COLUMNS),
-    Field("valid_from", "date", "Valable à partir du", "Geldig vanaf", "first day in force"),
-    Field("valid_to", "date", "Valable jusqu'au", "Geldig tot en met",
-          "last day in force, from the store; empty while no later version ends it", False),
+    _own("valid_from", "date", "first day in force"),
+    _own("valid_to", "date",
+         "last day in force, from the store; empty while no later version ends it", False),
     *(_from_table(name) for name in APPLICABILITY_COLUMNS),
-    Field("preferential", "boolean", "Régime préférentiel", "Voorkeurregeling",
-          "true: patients with the preferential regime; false: other patients"),
+    _own("preferential", "boolean",
+         "true: patients with the preferential regime; false: other patients"),
     Field("fee", "number", BY_NAME[FEE].title_fr, BY_NAME[FEE].title_nl, "full fee in EUR", False),
-    Field("reimbursement", "number", "Intervention AMI", "Tegemoetkoming ZIV",
-          "paid by the insurance for this regime, EUR", False),
-    Field("patient_share", "number", "Ticket modérateur", "Remgeld",
-          "paid by the patient of this regime, EUR", False),
-    *(Field(f"label_{language}", "string", f"Libellé ({language})", f"Omschrijving ({language})",
-            f"description as printed in the {language} circular", False)
+    _own("reimbursement", "number", "paid by the insurance for this regime, EUR", False),
+    _own("patient_share", "number", "paid by the patient of this regime, EUR", False),
+    *(_own(f"label_{language}", "string", f"description as printed in the {language} circular",
+           False, language=language)
       for language in LANGUAGES),
-    Field("circular", "string", "Circulaire", "Omzendbrief",
+    Field("circular", "string", BY_NAME["circular"].title_fr, BY_NAME["circular"].title_nl,
           "circular number as printed; empty when unknown", False),
-    *(Field(f"source_{language}", "string", f"Source ({language})", f"Bron ({language})",
-            f"place of the row in the {language} source file", False)
+    *(_own(f"source_{language}", "string", f"place of the row in the {language} source file",
+           False, language=language)
       for language in LANGUAGES),
 )  # fmt: skip
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
 
-def flat(valorisation: Valorisation) -> dict[str, str | int | None]:
+FlatLine = dict[str, str | int | None]
+
+
+def flat(valorisation: Valorisation) -> FlatLine:
     """One valorisation as a CSV line's values: record() with its nested objects spread out."""
     data = record(valorisation)
     applicability, labels, sources = (
@@ -211,11 +219,16 @@ def flat(valorisation: Valorisation) -> dict[str, str | int | None]:
 
 
 def valorisations_csv(records: list[Valorisation]) -> str:
+    return csv_of_lines([flat(valorisation) for valorisation in records])
+
+
+def csv_of_lines(lines: Iterable[FlatLine]) -> str:
+    """valorisations.csv from the flat lines (the ones schemas/valorisations.py checks)."""
     from extractor.export import spreadsheet_safe
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELD_NAMES)
-    for valorisation in records:
-        writer.writerow([spreadsheet_safe(value) for value in flat(valorisation).values()])
+    for line in lines:
+        writer.writerow([spreadsheet_safe(value) for value in line.values()])
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from extractor import vocabulary
 from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, KEY_COLUMNS
 from extractor.model import Extraction, Issue, TariffRow
 from extractor.report import ChangeReport, change_records
@@ -26,20 +27,14 @@ FIXED_TIME = datetime(1980, 1, 1)
 # (name, French heading, Dutch heading) of the columns of the sheets other than the tariffs.
 Heading = tuple[str, str, str]
 
-SHEETS = {
-    "tariffs": "Tarifs - Tarieven",
-    "changes": "Changements - Wijzigingen",
-    "summary": "Résumé - Overzicht",
-    "flagged": "Signalés - Gemeld",
-    "sources": "Sources - Bronnen",
-}
-_KINDS = {
-    "added": "ajouté / toegevoegd",
-    "removed": "supprimé / verwijderd",
-    "changed": "modifié / gewijzigd",
-    "description": "libellé modifié / omschrijving gewijzigd",
-    "unreadable": "illisible (ligne signalée) / onleesbaar (gemelde regel)",
-}
+SHEETS = vocabulary.WORKBOOK_SHEETS
+_KINDS = vocabulary.CHANGE_KINDS
+
+
+def _headings(sheet: str, names: Iterable[str] | None = None) -> list[Heading]:
+    """The French and Dutch headings of a sheet's columns (all of them, or these)."""
+    words = vocabulary.WORKBOOK_HEADINGS[sheet]
+    return [(name, *words[name]) for name in (words if names is None else names)]
 
 
 def _key_headings() -> list[Heading]:
@@ -47,50 +42,13 @@ def _key_headings() -> list[Heading]:
 
 
 CHANGE_HEADINGS: list[Heading] = [
-    ("language", "Langue", "Taal"),
-    ("kind", "Changement", "Wijziging"),
+    *_headings("changes", ("language", "kind")),
     *_key_headings(),
-    ("column", "Colonne", "Kolom"),
-    ("old", "Ancienne valeur", "Oude waarde"),
-    ("new", "Nouvelle valeur", "Nieuwe waarde"),
-    ("follows_indexation", "Suit l'indexation", "Volgt de indexering"),
-    ("section", "Section", "Afdeling"),
+    *_headings("changes", ("column", "old", "new", "follows_indexation", "section")),
 ]
-SUMMARY_HEADINGS: list[Heading] = [
-    ("language", "Langue", "Taal"),
-    ("circular", "Circulaire", "Omzendbrief"),
-    ("effective_from", "Date d'application", "Datum van toepassing"),
-    ("previous", "Version précédente", "Vorige versie"),
-    ("rows", "Lignes", "Lijnen"),
-    ("flagged", "Lignes signalées", "Gemelde lijnen"),
-    ("added", "Ajoutées", "Toegevoegd"),
-    ("removed", "Supprimées", "Verwijderd"),
-    ("changed", "Modifiées", "Gewijzigd"),
-    ("beyond", "Hors indexation", "Buiten indexering"),
-    ("description", "Libellé seul modifié", "Enkel omschrijving gewijzigd"),
-    ("unchanged", "Inchangées", "Ongewijzigd"),
-    ("indexation", "Indexation", "Indexering"),
-]
-FLAGGED_HEADINGS: list[Heading] = [
-    ("severity", "Gravité", "Ernst"),
-    ("rule", "Règle", "Regel"),
-    ("message", "Message", "Bericht"),
-    ("file", "Fichier", "Bestand"),
-    ("place", "Emplacement", "Plaats"),
-    ("code", "Code", "Code"),
-    ("raw", "Cellules lues", "Gelezen cellen"),
-]
-SOURCE_HEADINGS: list[Heading] = [
-    ("circular", "Circulaire", "Omzendbrief"),
-    ("language", "Langue", "Taal"),
-    ("effective_from", "Date d'application", "Datum van toepassing"),
-    ("issued_on", "Date de la circulaire", "Datum van de omzendbrief"),
-    ("subject", "Objet", "Onderwerp"),
-    ("file", "Fichier", "Bestand"),
-    ("sha256", "Empreinte SHA-256", "SHA-256-vingerafdruk"),
-    ("reader", "Lecteur", "Lezer"),
-    ("rows", "Lignes", "Lijnen"),
-]
+SUMMARY_HEADINGS = _headings("summary")
+FLAGGED_HEADINGS = _headings("flagged")
+SOURCE_HEADINGS = _headings("sources")
 
 
 def _number(amount: Decimal) -> Decimal | str:
@@ -184,7 +142,7 @@ def _change_lines(report: ChangeReport | None) -> Iterable[list[Any]]:
             heading,
             value(record["old"]),
             value(record["new"]),
-            None if follows is None else ("oui / ja" if follows else "non / nee"),
+            None if follows is None else (vocabulary.YES if follows else vocabulary.NO),
             record["section"],
         ]
 

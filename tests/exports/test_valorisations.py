@@ -210,3 +210,61 @@ def test_conditional_tariffs_agree_with_lookup(tmp_path: Path) -> None:
             f"{tariff.fee:f}", f"{tariff.reimbursement:f}", f"{tariff.copayment:f}",
         )  # fmt: skip
     assert {r["applicability"]["condition"] for r in code} == {None, "MET GMD"}
+
+
+def test_the_schema_is_the_export_fields_and_holds_the_written_csv(demo_run: Path) -> None:
+    import pandas as pd
+
+    from schemas import VALORISATION_TABLE
+
+    assert tuple(VALORISATION_TABLE.columns) == FIELD_NAMES
+    for folder in FOLDERS:
+        written = pd.read_csv(
+            demo_run / folder / "valorisations.csv", dtype=str, keep_default_na=False
+        ).replace("", None)
+        written[["age_min", "age_max"]] = written[["age_min", "age_max"]].astype("Int64")
+        assert len(VALORISATION_TABLE.validate(written.astype(written.dtypes))) > 100
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"fee": Decimal("89.5")},  # not in cents
+        {"valid_to": date(2024, 12, 31)},  # ends before it starts
+        {"key": ("72653", None, 24, None, None)},  # not a nomenclature code
+        {"labels": (), "sources": ()},  # nobody's record
+        {"sources": ()},  # a label without its source
+        "twice",  # the same key, regime and start twice in one language
+    ],
+    ids=["not-cents", "end-before-start", "code", "no-label", "no-source", "duplicate"],
+)
+def test_valorisations_that_break_the_schema_are_never_written(
+    damage: dict[str, Any] | str, tmp_path: Path
+) -> None:
+    import pandera.pandas as pa
+
+    from extractor.validate import validate_valorisations
+
+    [french] = extract_file(FR_2025)
+    records = valorisations(french.rows)
+    validate_valorisations([flat(v) for v in records])  # sound as read
+    broken = [*records, records[0]] if damage == "twice" else [
+        replace(records[0], **damage), *records[1:]  # type: ignore[arg-type]
+    ]  # fmt: skip
+    with pytest.raises(pa.errors.SchemaErrors):
+        validate_valorisations([flat(v) for v in broken])
+
+
+def test_exports_are_validated_before_they_are_written(tmp_path: Path) -> None:
+    """A validity ending before the row starts (our bug, not the circular's) writes nothing."""
+    import pandera.pandas as pa
+
+    from extractor.columns import row_key
+    from extractor.export import write_exports
+
+    [french] = extract_file(FR_2025)
+    wrong = {(row_key(row), row.effective_from): date(2024, 1, 1) for row in french.rows}
+    with pytest.raises(pa.errors.SchemaErrors):
+        write_exports([french], tmp_path, validity=wrong)
+    assert not (tmp_path / "valorisations.json").exists()
+    assert not (tmp_path / "chargeitemdefinitions.json").exists()

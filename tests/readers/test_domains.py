@@ -369,3 +369,122 @@ def test_inspect_legend_shows_the_columns_not_placed(tmp_path: Path, language: s
     legend = " ".join(legend_lines(layouts[0]))
     assert f"4 {fold(unknown)} [not placed: values in issues.json]" in legend
     assert f"3 {fold(fee)} " in legend and f"3 {fold(fee)} [not placed" not in legend
+
+
+# --- '0', '-' and '(*)' in a PDF; 'Aard verstrekking' / 'Nature de la prestation' --------------
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_pdf_zero_not_defined_and_fee_by_footnote_reference(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    _, labels, _ = GP_TABLES[language]
+    star, _ = FOOTNOTES[language]
+    edges = (40.0, 100.0, 330.0, 390.0, 450.0, 510.0)
+    header = (tuple((label, n, 1) for n, label in enumerate(labels)),)
+    rows = (
+        ("560011", "Behandeling", "30,00", "25,00", "0"),
+        ("560033", "Behandeling bis", "(*)", "25,00", "20,00"),
+        ("560055", "Behandeling ter", "30,00", "-", "-"),
+    )
+    items = [Text(_LEAD[language]), Grid(edges, header, rows), Text(star, 7.5)]
+    path = write_pdf(tmp_path / f"{language}.pdf", items)
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    # 0 is zero; '-' is not defined: empty, not zero, and not an amount missing; '(*)' leaves
+    # the fee empty, attaches its footnote and warns.
+    assert _amounts(extraction) == {
+        "560011": _d("30.00", "25.00", "0.00", None, None),
+        "560033": _d(None, "25.00", "20.00", None, None),
+        "560055": _d("30.00", None, None, None, None),
+    }
+    assert [row.description for row in extraction.rows] == [row[1] for row in rows]
+    assert [row.footnotes for row in extraction.rows] == ["", f"(*) {star[4:]}", ""]
+    [warning] = [i for i in extraction.issues if i.rule == "amount-by-reference"]
+    assert (warning.severity, warning.code) == ("warning", "560033")
+    assert not _errors(extraction)
+    assert not [i for i in extraction.issues if i.rule == "column-unplaced"]
+
+
+DESCRIPTION_HEADINGS = [
+    ("nl", "Aard prestatie"),
+    ("nl", "Aard verstrekking"),
+    ("fr", "Nature de la prestation"),
+    ("fr", "Prestation"),
+]
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize(("language", "heading"), DESCRIPTION_HEADINGS)
+def test_xlsx_description_headed_by_the_kind_of_service(
+    tmp_path: Path, language: str, heading: str, engine: str
+) -> None:
+    _, labels, _ = GP_TABLES[language]
+    rows: list[list[object]] = [
+        [_LEAD[language]],
+        [labels[0], heading, *(label.replace("\n", " ") for label in labels[2:])],
+        ["101010", "Raadpleging in de spreekkamer", 18.85, 17.35, 12.85],
+        ["101032", "Bezoek aan huis", 25.68, 24.18, 19.68],
+    ]
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert [(r.code_amb, r.description) for r in extraction.rows] == [
+        ("101010", "Raadpleging in de spreekkamer"),
+        ("101032", "Bezoek aan huis"),
+    ]
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+# --- The regime words in either order, French and Dutch --------------------------------------
+REGIME_ORDERS = {
+    "nl": (("Normale tegemoetkoming", "Verhoogde tegemoetkoming"),
+           ("Verhoogde terugbetaling", "Normale terugbetaling")),
+    "fr": (("Intervention normale", "Intervention majorée"),
+           ("Intervention majorée", "Intervention normale")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["nl", "fr"])
+@pytest.mark.parametrize(
+    "standard_first", [True, False], ids=["standard-first", "preferential-first"]
+)
+def test_xlsx_regime_words_in_either_order(
+    tmp_path: Path, language: str, engine: str, standard_first: bool
+) -> None:
+    first, second = REGIME_ORDERS[language][0 if standard_first else 1]
+    code, description, fee, _, _ = UNKNOWN[language]
+    rows: list[list[object]] = [
+        [_LEAD[language]],
+        [code, description, fee, first, second],
+        ["101010", "Raadpleging", 18.85, 12.85 if standard_first else 17.35,
+         17.35 if standard_first else 12.85],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    # Whichever comes first, the preferential regime gets the higher reimbursement.
+    assert _amounts(extraction) == {"101010": _d("18.85", "17.35", "12.85", None, None)}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+# --- The effective date in a line above the table: 'sinds', 'depuis' ----------------------------
+DATE_LINES = {
+    "nl": ("Bedragen van toepassing sinds 1 januari 2021", "2021-01-01"),
+    "fr": ("Montants applicables depuis le 1er mars 2021", "2021-03-01"),
+}
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_xlsx_effective_date_in_a_line_above_the_table(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    line, day = DATE_LINES[language]
+    rows: list[list[object]] = [
+        ["Tandartsen" if language == "nl" else "Dentistes"],
+        [line],
+        list(BIRTHDAYS[language][5]),
+        ["373811", "a", 48.5, 48.5, 48.5],
+    ]
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert extraction.info.effective_from.isoformat() == day
+    assert [row.code_amb for row in extraction.rows] == ["373811"]

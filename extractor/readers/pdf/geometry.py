@@ -20,6 +20,9 @@ PHRASE_GAP = 1.8  # a gap this many word spaces wide separates two phrases (two 
 ROW_GAP = 0.35  # a vertical gap larger than this between lines starts a new row block
 MARGIN = 0.06  # of the page height: where page numbers and running dates live
 HEADER_GAP = 1.2  # header lines follow each other closer than this
+# Header cells beside one another, each centred in a tall header row (a spreadsheet printed
+# to PDF): their lines may stand further apart, but never this far.
+HEADER_CELL_GAP = 3.0
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from extractor import vocabulary
 from extractor.readers.pdf.content import codes_left_of, names_amounts_only
-from extractor.readers.pdf.geometry import HEADER_GAP, Column, Line, Rules, Word
+from extractor.readers.pdf.geometry import HEADER_CELL_GAP, HEADER_GAP, Column, Line, Rules, Word
 from extractor.readers.pdf.phrases import (
     column_of,
     header_roles,
@@ -67,7 +67,7 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
         if (
             _is_row_start(line)
             or not _is_header_text(line)
-            or line.top - bottom > HEADER_GAP * lines[end - 1].size
+            or line.top - bottom > _gap_limit(lines[end - 1], line) * lines[end - 1].size
             or (rules.crossing(bottom, line.top, left, right) and _complete(block, ruled=True))
         ):
             # A rule ends a header that already names its columns; one between the rows of a
@@ -81,6 +81,15 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     left = min(line.x0 for line in block)
     text = " ".join(line.text for line in block)
     return end if names_amounts_only(text) and codes_left_of(lines[end:], left) else None
+
+
+def _gap_limit(previous: Line, line: Line) -> float:
+    """How far below the header line above a header line may start, in its size: a line beside
+    it (no word over another: cells centred at other heights of one header row) may be further."""
+    beside = not any(
+        overlap((a.x0, a.x1), (b.x0, b.x1)) > 0 for a in previous.words for b in line.words
+    )
+    return HEADER_CELL_GAP if beside else HEADER_GAP
 
 
 def _complete(block: list[Line], ruled: bool = False) -> bool:
@@ -286,7 +295,7 @@ def _names_regime(folded: str) -> bool:
 
 
 def _is_regime_only(words: list[Word]) -> bool:
-    text = vocabulary.fold(" ".join(w.text for w in words))
+    text = vocabulary.fold(vocabulary.join_split_words(" ".join(w.text for w in words)))
     regime = vocabulary.STANDARD_REGIME.search(text) or vocabulary.PREFERENTIAL_REGIME.search(text)
     return bool(regime) and not header_roles(text)
 

@@ -98,7 +98,12 @@ def block_row(
     has_code = any(looks_like_code(w.text) for line in block for w in line.words)
     first = block[0].text
     is_text = vocabulary.NUMBERED_HEADING.match(first) or vocabulary.FOOTNOTE_LINE.match(first)
-    if not has_code and (is_text or prose or amounts_in_amount_columns < 2):
+    # A footnote may name a code ("(*) Même honoraire que le code 560011"): still a footnote,
+    # unless a line under it in the block holds a code (a row the footnote line is glued to).
+    footnote = vocabulary.FOOTNOTE_LINE.match(first) and not any(
+        looks_like_code(w.text) for line in block[1:] for w in line.words
+    )
+    if footnote or (not has_code and (is_text or prose or amounts_in_amount_columns < 2)):
         text = clean_text(" ".join(line.text for line in block))
         return RawRow((RawCell(text, here),), here)
     cells = tuple(

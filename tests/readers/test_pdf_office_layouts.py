@@ -1,0 +1,95 @@
+"""Layouts that office suites give a table exported to PDF (a spreadsheet printed by Excel or
+LibreOffice), French and Dutch, on files built here: one trait per test, both text layers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractor.api import extract_file
+from extractor.model import Extraction
+from extractor.settings import PDF_ENGINES, Options, ReadSettings
+from tests.pdf_builder import Grid, Text, write_pdf
+
+EDGES = (40.0, 80.0, 250.0, 300.0, 350.0, 400.0, 450.0, 500.0)
+
+LABELS = {
+    "fr": ("Tarifs des kinésithérapeutes - Applicable à partir du 1er janvier 2025",
+           "Code", "Libellé", "Honoraires", "Intervention de l'assurance", "Ticket modérateur",
+           "Séance individuelle au cabinet"),
+    "nl": ("Tarieven van de kinesitherapeuten - Van toepassing vanaf 1 januari 2025",
+           "Code", "Omschrijving", "Honorarium", "Tegemoetkoming", "Remgeld",
+           "Individuele zitting in de praktijk"),
+}  # fmt: skip
+REGIMES = {
+    "fr": ("avec régime\npréférentiel", "sans régime\npréférentiel"),
+    "nl": ("verhoogde\ntegemoetk.", "gewoon\nverzekerd"),
+}
+HYPHENATED = {
+    "fr": ("avec régime\npréfé-\nrentiel", "sans régime\npréfé-\nrentiel"),
+    "nl": ("met voor-\nkeurregeling", "zonder voor-\nkeurregeling"),
+}
+
+
+def _extract(path: Path, engine: str) -> Extraction:
+    [extraction] = extract_file(path, Options(settings=ReadSettings(pdf_engine=engine)))
+    return extraction
+
+
+def _amounts(extraction: Extraction) -> dict[str, tuple[Decimal | None, ...]]:
+    return {
+        row.code_amb: (
+            row.fee,
+            row.reimbursement_preferential,
+            row.reimbursement_standard,
+            row.copayment_preferential,
+            row.copayment_standard,
+        )
+        for row in extraction.rows
+    }
+
+
+def _read(tmp_path: Path, language: str, engine: str, lead: str, regimes: tuple[str, str]) -> None:
+    """A two-row header whose code, description and fee cells span both rows, `lead` blank
+    lines above their text; the rows read in full and nothing flagged."""
+    title, code, description, fee, reimbursement, copayment, label = LABELS[language]
+    with_, without = regimes
+    header = (
+        ((lead + code, 0, 1), (lead + description, 1, 1), (lead + fee, 2, 1),
+         (reimbursement, 3, 2), (copayment, 5, 2)),
+        ((with_, 3, 1), (without, 4, 1), (with_, 5, 1), (without, 6, 1)),
+    )  # fmt: skip
+    rows = (
+        ("560011", label, "29,96", "26,96", "22,47", "3,00", "7,49"),
+        ("560151", label + " 2", "1.234,56", "1.230,56", "1.225,56", "4,00", "9,00"),
+    )
+    path = write_pdf(tmp_path / f"{language}.pdf", [Text(title), Grid(EDGES, header, rows)])
+    extraction = _extract(path, engine)
+    assert _amounts(extraction) == {
+        "560011": tuple(Decimal(v) for v in ("29.96", "26.96", "22.47", "3.00", "7.49")),
+        "560151": tuple(Decimal(v) for v in ("1234.56", "1230.56", "1225.56", "4.00", "9.00")),
+    }
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_header_cells_centred_vertically_in_a_tall_header_row(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    """A spreadsheet centres each header cell in its row: the labels spanning both header rows
+    (code, description, fee) stand lower than the group labels over the regimes, further below
+    them than lines of one label ever are, and beside them, not under them."""
+    _read(tmp_path, language, engine, "\n\n\n", REGIMES[language])
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_regime_words_hyphenated_under_a_group_label_over_its_first_column(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    """ "Remgeld" / "Ticket modérateur" set over the first of its two regime columns, and the
+    regime words hyphenated over two lines ("voor-" / "keurregeling"): one regime each."""
+    _read(tmp_path, language, engine, "", HYPHENATED[language])
