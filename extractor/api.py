@@ -389,11 +389,8 @@ def _rows_and_version(path: Path, options: Options | None) -> tuple[list[TariffR
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _digest_of(extraction: Extraction, digests: dict[str, str]) -> str:

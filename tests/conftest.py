@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,25 @@ def key_of(row: dict[str, str]) -> tuple[str, str, str, str, str]:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as stream:
         return list(csv.DictReader(stream))
+
+
+def assert_golden(produced: str, golden: Path) -> None:
+    """`produced` equals the golden file. With UPDATE_GOLDEN=1 a golden file that differs (or
+    is missing) is rewritten and the test fails saying so: a regenerating run compares nothing,
+    so it must never pass as if it had; review the diff, then run again without it."""
+    expected = golden.read_text(encoding="utf-8") if golden.is_file() else None
+    if produced == expected:
+        return
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(produced, encoding="utf-8")
+        pytest.fail(
+            f"{golden.name} regenerated (UPDATE_GOLDEN=1): review `git diff {golden}`, then run"
+            " the tests again without UPDATE_GOLDEN",
+            pytrace=False,
+        )
+    assert expected is not None, f"{golden} is missing: UPDATE_GOLDEN=1 writes it (review it)"
+    assert produced == expected, f"differs from {golden}; if intended: UPDATE_GOLDEN=1"
 
 
 _VALID_PACKAGES: set[str] = set()

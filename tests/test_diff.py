@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -169,3 +170,48 @@ def test_only_copayments_changed() -> None:
         Decimal("4.13"),
         Decimal("11.37"),
     )
+
+
+# Worked by hand (issue 16): INAMI rounds half up, to the cent. A tie needs an amount × (1 + rate)
+# ending in exactly 5 thousandths, after an even cent, where half-even would round down.
+#   12.50 × 1.002 = 12.525   → 12.53 (half-even 12.52, truncation 12.52)
+#   62.50 × 1.002 = 62.625   → 62.63 (half-even 62.62)
+#  112.50 × 1.002 = 112.725  → 112.73 (half-even 112.72)
+#  212.50 × 1.002 = 212.925  → 212.93 (half-even 212.92)
+#   37.50 × 1.002 = 37.575   → 37.58 (half-even 37.58 too: 7 is odd, no help)
+#   86.69 × 1.0334 = 89.585446 → 89.59 (no tie; truncation would give 89.58)
+@pytest.mark.parametrize(
+    ("amount", "rate", "expected"),
+    [
+        ("12.50", "0.002", "12.53"),
+        ("62.50", "0.002", "62.63"),
+        ("112.50", "0.002", "112.73"),
+        ("212.50", "0.002", "212.93"),
+        ("37.50", "0.002", "37.58"),
+        ("86.69", "0.0334", "89.59"),
+        ("4.00", "0.0334", "4.13"),  # 4.1336
+        ("11.00", "0.0334", "11.37"),  # 11.3674
+    ],
+)
+def test_indexed_rounds_half_up_to_the_cent(amount: str, rate: str, expected: str) -> None:
+    assert indexed(Decimal(amount), Decimal(rate)) == Decimal(expected)
+
+
+def test_an_indexation_rounded_half_up_is_found_and_followed() -> None:
+    """Four fees raised by 0.20 % and rounded half up (by hand, above): the rate is 0.20 %
+    and every row follows it. Rounded half-even, none of them would be explained."""
+    fees = ("12.50", "62.50", "112.50", "212.50")
+    old = [tariff(code, fee) for code, fee in zip(CODES, fees, strict=False)]
+    half_up = ("12.53", "62.63", "112.73", "212.93")
+    new = [tariff(code, fee) for code, fee in zip(CODES, half_up, strict=False)]
+    result = diff_versions(old, new, "fr")
+    assert result.indexation.rate == Decimal("0.0020")
+    assert result.indexation.percent == "+0.20 %"
+    assert result.indexation.following == 4 and result.indexation.not_following == []
+    # One fee rounded half-even (12.52): the three others still give 0.20 %, and that one
+    # is a change beyond the indexation, listed for review.
+    mixed = [replace(new[0], fee=Decimal("12.52"), reimbursement_preferential=Decimal("8.52"),
+                     reimbursement_standard=Decimal("1.52")), *new[1:]]  # fmt: skip
+    result = diff_versions(old, mixed, "fr")
+    assert result.indexation.rate == Decimal("0.0020")
+    assert [c.new.code_amb for c in result.indexation.not_following] == [CODES[0]]

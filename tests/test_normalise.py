@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +154,34 @@ def test_sections_bands_and_footnotes_in_dutch() -> None:
     assert young.section.endswith("> 1.1. Groepssessie") and young.group_session
     assert young.description == "Eerstelijnsondersteuning - Psycholoog - 1"
     assert young.footnotes == "(1) Theoretische tegemoetkoming ZIV per patiënt"
+
+
+# "Séance 2" (issue 16): a trailing number is a footnote mark only when that footnote exists.
+SESSION = {
+    "fr": ("Soins psychologiques à partir du 1er janvier 2025", "Séance 2", "2 Par patient"),
+    "nl": ("Psychologische zorg vanaf 1 januari 2025", "Sessie 2", "2 Per patiënt"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("footnote", [False, True], ids=["no-footnote", "footnote-2"])
+def test_a_trailing_digit_is_kept_unless_a_footnote_defines_it(
+    language: str, footnote: bool, tmp_path: Path
+) -> None:
+    from extractor.api import extract_file
+    from tests.builders import FR_HEADER, NL_HEADER, header_rows, write_workbook
+
+    title, described, note = SESSION[language]
+    header, merges = header_rows(2, NL_HEADER if language == "nl" else FR_HEADER)
+    lines = [[726530, "-", described, 89.59, 85.59, 78.59, 4, 11],
+             [726552, "-", f"{described}0", 89.59, 85.59, 78.59, 4, 11]]  # fmt: skip
+    rows = [[title], *header, *lines, *([[note]] if footnote else [])]
+    [extraction] = extract_file(write_workbook(tmp_path / "x.xlsx", rows, merges=merges))
+    assert extraction.info.language == language
+    first, second = extraction.rows
+    if footnote:  # "Séance 2" with a footnote 2 under the table: mark 2, the text attached
+        assert (first.description, first.footnotes) == (described[:-2], f"(2) {note[2:]}")
+    else:
+        assert (first.description, first.footnotes) == (described, "")
+    assert (second.description, second.footnotes) == (f"{described}0", "")  # 20: no mark
+    assert not [i for i in extraction.issues if i.rule == "footnote-undefined"]

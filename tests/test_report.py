@@ -125,3 +125,43 @@ def test_html_links_each_row_to_its_source(tmp_path: Path) -> None:
     links = re.findall(r'<a class="source" href="([^"]+)" title="([^"]+)">', html)
     assert links and all(href.startswith("V1%20-%20Soins") for href, _ in links)
     assert all("#Feuil1!" in title for _, title in links)
+
+
+def test_hostile_text_stays_text_in_html_without_a_browser(tmp_path: Path) -> None:
+    """What the Chromium test sees, checked with the standard library's HTML parser (which
+    runs wherever the suite runs): a description with markup is text, escaped, never a tag."""
+    from dataclasses import replace
+    from html.parser import HTMLParser
+
+    hostile = "<script>alert('x')</script><img src=x onerror=alert(1)> Soins & \"suivi\""
+    [old] = extract_file(SAMPLES / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx")
+    [new] = extract_file(SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx")
+    rows = [replace(r, description=hostile) if r.code_amb == "727532" else r for r in new.rows]
+    part = LanguageReport(
+        "fr", Version("2024/356", date(2025, 1, 1), "new.xlsx"),
+        Version("2023/412", date(2024, 1, 1), "old.xlsx"), diff_versions(old.rows, rows, "fr"),
+        rows,
+    )  # fmt: skip
+    write_report(ChangeReport("2024/356", date(2025, 1, 1), [part]), tmp_path)
+    page = (tmp_path / "changes.html").read_text(encoding="utf-8")
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.tags: list[str] = []
+            self.cells: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+
+        def handle_data(self, data: str) -> None:
+            self.cells.append(data)
+
+    reader = Reader()
+    reader.feed(page)
+    assert "script" not in reader.tags and "img" not in reader.tags
+    assert hostile in reader.cells  # the whole description, as one piece of text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert "Soins &amp; &#34;suivi&#34;" in page
+    markdown = (tmp_path / "changes.md").read_text(encoding="utf-8")
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -15,7 +14,7 @@ import pytest
 from extractor import api
 from extractor.cli import main
 from extractor.errors import LookupFailedError
-from tests.conftest import GOLDEN, SAMPLES, assert_valid_data_package
+from tests.conftest import GOLDEN, SAMPLES, assert_golden, assert_valid_data_package
 
 FR_2024 = SAMPLES / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx"
 FR_2025 = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
@@ -86,10 +85,24 @@ def test_golden_reports(demo: Path, name: str) -> None:
     """Regenerate with UPDATE_GOLDEN=1 and review the diff."""
     produced = (demo / "2025-01-01_2024-356" / name).read_text(encoding="utf-8")
     golden = GOLDEN / f"2025-01-01_2024-356.{name}"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(produced, encoding="utf-8")
-    assert produced == golden.read_text(encoding="utf-8")
+    assert_golden(produced, golden)
+
+
+def test_update_golden_never_compares_a_file_with_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regenerating fails, saying the file was rewritten; only an equal file passes."""
+    golden = tmp_path / "report.md"
+    golden.write_text("old\n", encoding="utf-8")
+    with pytest.raises(AssertionError):
+        assert_golden("new\n", golden)
+    monkeypatch.setenv("UPDATE_GOLDEN", "1")
+    with pytest.raises(pytest.fail.Exception, match=r"report\.md regenerated"):
+        assert_golden("new\n", golden)
+    assert golden.read_text(encoding="utf-8") == "new\n"
+    assert_golden("new\n", golden)  # now equal: the run after the review passes
+    monkeypatch.delenv("UPDATE_GOLDEN")
+    assert_golden("new\n", golden)
 
 
 def test_demo_run_links_languages_and_versions(demo: Path) -> None:

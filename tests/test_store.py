@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,87 @@ def test_a_store_of_the_first_schema_is_upgraded_in_place(tmp_path: Path) -> Non
             SAMPLES / "V1 - Psychologische zorg - 01-01-2025-omzendbrief VI.xlsx"
         )
         assert store.ingest(dutch, "nl").new
+
+
+# --- Effective dating worked by hand (issue 16) ------------------------------------------------
+def test_each_version_ends_the_day_before_the_next_one_starts() -> None:
+    """Three versions of one key (2024, 2025, 2026) stored in the order 2024, 2026, 2025, and
+    the 2024 one in Dutch too: each ends on the eve of the *next* version, never of a later one.
+    Amounts are versioned across languages (extractor/versions.py), so the French 2025
+    version ends the Dutch 2024 row as well."""
+    from extractor.versions import Unit, VersionRow, validity
+
+    key = ("726530", None, None, None, None)
+    units = [
+        Unit(1, "2023/412", "fr", "soins psychologiques", "full", date(2024, 1, 1), "2024-01-02"),
+        Unit(2, "2023/412", "nl", "psychologische zorg", "full", date(2024, 1, 1), "2024-01-02"),
+        Unit(3, "2025/300", "fr", "soins psychologiques", "full", date(2026, 1, 1), "2025-12-02"),
+        # Partial: it ends only what it lists, so the Dutch row ends as the next version of
+        # its key, not as a key a full circular left out.
+        Unit(
+            4, "2024/356", "fr", "soins psychologiques", "partial", date(2025, 1, 1), "2025-12-03"
+        ),
+    ]
+    rows = [VersionRow(n, n, key, unit.effective_from, (str(n),)) for n, unit in
+            enumerate(units, 1)]  # fmt: skip
+    ends = {row: found.effective_to for row, found in validity(units, rows).items()}
+    assert ends == {
+        1: date(2024, 12, 31),  # not 2025-12-31, the eve of the latest version
+        2: date(2024, 12, 31),  # the Dutch row: ended by the French 2025 version
+        3: None,
+        4: date(2025, 12, 31),
+    }
+    # Another key in the 2026 circular only: the 2025 row of the first key is not its concern.
+    other = VersionRow(5, 3, ("726552", None, None, None, None), date(2026, 1, 1), ("5",))
+    assert validity(units, [*rows, other])[4].effective_to == date(2025, 12, 31)
+
+
+def _annex(folder: Path, year: int, fee: str, dutch: bool = False) -> Path:
+    """A one-code annex effective 1 January `year`, in French or Dutch."""
+    from tests.builders import NL_HEADER, header_rows, write_workbook
+
+    header, merges = header_rows(3, NL_HEADER) if dutch else header_rows(3)
+    title = (f"Psychologische zorg vanaf 1 januari {year}" if dutch
+             else f"Soins psychologiques à partir du 1er janvier {year}")  # fmt: skip
+    number = ("Omzendbrief VI nr" if dutch else "Circulaire OA no") + f" {year - 1}/100"
+    amount = Decimal(fee)
+    line = [726530, "-", "Ondersteuning" if dutch else "Soutien", float(amount),
+            float(amount - 4), float(amount - 11), 4, 11]  # fmt: skip
+    name = f"{'nl' if dutch else 'fr'}-{year}.xlsx"
+    return write_workbook(folder / name, [[title], [number], *header, line], merges=merges)
+
+
+def test_lookup_over_three_versions_answers_one_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stored 2024 (French and Dutch), 2026, then 2025: on any day one tariff answers, the one
+    whose dates hold that day; history gives each version's last day by hand."""
+    import json
+
+    from extractor.cli import main
+
+    store = str(tmp_path / "t.sqlite")
+    batches = [[_annex(tmp_path, 2024, "80.00"), _annex(tmp_path, 2024, "80.00", dutch=True)],
+               [_annex(tmp_path, 2026, "90.00")], [_annex(tmp_path, 2025, "85.00")]]  # fmt: skip
+    for batch in batches:
+        assert main(["run", *map(str, batch), "--out", str(tmp_path / "o"), "--store", store,
+                     "-q"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["history", "726530", "--json", "--store", store]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [(v["language"], v["effective_from"], v["effective_to"], v["fee"]) for v in history] == [
+        ("fr", "2024-01-01", "2024-12-31", "80.00"),
+        ("fr", "2025-01-01", "2025-12-31", "85.00"),
+        ("fr", "2026-01-01", None, "90.00"),
+        ("nl", "2024-01-01", "2024-12-31", "80.00"),
+    ]
+    with Store(tmp_path / "t.sqlite") as opened:
+        for day, fee in (("2024-12-31", "80.00"), ("2025-01-01", "85.00"),
+                         ("2025-12-31", "85.00"), ("2026-01-01", "90.00")):  # fmt: skip
+            answers = opened.in_force("726530", date.fromisoformat(day))
+            assert [str(r.row.fee) for r in answers if r.row.language == "fr"] == [fee], day
+    for language, description in (("fr", "Soutien"), ("nl", "Ondersteuning")):
+        assert main(["lookup", "726530", "--date", "2025-06-01", "--language", language,
+                     "--store", store]) == 0  # fmt: skip
+        answer = capsys.readouterr().out
+        assert "fee 85.00" in answer and description in answer, answer

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 from dataclasses import replace
 from datetime import date, timedelta
@@ -19,7 +18,7 @@ from extractor.api import extract_file
 from extractor.cli import main
 from extractor.errors import LookupFailedError
 from extractor.exports.valorisations import FIELD_NAMES, flat, record, valorisations
-from tests.conftest import GOLDEN, SAMPLES
+from tests.conftest import GOLDEN, SAMPLES, assert_golden
 from tests.exports.conftest import FOLDERS
 
 FR_2025 = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
@@ -174,9 +173,7 @@ def test_golden_exports(demo_run: Path, name: str) -> None:
     """Regenerate with UPDATE_GOLDEN=1 and review the diff."""
     produced = (demo_run / FOLDERS[1] / name).read_text(encoding="utf-8")
     golden = GOLDEN / f"{FOLDERS[1]}.{name}"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(produced, encoding="utf-8")
-    assert produced == golden.read_text(encoding="utf-8")
+    assert_golden(produced, golden)
 
 
 def test_conditional_tariffs_agree_with_lookup(tmp_path: Path) -> None:

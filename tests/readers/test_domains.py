@@ -488,3 +488,39 @@ def test_xlsx_effective_date_in_a_line_above_the_table(
     extraction = _extract(path, ReadSettings(xlsx_engine=engine))
     assert extraction.info.effective_from.isoformat() == day
     assert [row.code_amb for row in extraction.rows] == ["373811"]
+
+
+# --- Our own domain: group and regime labels wrapped over three or four lines, stacked --------
+STACKED = {
+    "fr": (("Pseudocode", "Description", "Honoraires\npar\nsession", "Intervention AMI",
+            "Ticket modérateur"),
+           ("bénéficiaires\navec régime\npréférentiel\n(BIM)", "bénéficiaires\nsans régime\npréférentiel")),
+    "nl": (("Pseudocode", "Omschrijving", "Honorarium\nper\nsessie", "Tegemoetkoming",
+            "Remgeld"),
+           ("rechthebbende\nmet voorkeur-\nregeling", "rechthebbende\nzonder voorkeur-\nregeling")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_pdf_regime_labels_wrapped_and_stacked_under_group_labels(
+    tmp_path: Path, language: str, engine: str, ruled: bool
+) -> None:
+    (code, description, fee, reimbursement, copayment), (preferential, standard) = STACKED[language]
+    edges = (40.0, 90.0, 230.0, 280.0, 345.0, 410.0, 475.0, 540.0)
+    top = ((code, 0, 1), (description, 1, 1), (fee, 2, 1), (reimbursement, 3, 2),
+           (copayment, 5, 2))  # fmt: skip
+    sub = ((preferential, 3, 1), (standard, 4, 1), (preferential, 5, 1), (standard, 6, 1))
+    rows = (
+        ("726530", "Séance individuelle", "89,59", "85,59", "78,59", "4,00", "11,00"),
+        ("726552", "Séance de groupe", "34,12", "32,12", "29,12", "2,00", "5,00"),
+    )
+    items = [Text(_LEAD[language]), Grid(edges, (top, sub), rows, ruled=ruled)]
+    path = write_pdf(tmp_path / f"{language}.pdf", items)
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    assert _amounts(extraction) == {
+        "726530": _d("89.59", "85.59", "78.59", "4.00", "11.00"),
+        "726552": _d("34.12", "32.12", "29.12", "2.00", "5.00"),
+    }
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]

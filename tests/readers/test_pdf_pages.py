@@ -141,3 +141,46 @@ def test_complete_numbering_is_accepted(numbers: list[tuple[int, int] | None]) -
 def test_incomplete_numbering_is_refused(numbers: list[tuple[int, int] | None]) -> None:
     with pytest.raises(UnreadableInputError, match=r"^c\.pdf: pages are missing or out of order"):
         check_page_numbers(Path("c.pdf"), numbers)
+
+
+def _damaged_page_2(path: Path, items: list[object]) -> Path:
+    """The PDF with page 2's compressed content stream damaged in place: 20 bytes in its
+    middle overwritten, the length kept, so the file still opens and a renderer draws what it
+    can of the page."""
+    import re
+
+    from reportlab import rl_config
+
+    wrapped, rl_config.useA85 = rl_config.useA85, 0  # raw deflate streams, no ASCII85
+    try:
+        write_pdf(path, items)
+    finally:
+        rl_config.useA85 = wrapped
+    data = bytearray(path.read_bytes())
+    flate = rb"/Filter \[ /FlateDecode \] /Length (\d+)\s*>>\s*stream\r?\n"
+    streams = list(re.finditer(flate, data))
+    assert len(streams) == 3  # one content stream per page
+    start, length = streams[1].end(), int(streams[1].group(1))
+    data[start + length // 2 : start + length // 2 + 20] = b"\xff" * 20
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_a_page_whose_content_breaks_off_is_an_error_not_fewer_rows(
+    engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No page numbers printed to give the loss away: pdfminer hands back nothing for a
+    deflate stream broken in its middle and says nothing, pdfium draws the page's first part;
+    both read 120 rows as 75 or 95 with exit 0 unless the stream itself is checked."""
+    rows = [Row(f"{n}{n % 7}", f"Séance {i} – soutien", AMOUNTS)
+            for i, n in enumerate(range(72650, 72650 + 120))]  # fmt: skip
+    items = [*cover(), Text("1. Bénéficiaires à partir de l'âge de 24 ans"), TableHeader(), *rows]
+    path = _damaged_page_2(tmp_path / "circulaire 01-01-2025.pdf", items)
+    code, err = _extract(path, engine, tmp_path, capsys)
+    assert code == 2
+    assert err == [
+        f"inami-tariffs: error: {path.name}: the PDF is damaged: page 2 lost content (a"
+        " compressed stream breaks off before its end)"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -9,6 +9,7 @@ import logging
 import re
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from extractor.errors import EncryptedInputError, ExtractorError, UnreadableInputError
 
@@ -74,6 +75,23 @@ class DamageLog(logging.Handler):
         logging.getLogger("pdfminer").removeHandler(self)
 
 
+def _decode(stream: Any, damage: DamageLog) -> None:
+    """Decode a stream; a deflate stream broken before its end is damage too, although
+    pdfminer says nothing of it then (it hands back no data at all)."""
+    import zlib
+
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+
+    raw = stream.rawdata
+    if stream.get_data() or not raw:
+        return
+    if any(name in LITERALS_FLATE_DECODE for name, _ in stream.get_filters()):
+        try:
+            zlib.decompress(raw)
+        except zlib.error:
+            damage.messages.append("a compressed stream breaks off before its end")
+
+
 def check_content_streams(path: Path) -> None:
     """Decode every page's content stream, font and resource with pdfminer before reading.
 
@@ -94,7 +112,7 @@ def check_content_streams(path: Path) -> None:
                 for content in contents:
                     data = resolve1(content)
                     if isinstance(data, PDFStream):
-                        data.get_data()
+                        _decode(data, damage)
                 if damage.messages:
                     raise damaged(path, damage.messages[0], f"page {number} lost content")
             # Fonts and their character maps too: a damaged one turns codes into other codes.
@@ -105,7 +123,7 @@ def check_content_streams(path: Path) -> None:
                     except PDFObjectNotFound:
                         continue
                     if isinstance(candidate, PDFStream):
-                        candidate.get_data()
+                        _decode(candidate, damage)
             if damage.messages:
                 raise damaged(path, damage.messages[0], "a font or resource lost data")
     except (PDFPasswordIncorrect, PDFEncryptionError):
