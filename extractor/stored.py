@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from extractor.columns import AMOUNT_COLUMNS, COLUMNS, TABLE, from_text, row_key, to_text
+from extractor.columns import COLUMNS, TABLE, from_text, row_key, to_text
 from extractor.location import Location
 from extractor.model import Extraction, TariffRow
 from extractor.versions import Unit, Validity
@@ -181,6 +181,11 @@ def restated(stored: StoredCircular, extraction: Extraction) -> list[str]:
     ]
 
 
+# What a row says in its own language: taken from that language's row when the amounts in force
+# come from a version printed in the other language only.
+LANGUAGE_WORDS = ("language", "description", "footnotes", "section")
+
+
 def amounts_once(
     rows: list[StoredRow], language: str | None, earlier: list[StoredRow] | None = None
 ) -> list[StoredRow]:
@@ -208,7 +213,9 @@ def amounts_once(
             reverse=True,
         )
         if language is not None and not in_language and described:
-            amounts = {name: getattr(winner.row, name) for name in AMOUNT_COLUMNS}
-            winner = replace(winner, row=replace(described[0].row, **amounts))
+            # The words of that language; the version itself (amounts, start day, source place)
+            # stays the winner's: an earlier row's date or file would misdate the amounts.
+            words = {name: getattr(described[0].row, name) for name in LANGUAGE_WORDS}
+            winner = replace(winner, row=replace(winner.row, **words))
         chosen.append(winner)
     return chosen

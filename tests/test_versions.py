@@ -166,6 +166,9 @@ def test_a_french_only_update_ends_the_dutch_rows_too(store: Store, tmp_path: Pa
     )
     assert status == 0 and "fee 91.00" in text
     assert "Eerstelijnsondersteuning - eerste sessie" in text  # the Dutch description of its key
+    # ... but the amounts' own version: their circular, start day and source place
+    assert "in force 2026-01-01 .. in force" in text
+    assert "source: V1 - Soins psychologiques - 01-01-2026-circ OA.xlsx#" in text
 
 
 # 4. A second sheet of the same language is stored.
