@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from extractor import rules
-from extractor.cells import is_amount, stated_mark
+from extractor.cells import holds_amount, stated_mark
 from extractor.model import AMOUNT_COLUMNS, Issue, RawCell, RawRow
 from extractor.values import ValueParseError, parse_amount
 
@@ -77,7 +77,7 @@ def complete(
         present == ["fee"]
         and not condition
         and not stated
-        and not any(is_amount(value) for value in unplaced or ())
+        and not any(holds_amount(value) for value in unplaced or ())
     )
     if fee_only or (present == expected and present != ["fee"]):
         return True

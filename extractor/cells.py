@@ -81,3 +81,11 @@ def is_amount(cell: RawCell) -> bool:
         return parse_amount(cell.value) is not None
     except ValueParseError:
         return False
+
+
+def holds_amount(cell: RawCell) -> bool:
+    """The cell is an amount or holds some: two regime columns under one unplaced label give one
+    cell "26,96 22,47" (PDF), amounts all the same."""
+    return is_amount(cell) or any(
+        is_amount(RawCell(part, cell.location)) for part in cell.text.split()
+    )

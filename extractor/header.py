@@ -215,7 +215,9 @@ def _distinguishing(first: str, label: str) -> str:
     """The words of a second group's label that the first one lacks, as printed.
 
     "Intervention (AR 26/11/06 - MB 15/12/06) avec régime préférentiel" after "Intervention
-    avec régime préférentiel" → "AR 26/11/06 - MB 15/12/06"; "" when nothing sets it apart.
+    avec régime préférentiel" → "AR 26/11/06 - MB 15/12/06"; "" when nothing sets it apart, or
+    when the label does not keep the first one's words around them ("Intervention personnelle"
+    after "Remboursement" is another column, not the same amounts under a condition).
     """
     a, b = first.split(), label.split()
     start = 0
@@ -224,6 +226,8 @@ def _distinguishing(first: str, label: str) -> str:
     end = 0
     while end < min(len(a), len(b)) - start and fold(a[-1 - end]) == fold(b[-1 - end]):
         end += 1
+    if start + end < len(a):
+        return ""
     words = b[start : len(b) - end]
     text = " ".join(words).strip(" -–:;,")
     while text.startswith("(") and text.endswith(")"):

@@ -209,7 +209,11 @@ def _table_row(
     unplaced = unplaced_values(row, columns, state.issues)
     code_index = columns.index["code_amb"]
     code_cell = row.cells[code_index] if code_index < len(row.cells) else None
-    if code_cell is None or not code_cell.text:
+    if (
+        code_cell is None
+        or not code_cell.text
+        or (previous and conditions.is_qualifier(code_cell.text))
+    ):
         if previous:
             kept = variants.under_coded_line(
                 state.issues, state.pending, position, row, columns, previous

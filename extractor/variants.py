@@ -95,11 +95,19 @@ def under_coded_line(
             return []
         add_key_term(previous, term)
         return previous
-    position_of = columns.index.get("description")
-    described = (
-        row.cells[position_of] if position_of is not None and position_of < len(row.cells) else None
+    # The qualifier stands in the description column, or in the code column (a workbook that
+    # writes "MET GMD" where the code would be).
+    described = next(
+        (
+            row.cells[index]
+            for index in (columns.index.get("description"), columns.index.get("code_amb"))
+            if index is not None
+            and index < len(row.cells)
+            and conditions.is_qualifier(row.cells[index].text)
+        ),
+        None,
     )
-    if described is None or not conditions.is_qualifier(described.text):
+    if described is None:
         return None
     amounts = read_amounts(issues, row, columns.index, code)
     if amounts is None:

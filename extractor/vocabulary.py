@@ -57,6 +57,8 @@ def _phrases(*phrases: str) -> re.Pattern[str]:
 CODE_HEADER = _words(
     "pseudocode", "pseudo-code", "code", "codes", "nomenclatuurcode", "nomenclatuurcodes",
     "nomenclatuurnummer", "codenummer", "n° code", "code nomenclature", "numero de code",
+    "nomenclature", "n° nomenclature", "n° de nomenclature", "numero de nomenclature",
+    "nomenclatuur", "nummer", "numero",
 )  # fmt: skip
 AMBULATORY = _words("amb", "ambulant", "ambulatoire", "ambulatoir")
 HOSPITAL = _words("hos", "hosp", "hospitalise", "gehospitaliseerd", "hospitalisation")
@@ -65,13 +67,21 @@ DESCRIPTION_HEADER = _words(
     "prestation", "omschrijving van de verstrekking", "aard prestatie", "aard verstrekking",
     "aard van de verstrekking", "nature de la prestation",
 )  # fmt: skip
-FEE_HEADER = _words("honoraires", "honoraire", "honorarium", "honoraria", "tarief", "tarif")
+FEE_HEADER = _words(
+    "honoraires", "honoraire", "honorarium", "honoraria", "tarief", "tarif", "conventietarief",
+)  # fmt: skip
 REIMBURSEMENT_HEADER = _words(
     "intervention ami", "intervention de l'assurance", "intervention", "remboursement",
     "tegemoetkoming", "tegemoetkoming ziv", "verzekeringstegemoetkoming", "terugbetaling",
+    "ziv-tegemoetkoming", "riziv-tegemoetkoming",
 )  # fmt: skip
+# "Intervention personnelle" is what the patient pays (INAMI's own word), not a reimbursement:
+# co-payment words are tested first.
 COPAYMENT_HEADER = _words(
     "ticket moderateur", "quote-part personnelle", "quote-part", "remgeld", "persoonlijk aandeel",
+    "intervention personnelle", "intervention du patient", "part personnelle", "part du patient",
+    "quote-part du patient", "eigen bijdrage", "persoonlijke bijdrage", "eigen aandeel",
+    "aandeel van de patient", "patientenaandeel",
 )  # fmt: skip
 # Standard-regime words are tested first: "sans regime preferentiel" contains the
 # preferential phrase, "niet-voorkeurgerechtigden" contains "voorkeurgerechtigden".
@@ -81,13 +91,17 @@ STANDARD_REGIME = _words(
     "gewoon verzekerd", "gewone verzekerden", "zonder verhoogde tegemoetkoming",
     "normale tegemoetkoming", "normale terugbetaling", "je bent gewoon verzekerd",
     "gewoon verzekerde", "non-bim", "sans bim", "intervention normale", "intervention ordinaire",
+    "niet-vt", "niet vt", "zonder vt", "geen vt", "non vipo", "non-vipo", "niet-wigw", "niet wigw",
+    "sans intervention majoree", "non preferentiel", "non-preferentiel", "ordinaire",
+    "ordinaires", "gewone rechthebbenden", "gewone rechthebbende", "gewoon",
 )  # fmt: skip
 PREFERENTIAL_REGIME = _words(
     "avec regime preferentiel", "avec regime preferenciel", "regime preferentiel",
     "regime preferenciel", "bim", "intervention majoree", "met voorkeurregeling",
     "voorkeurregeling", "voorkeurgerechtigden", "verhoogde tegemoetkoming", "vt",
     "verhoogde terugbetaling", "verhoogde tegemoetk", "je hebt verhoogde tegemoetkoming",
-    "je hebt verhoogde tegemoetk", "met verhoogde tegemoetkoming", "avec bim",
+    "je hebt verhoogde tegemoetk", "met verhoogde tegemoetkoming", "avec bim", "met vt",
+    "vipo", "wigw", "preferentiel", "preferentiels", "beneficiaires preferentiels",
 )  # fmt: skip
 
 # How a fee is built (médecins' annexes): key letter, its coefficient, the key letter's value.

@@ -53,6 +53,8 @@ class Grid:
     header: tuple[tuple[tuple[str, int, int], ...], ...]
     rows: tuple[tuple[str, ...], ...]
     ruled: bool = True
+    middle: bool = False  # header cells centred vertically in their row, as spreadsheets print
+    long_rules: bool = False  # each row's top rule drawn once across the table, not per cell
 
 
 FR_LABELS = ("Pseudocode", "AMB", "HOS", "Description", "Honoraires", "Intervention AMI",
@@ -220,11 +222,20 @@ class _Writer:
             lead = size - 1 if header else size
             height = max(len(text.split("\n")) for text, _, _ in row) * (lead + 1.5) + 6
             self._room(height)
+            if grid.ruled and grid.long_rules:
+                self._hline(self.y, edges[0], edges[-1])
+            deepest = max(len(text.split("\n")) for text, _, _ in row)
             for text, first, span in row:
-                for n, part in enumerate(text.split("\n")):
+                parts = text.split("\n")
+                shift = (deepest - len(parts)) * (lead + 1.5) / 2 if grid.middle and header else 0
+                for n, part in enumerate(parts):
                     if part:
                         self._text(
-                            edges[first] + 3, self.y + 3 + n * (lead + 1.5), part, lead, header
+                            edges[first] + 3,
+                            self.y + 3 + shift + n * (lead + 1.5),
+                            part,
+                            lead,
+                            header,
                         )
                 if grid.ruled:
                     self._hline(self.y, edges[first], edges[first + span])

@@ -95,14 +95,21 @@ def _gap_limit(previous: Line, line: Line) -> float:
 def _complete(block: list[Line], ruled: bool = False) -> bool:
     """The block names a code and two more fields: read line by line, or, for labels stacked
     over several lines ("Ticket" / "modéra-" / "teur"), column by column. Above a rule, a
-    regime label with no role yet ("Je bent gewoon verzekerd") waits for its parts below."""
+    regime label with no role yet ("Je bent gewoon verzekerd") waits for its parts below, and
+    so does a reimbursement or co-payment label that names no regime (its regimes are the
+    header's next row, in cells of their own)."""
     roles = header_roles(" ".join(line.text for line in block))
     if (len(roles) >= 3 and "code" in roles) and not ruled:
         return True
     if len(block) > 1 or ruled:
         columns = columns_of(block)
         if ruled and any(
-            _names_regime(vocabulary.fold(c.label)) and not header_roles(c.label) for c in columns
+            (_names_regime(vocabulary.fold(c.label)) and not header_roles(c.label))
+            or (
+                header_roles(c.label) & {"reimbursement", "copayment"}
+                and not _names_regime(vocabulary.fold(c.label))
+            )
+            for c in columns
         ):
             return False
         roles |= {role for column in columns for role in header_roles(column.label)}
@@ -145,11 +152,13 @@ def next_header(lines: list[Line], start: int, rules: Rules) -> int:
 
 def columns_of(header_lines: list[Line]) -> list[Column]:
     """Leaf header cells stacked over one another make columns; a label over two is a group."""
-    header_phrases = [
-        part
-        for phrase in phrases([w for line in header_lines for w in label_words(line)])
-        for part in _label_parts(phrase)
-    ]
+    header_phrases = _split_under_gaps(
+        [
+            part
+            for phrase in phrases([w for line in header_lines for w in label_words(line)])
+            for part in _label_parts(phrase)
+        ]
+    )
     groups: list[list[Word]] = []
     leaves: list[list[Word]] = []
     for phrase in header_phrases:
@@ -161,10 +170,9 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
             and min(w.top for w in q) >= bottom - 1
             and overlap(extent, span(q)) > 0
         ]
-        rows_below: dict[int, list[list[Word]]] = {}
-        for q in below:
-            rows_below.setdefault(round(q[0].middle), []).append(q)
-        is_group = any(len(qs) >= 2 for qs in rows_below.values())
+        # Over two labels side by side, whether on one line or centred at other heights in
+        # their cells (a two-line regime label beside a three-line one).
+        is_group = any(overlap(span(a), span(b)) <= 0 for a, b in itertools.combinations(below, 2))
         (groups if is_group else leaves).append(phrase)
     _continue_groups(groups, leaves, header_phrases)
 
@@ -230,6 +238,39 @@ def _label_parts(phrase: list[Word]) -> list[list[Word]]:
         else:
             parts[-1].append(word)
     return parts
+
+
+def _split_under_gaps(header_phrases: list[list[Word]]) -> list[list[Word]]:
+    """A phrase under two labels set apart ("ambulant hospitalisé" under "Code" and "Code", the
+    second lines of two narrow columns side by side) breaks where the labels above break: each
+    of its parts stands under one of them only."""
+    result: list[list[Word]] = []
+    for phrase in header_phrases:
+        top, extent = min(w.top for w in phrase), span(phrase)
+        above = [
+            q
+            for q in header_phrases
+            if max(w.bottom for w in q) <= top + 1 and overlap(span(q), extent) > 0
+        ]
+        # The labels right above it (a group label higher up stands over the whole phrase).
+        nearest = max((max(w.bottom for w in q) for q in above), default=0.0)
+        above = [q for q in above if max(w.bottom for w in q) >= nearest - 0.5 * q[0].size]
+        parts = [[phrase[0]]]
+        for index, (last, word) in enumerate(itertools.pairwise(phrase), 1):
+            left, right = span(phrase[:index]), span(phrase[index:])
+            over_left = [q for q in above if overlap(span(q), left) > 0]
+            over_right = [q for q in above if overlap(span(q), right) > 0]
+            if (
+                over_left
+                and over_right
+                and all(span(q)[1] <= word.x0 for q in over_left)
+                and all(span(q)[0] >= last.x1 for q in over_right)
+            ):
+                parts.append([word])
+            else:
+                parts[-1].append(word)
+        result.extend(parts)
+    return result
 
 
 def _stacked(upper: list[Word], lower: list[Word]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import statistics
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,9 @@ class PlumberLayer:
             for page in self.pdf.pages:
                 words = [
                     Word(clean_text(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"], w["size"])
-                    for w in page.extract_words(extra_attrs=["size"])
+                    for w in page.extract_words(
+                        extra_attrs=["size"], y_tolerance=_line_tolerance(page)
+                    )
                     if clean_text(w["text"])
                 ]
                 result = PageData(
@@ -63,6 +66,14 @@ def _in_our_words(path: Path) -> Iterator[None]:
         yield
     except PdfminerException as error:
         raise open_error(error, path) from None
+
+
+def _line_tolerance(page: Any) -> float:
+    """How far apart (in points) the tops of two characters of one line may be: pdfplumber's 3,
+    but half the text size on pages set smaller than 6 points (a spreadsheet fitted to the
+    page), where 3 points would merge the lines of a stacked header label letter by letter."""
+    sizes = [float(char["size"]) for char in page.chars]
+    return min(3.0, 0.5 * statistics.median(sizes)) if sizes else 3.0
 
 
 def _rules(page: Any) -> Rules:
