@@ -3,35 +3,49 @@
 The one place the exports ask the store about validity: `extract` has no store (every row is
 open-ended there), `run` asks after all its circulars are ingested. The answer comes from the
 store's versions (Store.versions(): one per key and date, superseded rows left out), the
-validity lookup answers from: a version is in force for its key in every language, so a row a
-corrigendum superseded ends when the version that carries its amounts ends.
+validity lookup answers from: a version is in force for its key in every language. A row whose
+amounts are not its version's (a corrigendum superseded it) is in force on no day: the
+valorisations and FHIR exports leave it out, tariffs.csv keeps it as printed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
-from extractor.columns import Key, row_key
+from extractor.columns import AMOUNT_COLUMNS, Key, row_key
 from extractor.model import TariffRow
 from extractor.store import Store
 
-# (key, effective_from) → last day in force, None while no later version ends it.
-Validity = dict[tuple[Key, date], date | None]
+# (key, effective_from) → (last day in force, None while no later version ends it; the
+# version's amounts).
+Validity = dict[tuple[Key, date], tuple[date | None, tuple[Decimal | None, ...]]]
 
 
 def validity_in_store(store: Store, rows: Iterable[TariffRow]) -> Validity:
-    """The end of the version each row belongs to, from the store's versions."""
+    """The end and the amounts of the version each row belongs to, from the store's versions."""
     wanted = {(row_key(row), row.effective_from) for row in rows}
-    ends: Validity = {}
+    versions: Validity = {}
     for version in store.versions():
         slot = (row_key(version.row), version.valid_from)
         if slot in wanted:
-            ends[slot] = version.valid_to
-    return ends
+            versions[slot] = (version.valid_to, _amounts(version.row))
+    return versions
 
 
 def valid_to(validity: Validity | None, row: TariffRow) -> date | None:
     if validity is None:
         return None
-    return validity.get((row_key(row), row.effective_from))
+    found = validity.get((row_key(row), row.effective_from))
+    return None if found is None else found[0]
+
+
+def superseded(validity: Validity | None, row: TariffRow) -> bool:
+    """Whether the store's version of the row's key and date carries other amounts."""
+    found = None if validity is None else validity.get((row_key(row), row.effective_from))
+    return found is not None and found[1] != _amounts(row)
+
+
+def _amounts(row: TariffRow) -> tuple[Decimal | None, ...]:
+    return tuple(getattr(row, name) for name in AMOUNT_COLUMNS)

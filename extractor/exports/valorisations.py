@@ -30,7 +30,7 @@ from extractor.columns import (
     row_key,
     to_text,
 )
-from extractor.exports.validity import Validity, valid_to
+from extractor.exports.validity import Validity, superseded, valid_to
 from extractor.model import TariffRow
 
 LANGUAGES = ("fr", "nl")
@@ -70,9 +70,12 @@ class Valorisation:
 def valorisations(
     rows: Iterable[TariffRow], validity: Validity | None = None
 ) -> list[Valorisation]:
-    """Every row's amounts, per regime, with the row's validity (open-ended without a store)."""
+    """Every row's amounts, per regime, with the row's validity (open-ended without a store);
+    a row a corrigendum superseded is in force on no day and gives no record."""
     groups: dict[tuple[Any, ...], list[TariffRow]] = {}
     for row in rows:
+        if superseded(validity, row):
+            continue
         amounts = tuple(getattr(row, name) for name in AMOUNT_COLUMNS)
         identity = (
             row_key(row),

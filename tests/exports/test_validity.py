@@ -125,3 +125,59 @@ def test_rows_a_corrigendum_superseded_end_with_their_version(corrected: Path) -
         assert valid_to(validity, row) == tariff.effective_to == END_2025
     untouched = [row for row in dutch.rows if row.code_amb not in THREE]
     assert untouched and {valid_to(validity, row) for row in untouched} == {END_2025}
+
+
+def test_a_circular_exported_after_its_corrigendum_answers_once(tmp_path: Path) -> None:
+    """Exported again once the store knows its corrigendum, a circular's corrected rows are in
+    force on no day: its valorisations leave them out (tariffs.csv keeps them as printed), so
+    that on every date each key, regime and language has one record, the one lookup answers."""
+    corrigendum = derive_workbook(
+        FR_2025, tmp_path / "V1 - Soins psychologiques - 01-01-2025-corrigendum.xlsx",
+        keep=THREE, transform=_one_more_euro,
+    )  # fmt: skip
+    out = tmp_path / "out"
+    common = ["--out", str(out), "--store", str(out / "t.sqlite"), "-q"]
+    for files in ([FR_2025, NL_2025], [corrigendum], [FR_2025, NL_2025]):
+        assert main(["run", *map(str, files), *common]) == 0
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert len(folders) == 2
+    records = [
+        r
+        for folder in folders
+        for r in json.loads((folder / "valorisations.json").read_text(encoding="utf-8"))[
+            "valorisations"
+        ]
+    ]
+    printed = {
+        line.split(",")[3]
+        for line in (_original(out) / "tariffs.csv").read_text(encoding="utf-8").splitlines()
+    }
+    assert set(THREE) <= printed  # the circular's rows as printed, corrected ones too
+    on = date(2025, 6, 1)
+    for record in records:
+        applicability = record["applicability"]
+        for language in ("fr", "nl"):
+            if record["labels"][language] is None:
+                continue
+            same = [
+                r for r in records
+                if r["labels"][language] is not None and r["code_amb"] == record["code_amb"]
+                and r["code_hos"] == record["code_hos"] and r["applicability"] == applicability
+            ]  # fmt: skip
+            assert len(same) == 1, (record["code_amb"], language, same)
+            tariff = _lookup(
+                out, record["code_amb"], on,
+                applicability["age_min"] if applicability["age_min"] is not None
+                else applicability["age_max"],
+                preferential=applicability["preferential"], language=language,
+                condition=applicability["condition"] or "",
+            )  # fmt: skip
+            assert (record["fee"], record["reimbursement"], record["patient_share"]) == tuple(
+                None if amount is None else f"{amount:f}"
+                for amount in (tariff.fee, tariff.reimbursement, tariff.copayment)
+            )
+
+
+def _original(out: Path) -> Path:
+    [folder] = [p for p in out.iterdir() if p.is_dir() and "corrigendum" not in p.name]
+    return folder

@@ -256,11 +256,17 @@ def test_exports_are_validated_before_they_are_written(tmp_path: Path) -> None:
     """A validity ending before the row starts (our bug, not the circular's) writes nothing."""
     import pandera.pandas as pa
 
-    from extractor.columns import row_key
+    from extractor.columns import AMOUNT_COLUMNS, row_key
     from extractor.export import write_exports
 
     [french] = extract_file(FR_2025)
-    wrong = {(row_key(row), row.effective_from): date(2024, 1, 1) for row in french.rows}
+    wrong = {
+        (row_key(row), row.effective_from): (
+            date(2024, 1, 1),
+            tuple(getattr(row, name) for name in AMOUNT_COLUMNS),
+        )
+        for row in french.rows
+    }
     with pytest.raises(pa.errors.SchemaErrors):
         write_exports([french], tmp_path, validity=wrong)
     assert not (tmp_path / "valorisations.json").exists()
