@@ -362,6 +362,9 @@ def main() -> None:
     print("|---|---:|---|---:|")
     for label, seconds, work, ratio in RESULTS:
         print(f"| {label} | {seconds:.4f} | {work} | {ratio} |")
+    if os.environ.get("BENCH_ARCHIVE_ROWS") != "0":  # the store at archive scale (minutes)
+        print()
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "archive.py")], check=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from extractor.columns import AMOUNT_COLUMNS, row_key
 from extractor.errors import StoreError, UsageError
 from extractor.model import Extraction, TariffRow
+from extractor.stored import to_store
 from extractor.values import format_age_band
 from extractor.versions import Unit
 
@@ -63,7 +64,8 @@ def check_same_date(store: Store, extraction: Extraction, authoritative: str) ->
     same_language: list[str] = []
     other_language: list[str] = []
     source = ""
-    for stored in store.same_date_rows(info.effective_from):
+    codes = {to_store("code_amb", row.code_amb) for row in extraction.rows}
+    for stored in store.same_date_rows(info.effective_from, codes):
         row = new.get(row_key(stored))
         if row is None:
             continue

@@ -240,11 +240,12 @@ def run(
     extractions = extract(files, options, progress=progress)
     share_circular_numbers(extractions)
     digests = {path.name: _sha256(path) for path in files}
-    groups: dict[tuple[date, str], list[Extraction]] = {}
+    # A folder per circular (languages, formats together); its corrigendum apart, after it.
+    groups: dict[tuple[date, str, bool], list[Extraction]] = {}
     for extraction in extractions:
-        groups.setdefault((extraction.info.effective_from, extraction.info.circular), []).append(
-            extraction
-        )
+        info = extraction.info
+        key = (info.effective_from, info.circular, info.scope == "corrigendum")
+        groups.setdefault(key, []).append(extraction)
 
     options = options or Options()
     overrides = options.overrides
@@ -252,7 +253,7 @@ def run(
     outputs = []
     stored_now: list[StoredCircular] = []
     with Store(store_file) as opened, opened.transaction():
-        for (effective, number), members in sorted(groups.items()):
+        for (effective, number, _), members in sorted(groups.items()):
             parts, notes, new = [], [], False
             for extraction in members:
                 stored = opened.stored_unit(_digest_of(extraction, digests), extraction)

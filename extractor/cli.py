@@ -98,10 +98,13 @@ def _refuse_stdout(arguments: argparse.Namespace) -> None:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from extractor import api, console
+    # The store verbs import the store alone: lookup starts without the readers and exports.
+    from extractor import console, storeverbs
 
     _refuse_stdout(arguments)
     if arguments.command == "inspect":
+        from extractor import api
+
         print(api.inspect_pdf(arguments.input, arguments.page, arguments.out, _options(arguments)))
         return 0
     if arguments.command in ("run", "extract"):
@@ -111,6 +114,8 @@ def _run(arguments: argparse.Namespace) -> int:
         with console.progress(not arguments.quiet) as reading:
             return verb(arguments, _options(arguments, reading.step), reading)
     if arguments.command == "diff":
+        from extractor import api
+
         report = api.diff_files(arguments.old, arguments.new, arguments.out, _options(arguments))
         if arguments.json:
             console.emit_json(
@@ -130,7 +135,7 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command == "history":
         from extractor.inputs import parse_code_input
 
-        versions = api.history(
+        versions = storeverbs.history(
             arguments.code, store=arguments.store, as_known_on=arguments.as_known_on
         )
         if not versions:
@@ -143,7 +148,7 @@ def _run(arguments: argparse.Namespace) -> int:
             console.print_history(versions)
         return 0
     if arguments.command == "retract":
-        for unit in api.retract(arguments.circular, store=arguments.store):
+        for unit in storeverbs.retract(arguments.circular, store=arguments.store):
             print(
                 f"retracted {unit.source_file} ({unit.language}), circular {unit.circular or '?'}"
                 f" effective {unit.effective_from}"
@@ -151,7 +156,7 @@ def _run(arguments: argparse.Namespace) -> int:
         return 0
     if arguments.command != "lookup":  # pragma: no cover - argparse enforces the choices
         raise UsageError(f"unknown command {arguments.command}")
-    tariff = api.lookup(
+    tariff = storeverbs.lookup(
         arguments.code,
         arguments.date,
         age=arguments.age,
@@ -169,6 +174,6 @@ def _run(arguments: argparse.Namespace) -> int:
 
 
 def _store(arguments: argparse.Namespace) -> Any:
-    from extractor.api import DEFAULT_STORE
+    from extractor.storeverbs import DEFAULT_STORE
 
     return arguments.store or DEFAULT_STORE

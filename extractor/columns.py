@@ -7,6 +7,7 @@ them equal), so a new column is one line here, one field on TariffRow, and its v
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -128,9 +129,13 @@ FEE = next(c.name for c in TABLE if c.part == "fee")
 Key = tuple[Any, ...]
 
 
+_KEY_OF = operator.attrgetter(*KEY_COLUMNS)  # one C call per row (the diff asks 200,000 times)
+
+
 def row_key(row: Any) -> Key:
     """A tariff's identity within one version and language (code pair, age band ...)."""
-    return tuple(getattr(row, name) for name in KEY_COLUMNS)
+    key: Key = _KEY_OF(row)
+    return key
 
 
 def _ordered(column: Column, value: Any) -> tuple[int, Any]:
@@ -140,9 +145,13 @@ def _ordered(column: Column, value: Any) -> tuple[int, Any]:
     return (1, value)
 
 
+_EMPTY_KEY_VALUE = {name: _ordered(BY_NAME[name], None) for name in KEY_COLUMNS}
+
+
 def key_order(key: Key) -> tuple[tuple[int, Any], ...]:
     return tuple(
-        _ordered(BY_NAME[name], value) for name, value in zip(KEY_COLUMNS, key, strict=True)
+        _EMPTY_KEY_VALUE[name] if value is None or value == "" else (1, value)
+        for name, value in zip(KEY_COLUMNS, key, strict=True)
     )
 
 

@@ -16,11 +16,17 @@ def report_folder(effective: date, number: str, members: list[Extraction]) -> st
     circular number, so that `ls | sort | tail -1` still picks the newest numbered circular
     of a date, as the README's workflow does.
     """
-    return folder_name(effective, number, members[0].info.source_files[0])
+    corrigendum = any(member.info.scope == "corrigendum" for member in members)
+    return folder_name(effective, number, members[0].info.source_files[0], corrigendum)
 
 
-def folder_name(effective: date, number: str, source_file: str) -> str:
-    """The report folder of a circular, from its first source file when it has no number."""
+def folder_name(effective: date, number: str, source_file: str, corrigendum: bool = False) -> str:
+    """The report folder of a circular, from its first source file when it has no number.
+
+    A corrigendum carries its circular's number and date: `_corrigendum` after the number keeps
+    it out of the circular's folder (and sorts it after, as it is newer).
+    """
     label = number or Path(source_file).stem
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label.replace("/", "-")).strip(".-") or "circular"
-    return f"{effective.isoformat()}_{'' if number else '0_'}{safe[:80]}"
+    suffix = "_corrigendum" if corrigendum and number else ""
+    return f"{effective.isoformat()}_{'' if number else '0_'}{safe[:80]}{suffix}"

@@ -20,15 +20,17 @@ def later_reports(
     """The reports of circulars already stored, later in effect in the domain of a circular
     stored now, whose folder exists in out_dir and was not written by this run."""
     now = {unit.id for unit in stored_now}
-    affected: dict[tuple[date, str], dict[int, StoredCircular]] = {}
+    affected: dict[tuple[date, str, bool], dict[int, StoredCircular]] = {}
     for unit in stored_now:
         for other in store.domain_units(unit):
             if other.id not in now and other.effective_from > unit.effective_from:
-                affected.setdefault((other.effective_from, other.circular), {})[other.id] = other
+                key = (other.effective_from, other.circular, other.scope == "corrigendum")
+                affected.setdefault(key, {})[other.id] = other
     reports = []
-    for (effective, number), by_id in sorted(affected.items()):
+    for (effective, number, corrigendum), by_id in sorted(affected.items()):
         units = sorted(by_id.values(), key=lambda u: (u.language, u.id))
-        folder = out_dir / folder_name(effective, number, units[0].source_file.split(" + ")[0])
+        first_file = units[0].source_file.split(" + ")[0]
+        folder = out_dir / folder_name(effective, number, first_file, corrigendum)
         if folder in written or not folder.is_dir():
             continue
         parts = []

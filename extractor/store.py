@@ -21,6 +21,7 @@ from extractor.columns import AMOUNT_COLUMNS, KEY_COLUMNS, sql_order
 from extractor.errors import StoreError
 from extractor.model import Extraction, TariffRow
 from extractor.store_schema import MIGRATIONS, SCHEMA_VERSION
+from extractor.store_update import update_after_ingest
 from extractor.store_versions import VersionQueries
 from extractor.stored import (
     STORED,
@@ -209,7 +210,10 @@ class Store(VersionQueries):
                 if i.raw
             ],
         )
-        self.update_effective_to()
+        if stored is None:
+            update_after_ingest(self, circular_id)
+        else:  # the unit stored before was deleted: its rows' neighbours may change anywhere
+            self.update_effective_to()
         return Ingested(self.circular(circular_id), True)
 
     def retract(self, circular: str) -> list[StoredCircular]:
@@ -245,10 +249,11 @@ class Store(VersionQueries):
         )
 
     def version_rows(
-        self, where: str = "1 = 1", parameters: tuple[object, ...] = ()
+        self, where: str = "1 = 1", parameters: tuple[object, ...] = (), source: str = "tariffs t"
     ) -> list[VersionRow]:
-        keys = ", ".join(KEY_COLUMNS)
-        amounts = ", ".join(AMOUNT_COLUMNS)
+        """What validity needs of the rows `where` names (in `source`, the rows being `t`)."""
+        keys = ", ".join(f"t.{name}" for name in KEY_COLUMNS)
+        amounts = ", ".join(f"t.{name}" for name in AMOUNT_COLUMNS)
         return [
             VersionRow(
                 row[0],
@@ -258,7 +263,7 @@ class Store(VersionQueries):
                 tuple(row[3 + len(KEY_COLUMNS) :]),
             )
             for row in self.connection.execute(
-                f"SELECT id, circular_id, effective_from, {keys}, {amounts} FROM tariffs"
+                f"SELECT t.id, t.circular_id, t.effective_from, {keys}, {amounts} FROM {source}"
                 f" WHERE {where}",
                 parameters,
             )

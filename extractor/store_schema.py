@@ -89,5 +89,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE flagged ADD COLUMN severity TEXT NOT NULL DEFAULT 'warning'",
         "ALTER TABLE flagged ADD COLUMN raw TEXT NOT NULL DEFAULT '[]'",
     ),
+    (  # 5: the rows of a unit or a code in force on a day, without reading their older rows
+        "CREATE INDEX tariffs_circular_end ON tariffs (circular_id, effective_to)",
+        "CREATE INDEX tariffs_code_end ON tariffs (code_amb, effective_to)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

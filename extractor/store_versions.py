@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import date
 
 from extractor.columns import KEY_COLUMNS
@@ -35,7 +36,7 @@ class VersionQueries:
         raise NotImplementedError
 
     def version_rows(
-        self, where: str = "1 = 1", parameters: tuple[object, ...] = ()
+        self, where: str = "1 = 1", parameters: tuple[object, ...] = (), source: str = "tariffs t"
     ) -> list[VersionRow]:
         raise NotImplementedError
 
@@ -101,11 +102,14 @@ class VersionQueries:
             ).fetchall()
         )
 
-    def same_date_rows(self, day: date) -> list[TariffRow]:
-        """The rows taking effect on a day, from units that are not corrigenda."""
+    def same_date_rows(self, day: date, codes: Iterable[str]) -> list[TariffRow]:
+        """The rows of these codes taking effect on a day, from units that are not corrigenda
+        (one indexed range per code: the other domains' rows of that day are not read)."""
         return [
             stored.row
             for stored in self.select(
-                "t.effective_from = ? AND c.scope != 'corrigendum'", (day.isoformat(),)
+                "t.code_amb IN (SELECT value FROM json_each(?)) AND t.effective_from = ?"
+                " AND c.scope != 'corrigendum'",
+                (json.dumps(sorted(set(codes))), day.isoformat()),
             )
         ]

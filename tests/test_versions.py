@@ -15,7 +15,7 @@ import pytest
 
 from extractor.cli import main
 from tests.builders import derive_workbook
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, read_csv
 
 FR_2025 = CORPUS / "2025-fr-xlsx" / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
 FR_2024 = CORPUS / "2024-fr-xlsx" / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx"
@@ -144,6 +144,34 @@ def test_corrigendum_supersedes_and_history_keeps_both(store: Store, tmp_path: P
     assert {(c["code_amb"], c["old"], c["new"]) for c in changed} == {
         (code, "89.59", "90.59") for code in THREE
     }
+
+
+def test_a_circular_and_its_corrigendum_in_one_run_get_a_folder_each(
+    store: Store, tmp_path: Path
+) -> None:
+    corrigendum = derive_workbook(
+        FR_2025,
+        tmp_path / "V1 - Soins psychologiques - 01-01-2025-corrigendum.xlsx",
+        keep=THREE,
+        amounts={code: {"fee": 90.59} for code in THREE},
+    )
+    assert store.run(corrigendum, FR_2025, "--circular", "2024/356") == 0
+    assert store.fee("726530", "2025-03-01", "--age", "30") == "90.59"
+    circular = store.changes("2025-01-01_2024-356")
+    assert [c for c in circular["changes"] if c["kind"] == "changed"] == []
+    corrected = store.changes("2025-01-01_2024-356_corrigendum")["changes"]
+    assert {(c["code_amb"], c["old"], c["new"]) for c in corrected if c["kind"] == "changed"} == {
+        (code, "89.59", "90.59") for code in THREE
+    }
+    # each folder's table holds its own document's rows once (its data package validates)
+    table = read_csv(store.folder / "2025-01-01_2024-356" / "tariffs.csv")
+    assert [row["fee"] for row in table if row["code_amb"] == "726530"] == ["89.59"] * 2  # 2 bands
+    # storing the year before writes both reports again, each in its own folder
+    assert store.run(FR_2024, "--circular", "2023/412") == 0
+    listing = json.loads((store.folder / "run.json").read_text(encoding="utf-8"))
+    assert listing["regenerated"] == ["2025-01-01_2024-356", "2025-01-01_2024-356_corrigendum"]
+    corrected = store.changes("2025-01-01_2024-356_corrigendum")["changes"]
+    assert {c["code_amb"] for c in corrected if c["kind"] == "changed"} == set(THREE)
 
 
 # 3. Amounts are versioned by key across languages.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -177,24 +177,30 @@ def charge_item_definition(members: list[Valorisation], base: str) -> dict[str, 
     return resource
 
 
-def bundle(records: Iterable[Valorisation], base: str) -> dict[str, Any]:
-    """A collection Bundle of ChargeItemDefinitions, in the valorisations' order."""
+def _entries(records: Iterable[Valorisation], base: str) -> Iterator[dict[str, Any]]:
+    """The Bundle's entries one at a time, in the valorisations' order."""
     groups: dict[tuple[Any, ...], list[Valorisation]] = {}
     for v in records:
         codes = tuple(v.value(name) for name in CODE_COLUMNS)
         groups.setdefault((codes, v.valid_from, v.valid_to, v.circular), []).append(v)
-    entries = []
     for members in groups.values():
         resource = charge_item_definition(members, base)
-        entries.append({"fullUrl": resource["url"], "resource": resource})
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+        yield {"fullUrl": resource["url"], "resource": resource}
 
 
-def bundle_json(records: Iterable[Valorisation], base: str) -> str:
+def bundle(records: Iterable[Valorisation], base: str) -> dict[str, Any]:
+    """A collection Bundle of ChargeItemDefinitions, in the valorisations' order."""
+    return {"resourceType": "Bundle", "type": "collection", "entry": list(_entries(records, base))}
+
+
+def bundle_json(records: Iterable[Valorisation], base: str) -> Iterator[str]:
     """The Bundle with one entry per line (readable in a pull-request diff, and a fifth of the
-    size of an indented one: FHIR nests deep)."""
-    data = bundle(records, base)
+    size of an indented one: FHIR nests deep), in pieces for the writer: each entry is built
+    and encoded when written, so a whole nomenclature's resources are never held at once."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    entries = ",\n    ".join(_MARKED.sub(r"\1", encode(entry)) for entry in data["entry"])
-    head = '{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": ['
-    return head + (f"\n    {entries}\n  ]\n}}\n" if entries else "]\n}\n")
+    yield '{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": ['
+    separator = "\n    "
+    for entry in _entries(records, base):
+        yield separator + _MARKED.sub(r"\1", encode(entry))
+        separator = ",\n    "
+    yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"

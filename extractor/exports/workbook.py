@@ -9,7 +9,6 @@ properties and zip entry times.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from typing import Any
 
 from extractor import vocabulary
 from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, KEY_COLUMNS
+from extractor.exports.sheetwriter import Sheet, write_workbook
 from extractor.model import Extraction, Issue, TariffRow
 from extractor.report import ChangeReport, change_records
 
@@ -58,58 +58,26 @@ def _number(amount: Decimal) -> Decimal | str:
     return amount if held == amount else f"{amount:f}"
 
 
-def _cell(sheet: Any, value: Any) -> Any:
-    """One value as written: a plain value, or a cell where it needs a format or must be kept
-    text (openpyxl would take a text starting with '=' for a formula)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, Decimal):
-        value = _number(value)
-        if isinstance(value, Decimal):
-            cell = WriteOnlyCell(sheet, value)
-            cell.number_format = EUR
-            return cell
-    if isinstance(value, str):
-        if not value.startswith("="):
-            return value or None
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = ISO_DATE
-        return cell
-    return value
+def _value(value: Any) -> Any:
+    """One value as written: an amount a spreadsheet number cannot hold exactly stays text."""
+    return _number(value) if isinstance(value, Decimal) else value
 
 
 def _sheet(
-    workbook: Any,
     title: str,
     headings: Sequence[tuple[str, str]],
     lines: Iterable[Sequence[Any]],
     widths: Sequence[int] | None = None,
-) -> None:
-    """A sheet with a French and a Dutch header row, frozen, filters on the second."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(title)
-    lines = list(lines)
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{len(lines) + 2}"
-    for column, width in enumerate(widths or [16] * len(headings), start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    bold = Font(bold=True)
-    for language in (0, 1):
-        header = []
-        for pair in headings:
-            cell = WriteOnlyCell(sheet, pair[language])
-            cell.data_type, cell.font = "s", bold
-            header.append(cell)
-        sheet.append(header)
-    for line in lines:
-        sheet.append([_cell(sheet, value) for value in line])
+    count: int | None = None,
+) -> Sheet:
+    """A sheet with a French and a Dutch header row, frozen, filters on the second; `count`:
+    how many lines `lines` yields, when it is not a list (the lines are then streamed)."""
+    if count is None:
+        lines = list(lines)
+        count = len(lines)
+    headers = [[pair[0] for pair in headings], [pair[1] for pair in headings]]
+    values = ([_value(value) for value in line] for line in lines)
+    return Sheet(title, headers, values, widths or [16] * len(headings), count)
 
 
 def _tariff_lines(rows: Iterable[TariffRow]) -> Iterable[list[Any]]:
@@ -193,42 +161,18 @@ def tariffs_xlsx(
     digests: dict[str, str] | None = None,
 ) -> bytes:
     """The workbook as bytes; the same input gives the same bytes."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
     tariff_headings = [(BY_NAME[n].title_fr, BY_NAME[n].title_nl) for n in COLUMNS]
-    _sheet(workbook, SHEETS["tariffs"], tariff_headings, _tariff_lines(rows),
-           [_width(name) for name in COLUMNS])  # fmt: skip
-    _sheet(workbook, SHEETS["changes"], _pairs(CHANGE_HEADINGS), _change_lines(report))
-    _sheet(workbook, SHEETS["summary"], _pairs(SUMMARY_HEADINGS),
-           _summary_lines(extractions, report))  # fmt: skip
     issues = [issue for extraction in extractions for issue in extraction.issues]
-    _sheet(workbook, SHEETS["flagged"], _pairs(FLAGGED_HEADINGS), _flagged_lines(issues),
-           [8, 22, 60, 30, 16, 10, 60])  # fmt: skip
-    _sheet(workbook, SHEETS["sources"], _pairs(SOURCE_HEADINGS),
-           _source_lines(extractions, digests or {}), [10, 6, 12, 12, 40, 40, 66, 12, 8])  # fmt: skip
-    return _deterministic(workbook)
-
-
-def _deterministic(workbook: Any) -> bytes:
-    """Save with fixed document properties, then give every zip entry the same fixed time."""
-    from openpyxl.writer.excel import ExcelWriter
-
-    properties = workbook.properties
-    properties.creator = "inami-tariffs"
-    properties.created = properties.modified = FIXED_TIME
-    properties.lastModifiedBy = None
-    first = io.BytesIO()
-    with zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    second = io.BytesIO()
-    with (
-        zipfile.ZipFile(first) as source,
-        zipfile.ZipFile(second, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(entry.filename))
-    return second.getvalue()
+    sheets = [
+        _sheet(SHEETS["tariffs"], tariff_headings, _tariff_lines(rows),
+               [_width(name) for name in COLUMNS], count=len(rows)),
+        _sheet(SHEETS["changes"], _pairs(CHANGE_HEADINGS), _change_lines(report)),
+        _sheet(SHEETS["summary"], _pairs(SUMMARY_HEADINGS), _summary_lines(extractions, report)),
+        _sheet(SHEETS["flagged"], _pairs(FLAGGED_HEADINGS), _flagged_lines(issues),
+               [8, 22, 60, 30, 16, 10, 60]),
+        _sheet(SHEETS["sources"], _pairs(SOURCE_HEADINGS),
+               _source_lines(extractions, digests or {}), [10, 6, 12, 12, 40, 40, 66, 12, 8]),
+    ]  # fmt: skip
+    target = io.BytesIO()
+    write_workbook(target, sheets, "inami-tariffs", FIXED_TIME)
+    return target.getvalue()

@@ -1,0 +1,173 @@
+"""The store at archive scale: twenty years of every domain, from generated circulars.
+
+    .venv/bin/python benchmarks/archive.py [ROWS]     # default 2,000,000 (BENCH_ARCHIVE_ROWS)
+
+Fills a store, in the order they take effect, with FR and NL units of 25 domains: each year a
+full circular (every tariff, indexed) and a partial one (a few tariffs); times every ingestion
+(one transaction each, as `run` stores). Prints, per tenth of the fill, the time to ingest a
+full circular per row of that circular, which stays flat when the cost follows the circular
+and not the store; then what one full recomputation of every row's validity (what every
+ingestion did before) costs at that size; then lookup and history on the filled store.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractor import api  # noqa: E402
+from extractor.location import Location  # noqa: E402
+from extractor.model import CircularInfo, Extraction, TariffRow  # noqa: E402
+from extractor.store import Store  # noqa: E402
+
+DOMAINS = 25
+YEARS = int(os.environ.get("BENCH_ARCHIVE_YEARS", 20))
+PARTIAL = 50  # tariffs a mid-year partial circular changes
+BANDS = ((None, 17), (18, None))
+
+
+def _codes(domain: int, count: int) -> list[str]:
+    firsts = range(10000 + domain * 3000, 10000 + domain * 3000 + count)
+    return [f"{first}{first % 7}" for first in firsts]
+
+
+def _unit(
+    domain: int, language: str, day: date, scope: str, codes: list[str], cents: dict[str, int]
+) -> Extraction:
+    number = f"{day.year}/{domain * 10 + (1 if day.month == 1 else 2):03d}"
+    name = f"{number.replace('/', '-')} {language}.xlsx"
+    info = CircularInfo(
+        number, language, day, f"Domaine {domain}", (name,), "xlsx",  # type: ignore[arg-type]
+        domain=f"{'Domaine' if language == 'fr' else 'Domein'} {domain}", scope=scope,
+    )  # fmt: skip
+    rows = []
+    for line, code in enumerate(codes, start=1):
+        for band in BANDS:
+            fee = Decimal(cents[code]).scaleb(-2)
+            rows.append(
+                TariffRow(
+                    number,
+                    language,
+                    day,
+                    code,
+                    None,
+                    band[0],
+                    band[1],
+                    None,
+                    None,
+                    fee,
+                    fee - 4,
+                    fee - 11,
+                    Decimal("4.00"),
+                    Decimal("11.00"),
+                    "Séance",
+                    "",
+                    "1.",
+                    Location(name, "S", line=line, column="A"),
+                )
+            )
+    return Extraction(info, rows, [])
+
+
+def circulars(total_rows: int) -> Iterator[Extraction]:
+    """In the order they take effect: per year, every domain's full then partial circular."""
+    per_domain = max(PARTIAL, total_rows // (DOMAINS * YEARS * 2 * len(BANDS)))
+    rng = random.Random(2_000_000)
+    codes = {d: _codes(d, per_domain) for d in range(DOMAINS)}
+    cents = {d: {c: rng.randint(2000, 40000) for c in codes[d]} for d in range(DOMAINS)}
+    for year in range(2005, 2005 + YEARS):
+        for domain in range(DOMAINS):
+            cents[domain] = {c: v * 102 // 100 for c, v in cents[domain].items()}
+            for language in ("fr", "nl"):
+                yield _unit(domain, language, date(year, 1, 1), "full", codes[domain],
+                            cents[domain])  # fmt: skip
+        for domain in range(DOMAINS):
+            changed = rng.sample(codes[domain], PARTIAL)
+            cents[domain].update({c: cents[domain][c] + 100 for c in changed})
+            for language in ("fr", "nl"):
+                yield _unit(domain, language, date(year, 7, 1), "partial", changed,
+                            cents[domain])  # fmt: skip
+
+
+def fill(path: Path, total_rows: int) -> list[tuple[int, int, float, float, str]]:
+    """(rows in the store before, rows of the unit, seconds to ingest, seconds to commit,
+    scope) for every ingestion; the commit (the disk's sync) is the same at any size."""
+    timings = []
+    stored = 0
+    with Store(path) as store:
+        for number, extraction in enumerate(circulars(total_rows)):
+            with store.transaction():
+                started = time.perf_counter()
+                store.ingest(extraction, f"sha-{number}", recorded_at="2025-01-01T00:00:00+00:00")
+                ingested = time.perf_counter()
+            committed = time.perf_counter()
+            timings.append((stored, len(extraction.rows), ingested - started,
+                            committed - ingested, extraction.info.scope))  # fmt: skip
+            stored += len(extraction.rows)
+    return timings
+
+
+def main() -> None:
+    total = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BENCH_ARCHIVE_ROWS", 2e6))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "archive.sqlite"
+        started = time.perf_counter()
+        timings = fill(path, total)
+        filled = time.perf_counter() - started
+        stored = timings[-1][0] + timings[-1][1]
+        print(f"archive: {stored:,} rows in {len(timings):,} units, filled in {filled:.0f} s")
+        print()
+        rows_full = timings[0][1]
+        print(f"| store size before (rows) | full circulars ({rows_full:,} rows): µs per row |"
+              f" partial circulars ({2 * PARTIAL} rows): ms each | commit (disk sync): ms |")  # fmt: skip
+        print("|---:|---:|---:|---:|")
+        for tenth in range(10):
+            low, high = stored * tenth // 10, stored * (tenth + 1) // 10
+            part = [t for t in timings if low <= t[0] < high]
+            full = [s / n * 1e6 for _, n, s, _, scope in part if scope == "full"] or [0.0]
+            partial = [s * 1e3 for _, _, s, _, scope in part if scope == "partial"] or [0.0]
+            sync = [c * 1e3 for *_, c, _ in part] or [0.0]
+            print(f"| {low:,}–{high:,} | {statistics.median(full):.1f} |"
+                  f" {statistics.median(partial):.1f} | {statistics.median(sync):.1f} |")  # fmt: skip
+        with Store(path) as store:
+            code = store.connection.execute(
+                "SELECT code_amb FROM tariffs ORDER BY id DESC LIMIT 1"
+            ).fetchone()[0]
+            on = date(2015, 3, 1)
+            times = {"in_force": [], "history": []}
+            for _ in range(200):
+                for name, call in (("in_force", lambda: store.in_force(code, on)),
+                                   ("history", lambda: store.history(code))):  # fmt: skip
+                    begun = time.perf_counter()
+                    call()
+                    times[name].append(time.perf_counter() - begun)
+            begun = time.perf_counter()
+            with store.transaction():
+                store.update_effective_to()
+            recompute = time.perf_counter() - begun
+        begun = time.perf_counter()
+        for _ in range(20):
+            api.lookup(code, on, age=30, store=path)
+        per_lookup = (time.perf_counter() - begun) / 20
+        print()
+        print(f"| on the filled store ({stored:,} rows) | ms |")
+        print("|---|---:|")
+        print(f"| store.in_force(code, day), median of 200 | {statistics.median(times['in_force']) * 1e3:.3f} |")  # fmt: skip
+        print(f"| store.history(code) (40 versions × 2 bands), median of 200 | {statistics.median(times['history']) * 1e3:.3f} |")  # fmt: skip
+        print(f"| api.lookup incl. opening the store, mean of 20 | {per_lookup * 1e3:.3f} |")
+        print(f"| one full recomputation of every row's validity (each ingestion before) | {recompute * 1e3:,.0f} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

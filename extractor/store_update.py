@@ -1,0 +1,157 @@
+"""After one unit is stored, recompute the validity of the rows it can change, and only those.
+
+versions.validity stays the one definition of when a tariff is in force; it is handed the few
+rows a new unit can change together with every row their answer depends on, instead of the
+whole store, so that storing a circular costs time in proportion to it, not to the store.
+
+A unit U taking effect on day d can change (d - 1 is "the eve"):
+- the rows of its keys taking effect on d (which of them carries the amounts), or before d
+  and in force on the eve (U becomes the next version of their key);
+- when U is a full circular, the rows of its domain group taking effect before d and in force
+  on the eve (U ends those it does not list);
+- when U joins domain groups that were apart (a French and a Dutch name of one circular),
+  any row of the joined group (every full circular of one part now ends rows of the other).
+Rows taking effect after d, or ended before the eve, keep their validity. A row's validity
+depends on the rows of its key from its own date on, and on which full circulars of its group
+list its key: those rows, and one row of every full unit of its group, are what validity sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from extractor.columns import AMOUNT_COLUMNS, KEY_COLUMNS
+from extractor.versions import Unit, VersionRow, domain_groups, validity
+
+if TYPE_CHECKING:
+    from extractor.store import Store
+
+_KEYS = ", ".join(f"t.{name}" for name in KEY_COLUMNS)
+_AMOUNTS = ", ".join(f"t.{name}" for name in AMOUNT_COLUMNS)
+_TEMPORARY = (
+    "CREATE TEMP TABLE IF NOT EXISTS wanted_units (id INTEGER PRIMARY KEY)",
+    "CREATE TEMP TABLE IF NOT EXISTS wanted_codes (code_amb TEXT PRIMARY KEY, since TEXT)",
+)
+
+
+def update_after_ingest(store: Store, unit_id: int) -> None:
+    """Bring effective_to and superseded up to date after unit `unit_id` was inserted."""
+    connection = store.connection
+    for statement in _TEMPORARY:
+        connection.execute(statement)
+    units = [c.unit for c in store.circulars()]
+    new = next(u for u in units if u.id == unit_id)
+    groups = domain_groups(units)
+    group = [u.id for u in units if groups[u.id] == groups[unit_id]]
+    apart = domain_groups(u for u in units if u.id != unit_id)
+    joined = len({apart[i] for i in group if i != unit_id}) > 1
+    day = new.effective_from.isoformat()
+    eve = (new.effective_from - timedelta(days=1)).isoformat()
+
+    targets: dict[int, tuple[Any, ...]] = {}
+    own = _targets(connection, "", "t.circular_id = ?", (unit_id,))
+    own_keys = {target[5:] for target in own}
+    _fill(connection, "wanted_codes", [(code, None) for code in {key[0] for key in own_keys}])
+    for target in _in_force_on_eve(connection, "wanted_codes w ON t.code_amb = w.code_amb", eve):
+        if target[2] <= day and target[5:] in own_keys:
+            targets[target[0]] = target
+    if joined or new.scope == "full":
+        _fill(connection, "wanted_units", [(i,) for i in group])
+        on_group = "wanted_units w ON t.circular_id = w.id"
+        found = (
+            _targets(connection, on_group)
+            if joined
+            else _in_force_on_eve(connection, on_group, eve)
+        )
+        for target in found:
+            if joined or target[2] < day:
+                targets[target[0]] = target
+    if not targets:
+        return
+    rows, current = _dependencies(store, units, groups, targets.values())
+    # A version's rows of one key and date share their end: every row of a target's slot is one.
+    slots = {(row.key, row.effective_from) for row in rows if row.id in targets}
+    computed = validity(units, rows)
+    changed = []
+    for row in rows:
+        if (row.key, row.effective_from) not in slots:
+            continue
+        now = computed[row.id]
+        wanted = (
+            None if now.effective_to is None else now.effective_to.isoformat(),
+            now.superseded,
+        )
+        if current[row.id] != wanted:
+            changed.append((wanted[0], int(wanted[1]), row.id))
+    connection.executemany(
+        "UPDATE tariffs SET effective_to = ?, superseded = ? WHERE id = ?", changed
+    )
+
+
+def _targets(
+    connection: Any, join: str, where: str = "1 = 1", parameters: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """Rows as (id, unit, effective_from, effective_to, superseded, *key); `join`: a temporary
+    table and how it names rows ("table w ON condition"), read first."""
+    table, _, condition = join.partition(" ON ")
+    source = f"{table} CROSS JOIN tariffs t ON {condition}" if join else "tariffs t"
+    found: list[tuple[Any, ...]] = connection.execute(
+        f"SELECT t.id, t.circular_id, t.effective_from, t.effective_to, t.superseded, {_KEYS}"
+        f" FROM {source} WHERE {where}",
+        parameters,
+    ).fetchall()
+    return found
+
+
+def _fill(connection: Any, table: str, values: list[tuple[Any, ...]]) -> None:
+    connection.execute(f"DELETE FROM {table}")
+    if values:
+        marks = ", ".join("?" for _ in values[0])
+        connection.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+
+
+def _in_force_on_eve(connection: Any, join: str, eve: str) -> list[tuple[Any, ...]]:
+    """The rows `join` names that are in force on the eve or later (two index ranges)."""
+    return _targets(connection, join, "t.effective_to IS NULL") + _targets(
+        connection, join, "t.effective_to >= ?", (eve,)
+    )
+
+
+def _dependencies(
+    store: Store, units: list[Unit], groups: dict[int, int], targets: Iterable[tuple[Any, ...]]
+) -> tuple[list[VersionRow], dict[int, tuple[str | None, bool]]]:
+    """Every row the targets' validity depends on: the rows of their keys from their dates on,
+    and one row of every full unit of the domain groups those rows belong to; with the
+    validity each has now."""
+    since: dict[str, str] = {}
+    keys: set[tuple[Any, ...]] = set()
+    for target in targets:
+        effective_from, key = target[2], tuple(target[5:])
+        keys.add(key)
+        since[key[0]] = min(since.get(key[0], effective_from), effective_from)
+    _fill(store.connection, "wanted_codes", sorted(since.items()))
+    rows: dict[int, VersionRow] = {}
+    current: dict[int, tuple[str | None, bool]] = {}
+    for found in store.connection.execute(
+        f"SELECT t.id, t.circular_id, t.effective_from, t.effective_to, t.superseded, {_KEYS},"
+        f" {_AMOUNTS} FROM wanted_codes w CROSS JOIN tariffs t"
+        " ON t.code_amb = w.code_amb AND t.effective_from >= w.since"
+    ):
+        key = tuple(found[5 : 5 + len(KEY_COLUMNS)])
+        if key in keys:
+            amounts = tuple(found[5 + len(KEY_COLUMNS) :])
+            rows[found[0]] = VersionRow(
+                found[0], found[1], key, date.fromisoformat(found[2]), amounts
+            )
+            current[found[0]] = (found[3], bool(found[4]))
+    involved = {groups[row.unit] for row in rows.values()}
+    full = [(u.id,) for u in units if u.scope == "full" and groups[u.id] in involved]
+    _fill(store.connection, "wanted_units", full)
+    for row in store.version_rows(
+        "t.id IN (SELECT (SELECT MIN(id) FROM tariffs WHERE circular_id = w.id)"
+        " FROM wanted_units w)"
+    ):
+        rows.setdefault(row.id, row)
+    return list(rows.values()), current
