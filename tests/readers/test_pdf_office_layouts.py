@@ -218,3 +218,45 @@ def test_regime_labels_of_other_line_counts_centred_under_their_group(
         "560011": tuple(Decimal(v) for v in ("29.96", "26.96", "22.47", "3.00", "7.49"))
     }
     assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+KEY_LETTER_LABELS = {
+    "fr": ("Code", "Lettre-clé", "Coefficient", "Valeur", "Libellé", "Honoraires",
+           "Intervention\nBIM", "Intervention\nnon BIM"),
+    "nl": ("Code", "Sleutelletter", "Coëfficiënt", "Waarde", "Omschrijving", "Honorarium",
+           "Tegemoetkoming\nVT", "Tegemoetkoming\nniet-VT"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_key_letter_columns_labelled_side_by_side_and_a_second_key_letter_line(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    """Key letter, coefficient and value in narrow columns whose labels stand closer than a
+    word space and a half ('Lettre-clé Coefficient': two fields, so two columns), and an
+    accredited code's second key-letter line 'Q 30 0,033039' (no amount, still cells)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    labels = KEY_LETTER_LABELS[language]
+    title = LABELS[language][0]
+    edges = [40.0, 80.0]
+    for label in labels[1:3]:  # each label 3.5 points from the next one
+        edges.append(edges[-1] + stringWidth(label, "Helvetica-Bold", 6.5) + 3.5)
+    edges += [edges[-1] + 40 + n * 75 for n in range(5)]
+    header = (tuple((label, n, 1) for n, label in enumerate(labels)),)
+    rows = (
+        ("102093", "N", "12", "2,572713", "Cardiologie", "31,86", "28,86", "19,86"),
+        ("", "Q", "30", "0,033039", "", "", "", ""),
+        ("101010", "N", "8", "2,572713", "Consultation", "20,58", "19,08", "14,58"),
+    )
+    path = write_pdf(
+        tmp_path / f"{language}.pdf",
+        [Text(title), Grid(tuple(edges), header, rows, long_rules=True)],
+    )
+    extraction = _extract(path, engine)
+    assert {row.code_amb: row.key_letters for row in extraction.rows} == {
+        "102093": "N 12 2.572713 + Q 30 0.033039",
+        "101010": "N 8 2.572713",
+    }
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]

@@ -230,14 +230,33 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
 
 def _label_parts(phrase: list[Word]) -> list[list[Word]]:
     """Labels of narrow columns side by side: a phrase breaks at a gap wider than a header's
-    word space ever is (more than half an em)."""
+    word space ever is (more than half an em), and between two labels naming other fields
+    ("Lettre-clé Coefficient") unless one phrase of the vocabulary spans both ("Valeur
+    lettre-clé")."""
     parts = [[phrase[0]]]
-    for last, word in itertools.pairwise(phrase):
-        if word.x0 - last.x1 > 0.6 * max(word.size, last.size):
+    for index, (last, word) in enumerate(itertools.pairwise(phrase), 1):
+        if word.x0 - last.x1 > 0.6 * max(word.size, last.size) or _two_labels(
+            parts[-1], phrase[index:]
+        ):
             parts.append([word])
         else:
             parts[-1].append(word)
     return parts
+
+
+def _two_labels(left: list[Word], right: list[Word]) -> bool:
+    left_text = " ".join(w.text for w in left)
+    right_text = " ".join(w.text for w in right)
+    left_roles, right_roles = header_roles(left_text), header_roles(right_text)
+    if not left_roles or not right_roles or left_roles & right_roles:
+        return False
+    folded = vocabulary.fold(f"{left_text} {right_text}")
+    boundary = len(vocabulary.fold(left_text))
+    return not any(
+        match.start() < boundary < match.end()
+        for pattern in vocabulary.HEADER_ROLES.values()
+        for match in pattern.finditer(folded)
+    )
 
 
 def _split_under_gaps(header_phrases: list[list[Word]]) -> list[list[Word]]:
