@@ -87,7 +87,10 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
             try:
                 extraction = _extract_document(document, options.overrides)
             except MissingMetadataError:
-                if _has_table(document):
+                tables = _tables(document)
+                if tables.tables and _all_refused([tables]):
+                    raise NoTariffTableError(tables.refused[0], path) from None
+                if tables.tables:
                     raise
                 continue  # no table there: asking for its date would send the user astray
             if extraction.tables:
@@ -105,13 +108,20 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
         )
     if not any(extraction.rows or extraction.issues for extraction in extractions):
         raise NoTariffTableError("a table header but no tariff line under it", path)
+    if _all_refused(extractions):
+        raise NoTariffTableError(extractions[0].refused[0], path)
     return extractions
 
 
-def _has_table(document: RawDocument) -> bool:
-    """Whether a tariff table header stands in the document, whatever its metadata."""
+def _tables(document: RawDocument) -> Extraction:
+    """The tables of a document, whatever its metadata (a placeholder date)."""
     placeholder = CircularInfo("", "fr", date.min, "", (document.location.file,), document.format)
-    return normalise(document, placeholder).tables > 0
+    return normalise(document, placeholder)
+
+
+def _all_refused(extractions: list[Extraction]) -> bool:
+    """Every table was refused as a whole and no row was read: one line says why."""
+    return all(not e.rows and len(e.refused) == e.tables for e in extractions)
 
 
 def _extract_document(document: RawDocument, overrides: Overrides) -> Extraction:
