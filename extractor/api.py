@@ -88,11 +88,10 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
                 extraction = _extract_document(document, options.overrides)
             except MissingMetadataError:
                 tables = _tables(document)
-                if tables.tables and _all_refused([tables]):
-                    raise NoTariffTableError(tables.refused[0], path) from None
-                if tables.tables:
-                    raise
-                continue  # no table there: asking for its date would send the user astray
+                if not tables.tables:
+                    continue  # no table there: asking for its date would send the user astray
+                _refuse_when_all_refused([tables], path)
+                raise
             if extraction.tables:
                 extractions.append(extraction)
     except ExtractorError:
@@ -108,8 +107,7 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
         )
     if not any(extraction.rows or extraction.issues for extraction in extractions):
         raise NoTariffTableError("a table header but no tariff line under it", path)
-    if _all_refused(extractions):
-        raise NoTariffTableError(extractions[0].refused[0], path)
+    _refuse_when_all_refused(extractions, path)
     return extractions
 
 
@@ -119,9 +117,10 @@ def _tables(document: RawDocument) -> Extraction:
     return normalise(document, placeholder)
 
 
-def _all_refused(extractions: list[Extraction]) -> bool:
-    """Every table was refused as a whole and no row was read: one line says why."""
-    return all(not e.rows and len(e.refused) == e.tables for e in extractions)
+def _refuse_when_all_refused(extractions: list[Extraction], path: Path) -> None:
+    """Every table was refused as a whole (two dates) and no row read: one line says why."""
+    if all(not e.rows and len(e.refused) == e.tables for e in extractions):
+        raise NoTariffTableError(extractions[0].refused[0], path)
 
 
 def _extract_document(document: RawDocument, overrides: Overrides) -> Extraction:

@@ -133,8 +133,10 @@ def test_an_amount_with_its_footnote_mark_is_read_and_the_footnote_attached(
         ["560210", LABEL[language] + " 3", "29,96 ¹", "26,96", "22,47"],
         ["560232", LABEL[language] + " 4", "29,96", "26,96 (2)", "22,47"],  # no footnote 2
         ["560254", LABEL[language] + " 5", "29,96 1", "26,96", "22,47"],  # a mark or a typo?
+        ["560276", LABEL[language] + " 6", "29,96", "26,96", "22,47⁹"],
         ["(1) " + note],
         ["* " + note + " *"],
+        ["⁹ " + note + " 9"],
     ]
     extraction = _extract(write_workbook(tmp_path / f"{language}.xlsx", rows), engine)
     read = {row.code_amb: (row.fee, row.reimbursement_preferential, row.footnotes) for row in extraction.rows}  # fmt: skip
@@ -144,6 +146,7 @@ def test_an_amount_with_its_footnote_mark_is_read_and_the_footnote_attached(
         "560151": (fee, reimbursement, f"(*) {note} *"),
         "560210": (fee, reimbursement, f"(1) {note}"),
         "560232": (fee, reimbursement, ""),
+        "560276": (fee, reimbursement, f"(9) {note} 9"),
     }
     assert _rules(extraction) == [
         ("footnote-undefined", "A6"),
@@ -258,14 +261,17 @@ DATED = {
 }
 
 
+@pytest.mark.parametrize("dated_title", [True, False], ids=["dated-title", "undated-title"])
 @pytest.mark.parametrize("engine", XLSX_ENGINES)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_two_dated_fee_columns_refuse_the_table_saying_why(
-    tmp_path: Path, language: str, engine: str
+    tmp_path: Path, language: str, engine: str, dated_title: bool
 ) -> None:
+    """Whether the title gives a date or only the columns do, one line says what to do."""
     first, second = DATED[language]
+    title = LEAD[language] if dated_title else LEAD[language].rsplit(" ", 4)[0]
     rows: list[list[object]] = [
-        [LEAD[language].rsplit(" ", 4)[0]],  # no date in the title: the columns carry them
+        [title],
         [HEADER[language][0], HEADER[language][1], first, second],
         ["560011", LABEL[language], 29.96, 30.96],
     ]

@@ -205,11 +205,12 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
         )
     place = Location(path.name, sheet.title)
     columns = [(c - 1, get_column_letter(c)) for c in visible_columns]
+    formula_rows = {row for row, _ in sheet.formulas}
     special_rows = (
         {row for row, _ in covered}
         | {row for row, _ in spans}
         | {row for row, _ in sheet.errors}
-        | {row for row, _ in sheet.formulas}
+        | formula_rows
     )
     every_column = [(c - 1, get_column_letter(c)) for c in range(1, sheet.width + 1)]
     hidden_letters = [(c - 1, get_column_letter(c)) for c in hidden_columns]
@@ -248,10 +249,14 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
                 for offset, letters in columns
             ]
         hidden = _values_at(values, hidden_letters, place, row_number) if hidden_letters else ()
-        formulas = tuple(
-            RawCell(f"={sheet.formulas[(row_number, offset + 1)]}", place.at(row_number, letters))
-            for offset, letters in columns
-            if (row_number, offset + 1) in sheet.formulas
+        formulas = (
+            tuple(
+                RawCell(f"={sheet.formulas[(row_number, c + 1)]}", place.at(row_number, letters))
+                for c, letters in columns
+                if (row_number, c + 1) in sheet.formulas
+            )
+            if row_number in formula_rows
+            else ()
         )
         if any(cell.value is not None for cell in cells) or hidden or formulas:
             rows.append(RawRow(tuple(cells), place.at(row_number), hidden, formulas=formulas))
