@@ -181,7 +181,7 @@ def check_inputs(paths: Iterable[Path | str], *, exports: bool = False) -> list[
 
     files = [Path(path) for path in paths]
     for path in files:
-        if not (exports and is_tariffs_csv(path)):
+        if not (exports and is_tariffs_csv(path, refuse_other_csv=True)):
             readers.sniff_format(path)
     return files
 
@@ -261,7 +261,7 @@ def run(
     recorded = (recorded_at or datetime.now(UTC)).isoformat(timespec="seconds")
     outputs = []
     stored_now: list[StoredCircular] = []
-    with Store(store_file) as opened, opened.transaction():
+    with Store.for_run(store_file) as opened, opened.transaction():
         for (effective, number, _), members in sorted(groups.items()):
             parts, notes, new = [], [], False
             for extraction in members:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, from_text, sort_key, to_text
+from extractor.errors import UnreadableInputError
 from extractor.model import Extraction, Issue, TariffRow
 from extractor.settings import ExportSettings
 
@@ -313,10 +314,16 @@ def read_tariffs_csv(path: Path) -> list[TariffRow]:
         raise UnreadableInputError(f"a value in tariffs.csv is not valid ({error})", path) from None
 
 
-def is_tariffs_csv(path: Path) -> bool:
+def is_tariffs_csv(path: Path, *, refuse_other_csv: bool = False) -> bool:
+    """Whether the file is a tariffs.csv export; `refuse_other_csv`: a `.csv` that is not one
+    is refused as such (else it would be told it is not a PDF or a workbook)."""
     try:
         with path.open("rb") as stream:
             first = stream.readline().decode("utf-8", "replace").strip()
     except OSError:
         return False
+    if first != ",".join(COLUMNS) and refuse_other_csv and path.suffix.lower() == ".csv":
+        raise UnreadableInputError(
+            "a CSV file, but not a tariffs.csv export (its first line is not our header)", path
+        )
     return first == ",".join(COLUMNS)

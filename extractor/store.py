@@ -66,6 +66,24 @@ class Store(VersionQueries):
     def close(self) -> None:
         self.connection.close()
 
+    @classmethod
+    @contextmanager
+    def for_run(cls, path: Path | str) -> Iterator[Store]:
+        """Open or create the store of a run; one this call created is removed again when the
+        run fails before anything was stored, so a refused first run leaves no empty store."""
+        path = Path(path)
+        created = not path.exists()
+        store = cls(path)
+        try:
+            yield store
+        except BaseException:
+            empty = not store.connection.execute("SELECT 1 FROM circulars LIMIT 1").fetchone()
+            store.close()
+            if created and empty:
+                path.unlink(missing_ok=True)
+            raise
+        store.close()
+
     def __enter__(self) -> Store:
         return self
 

@@ -50,14 +50,17 @@ class VersionQueries:
         a key ends it, and it would go unseen among the rows of one code (store_update.py)."""
         ids = [r.id for r in rows]
         by_id = dict(zip(ids, rows, strict=True))
-        marks = ", ".join("?" for _ in ids)
         full_units = (
             "SELECT (SELECT MIN(id) FROM tariffs WHERE circular_id = c.id)"
             " FROM circulars c WHERE c.scope = 'full'"
         )
+        # One JSON parameter, not one SQL variable per row: a store holds millions of rows.
         computed = validity(
             [c.unit for c in self.circulars()],
-            self.version_rows(f"t.id IN ({marks}) OR t.id IN ({full_units})", tuple(ids)),
+            self.version_rows(
+                f"t.id IN (SELECT value FROM json_each(?)) OR t.id IN ({full_units})",
+                (json.dumps(ids),),
+            ),
             known_on,
         )
         return [with_validity(by_id[i], v) for i, v in computed.items() if i in by_id]

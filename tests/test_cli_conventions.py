@@ -155,6 +155,19 @@ def test_diff_json_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[s
     ]
 
 
+def test_diff_of_a_csv_that_is_not_an_export_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "prices.csv"
+    other.write_text("code,price\n726530,89.59\n", encoding="utf-8")
+    assert main(["diff", str(other), str(FR_2025), "--out", str(tmp_path / "o")]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line == (
+        "inami-tariffs: error: prices.csv: a CSV file, but not a tariffs.csv export"
+        " (its first line is not our header)"
+    )
+
+
 def test_out_dash_is_stdout_for_extract_and_refused_elsewhere(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -94,3 +94,22 @@ def test_as_known_on_a_later_day_a_full_circular_still_ends_what_it_leaves_out(
     # before the store learnt the 2025 annex nothing ended it (same recorded time: none known)
     with pytest.raises(LookupFailedError, match="as known on 2025-01-04"):
         api.lookup("727112", "2025-03-01", store=store, as_known_on=date(2025, 1, 4))
+
+
+def test_as_known_on_reads_a_store_larger_than_sqlites_variable_limit(tmp_path: Path) -> None:
+    """A store past SQLite's bound-variable limit (250,000 here) still answers as known on a
+    day: the rows are passed as one value. The limit is lowered to stand for an archive store."""
+    import sqlite3
+
+    from extractor import api
+    from extractor.store import Store
+    from tests.conftest import SAMPLES
+
+    annexes = [SAMPLES / f"V1 - Soins psychologiques - 01-01-{year}-circ OA.xlsx" for year in (2024, 2025)]  # fmt: skip
+    api.run(annexes, out_dir=tmp_path, recorded_at=datetime(2025, 1, 5, tzinfo=UTC))
+    with Store(tmp_path / "tariffs.sqlite") as store:
+        expected = store.versions(date(2025, 2, 1))
+    assert len(expected) > 100
+    with Store(tmp_path / "tariffs.sqlite") as store:  # a fresh connection: no cached statement
+        store.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 20)
+        assert store.versions(date(2025, 2, 1)) == expected

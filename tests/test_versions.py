@@ -274,6 +274,21 @@ def test_french_and_dutch_amounts_that_disagree_are_refused(store: Store, tmp_pa
     assert store.fee("726471", "2025-03-01", "--age", "30") == "88.59"
 
 
+def test_a_refused_first_run_leaves_no_store_behind(store: Store, tmp_path: Path) -> None:
+    """Refused before anything was stored: no empty store file is left to be found later."""
+    dutch = derive_workbook(
+        NL_2025,
+        tmp_path / "V1 - Psychologische zorg - 01-01-2025-omzendbrief VI.xlsx",
+        amounts={"726471": {"fee": 88.59}},
+    )
+    assert store.run(FR_2025, dutch) == 2
+    assert "French and Dutch amounts disagree" in store.capsys.readouterr().err
+    assert not Path(store.path).exists()
+    assert store.run(FR_2025) == 0
+    assert store.run(dutch) == 2  # a store holding tariffs stays
+    assert Path(store.path).exists()
+
+
 def test_run_json_lists_the_folders_written_and_the_new_ones(store: Store) -> None:
     assert store.run(FR_2024) == 0
     assert store.run(FR_2024, FR_2025) == 0
