@@ -65,7 +65,8 @@ MUTANTS ?= extractor.values.* extractor.export.x_write_atomic* extractor.export.
 	extractor.export.x_row_values* extractor.export.x_tariffs_csv* extractor.export.x_read_tariffs_csv* \
 	extractor.export.x_is_tariffs_csv* extractor.export.x_write_exports* \
 	extractor.readers.pdf.integrity.* extractor.readers.pdf.furniture.* extractor.readers.pdf.pages.* \
-	extractor.readers.xlsx.x_check_archive* extractor.admission.* extractor.versions.* \
+	extractor.readers.xlsx.x_check_archive* extractor.readers.xlsx.x__declares_dtd* extractor.readers.xlsx.x__encoding* \
+	extractor.admission.* extractor.versions.* \
 	extractor.store.* extractor.diff.* schemas.*
 QUOTED_MUTANTS := $(foreach m,$(MUTANTS),'$(m)')
 

@@ -53,8 +53,8 @@ def test_unpacked_size_at_the_limit_is_read_and_one_byte_over_is_refused(tmp_pat
     )
 
 
-def _zip_with(path: Path, name: str, data: bytes) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+def _zip_with(path: Path, name: str, data: bytes, method: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", method) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr(name, data)
     return path
@@ -68,6 +68,7 @@ def _zip_with(path: Path, name: str, data: bytes) -> Path:
         ("xl/_rels/workbook.xml.rels", b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
         ("xl/drawings/vmlDrawing1.vml", b'<!DOCTYPE v [<!ENTITY x "x">]>'),
     ],
+    ids=["sheet-doctype", "sheet-entity", "rels-external-entity", "vml-doctype"],
 )
 def test_a_dtd_or_an_entity_in_any_xml_part_is_refused(
     name: str, head: bytes, tmp_path: Path
@@ -78,6 +79,68 @@ def test_a_dtd_or_an_entity_in_any_xml_part_is_refused(
     assert str(raised.value) == (
         f"b.xlsx: part {name} declares a DTD or XML entities: refused as a possible XML bomb"
     )
+
+
+MIB = 1024 * 1024
+PROLOG = b'<?xml version="1.0"?>\n<!--'
+DTD = b'--><!DOCTYPE w SYSTEM "https://example.org/w.dtd">'  # no "<!ENTITY" to find instead
+
+
+@pytest.mark.parametrize(
+    "at",
+    [4096, MIB - 4, MIB - 8, MIB, 3 * MIB + 5],
+    ids=["after-4-KiB", "across-1-MiB", "last-letter-past-1-MiB", "at-1-MiB", "after-3-MiB"],
+)
+def test_a_dtd_after_any_length_of_comments_is_refused(at: int, tmp_path: Path) -> None:
+    """XML allows comments of any length before the DTD; the part is read in chunks of 1 MiB,
+    so a declaration cut in two by a chunk's end is found too. `at` is where "<!DOCTYPE" starts."""
+    filler = b"x" * (at - len(PROLOG) - 3)
+    part = PROLOG + filler + DTD + b"<worksheet/>"
+    assert part.index(b"<!DOCTYPE") == at
+    bomb = _zip_with(tmp_path / "late.xlsx", "xl/worksheets/sheet1.xml", part, zipfile.ZIP_STORED)
+    with pytest.raises(UnreadableInputError) as raised:
+        check_archive(bomb, ReadSettings())
+    assert str(raised.value) == (
+        "late.xlsx: part xl/worksheets/sheet1.xml declares a DTD or XML entities:"
+        " refused as a possible XML bomb"
+    )
+
+
+def test_the_same_comments_without_a_dtd_are_read(tmp_path: Path) -> None:
+    part = PROLOG + b"x" * (MIB + 10) + b"-- <!-- ! DOCTYPE ENTITY --><worksheet/>"
+    check_archive(
+        _zip_with(tmp_path / "ok.xlsx", "xl/a.xml", part, zipfile.ZIP_STORED), ReadSettings()
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_a_dtd_in_a_utf16_part_is_refused(encoding: str, tmp_path: Path) -> None:
+    """UTF-16 spells "<!DOCTYPE" with a zero byte beside each letter; expat reads it all the same."""
+    part = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w [<!ENTITY a "a">]><w>&a;</w>'
+    bomb = _zip_with(tmp_path / "u.xlsx", "xl/worksheets/sheet1.xml", part.encode(encoding))
+    with pytest.raises(UnreadableInputError, match="declares a DTD or XML entities"):
+        check_archive(bomb, ReadSettings())
+
+
+def test_a_dtd_at_the_end_of_a_64_mib_part_is_refused(tmp_path: Path) -> None:
+    """No part is too big to be searched: only the workbook's total size is limited."""
+    part = PROLOG + b"x" * (64 * MIB) + DTD + b"<worksheet/>"
+    bomb = _zip_with(tmp_path / "big.xlsx", "xl/worksheets/sheet1.xml", part, zipfile.ZIP_STORED)
+    del part
+    with pytest.raises(UnreadableInputError, match="declares a DTD or XML entities"):
+        check_archive(bomb, ReadSettings())
+
+
+def test_a_part_whose_bytes_were_damaged_is_a_damaged_zip(tmp_path: Path) -> None:
+    """Reading a whole part checks its CRC: a changed byte is damage, said so in one line."""
+    intact = _zip_with(tmp_path / "d.xlsx", "xl/a.xml", b"<a>" + b"1" * 1000 + b"</a>", 0)
+    data = intact.read_bytes()
+    damaged = data.replace(b"1" * 1000, b"1" * 500 + b"2" + b"1" * 499)
+    assert damaged != data
+    intact.write_bytes(damaged)
+    with pytest.raises(UnreadableInputError) as raised:
+        check_archive(intact, ReadSettings())
+    assert str(raised.value) == "d.xlsx: not a valid XLSX workbook (damaged zip archive)"
 
 
 def test_binary_parts_are_not_read_as_xml(tmp_path: Path) -> None:
