@@ -113,13 +113,41 @@ def test_the_same_comments_without_a_dtd_are_read(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
-def test_a_dtd_in_a_utf16_part_is_refused(encoding: str, tmp_path: Path) -> None:
-    """UTF-16 spells "<!DOCTYPE" with a zero byte beside each letter; expat reads it all the same."""
+@pytest.mark.parametrize(
+    ("encoding", "mark"),
+    [
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+    ],
+    ids=["little-endian", "big-endian", "little-endian-with-bom", "big-endian-with-bom"],
+)
+def test_a_dtd_in_a_utf16_part_is_refused(encoding: str, mark: bytes, tmp_path: Path) -> None:
+    """UTF-16 spells "<!DOCTYPE" with a zero byte beside each letter; expat reads it all the
+    same, with or without a byte order mark."""
     part = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w [<!ENTITY a "a">]><w>&a;</w>'
-    bomb = _zip_with(tmp_path / "u.xlsx", "xl/worksheets/sheet1.xml", part.encode(encoding))
+    data = mark + part.encode(encoding)
+    bomb = _zip_with(tmp_path / "u.xlsx", "xl/worksheets/sheet1.xml", data)
     with pytest.raises(UnreadableInputError, match="declares a DTD or XML entities"):
         check_archive(bomb, ReadSettings())
+
+
+def test_a_big_part_is_searched_a_chunk_at_a_time(tmp_path: Path) -> None:
+    """Memory stays flat: searching a 16 MiB part holds a chunk or two (1 MiB each) at once,
+    never the whole part."""
+    import tracemalloc
+
+    part = PROLOG + b"x" * (16 * MIB) + b"--><worksheet/>"
+    big = _zip_with(tmp_path / "big.xlsx", "xl/worksheets/sheet1.xml", part, zipfile.ZIP_STORED)
+    del part
+    tracemalloc.start()
+    try:
+        check_archive(big, ReadSettings())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MIB, peak
 
 
 def test_a_dtd_at_the_end_of_a_64_mib_part_is_refused(tmp_path: Path) -> None:
