@@ -199,3 +199,22 @@ def test_only_parts_over_one_mib_are_judged_by_their_ratio(tmp_path: Path) -> No
         r" refused as a possible zip bomb",
         str(raised.value),
     ), raised.value
+
+
+@pytest.mark.parametrize("claimed", [0, 1])
+def test_a_directory_claiming_a_part_packs_to_nothing_is_refused(
+    claimed: int, tmp_path: Path
+) -> None:
+    """A forged zip directory may say 2 MiB pack into 0 or 1 byte: refused before anything
+    is inflated, the ratio counted against at least one byte."""
+    path = _one_part(tmp_path / "f.xlsx", 2 * MIB, zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    entry = data.rindex(b"PK\x01\x02")  # the part's central directory record
+    data[entry + 20 : entry + 24] = claimed.to_bytes(4, "little")  # its compressed size
+    path.write_bytes(bytes(data))
+    with pytest.raises(LimitExceededError) as raised:
+        check_archive(path, ReadSettings())
+    assert str(raised.value) == (
+        "f.xlsx: part xl/media/blob.bin is compressed 2097152 times (limit 200):"
+        " refused as a possible zip bomb"
+    )
