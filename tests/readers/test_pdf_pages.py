@@ -143,11 +143,30 @@ def test_complete_numbering_is_accepted(numbers: list[tuple[int, int] | None]) -
         [(1, 3)],
         [(1, 3), None],
         [(4, 3), None, None, None],
+        [None, None, (1, 5)],  # two cover pages and page 1 of 5: four pages lost after it
     ],
 )
 def test_incomplete_numbering_is_refused(numbers: list[tuple[int, int] | None]) -> None:
     with pytest.raises(UnreadableInputError, match=r"^c\.pdf: pages are missing or out of order"):
         check_page_numbers(Path("c.pdf"), numbers)
+
+
+@pytest.mark.parametrize(
+    ("numbers", "cause"),
+    [
+        ([None, (5, 5)], "the only printed page number is 5 of 5, in a file of 2 pages"),
+        ([(2, 3)], "the only printed page number is 2 of 3, in a file of 1 page"),
+        ([(1, 3), None, (3, 3)], "the printed page numbers run 1, ?, 3 of 3"),
+    ],
+)
+def test_the_refusal_says_which_page_numbers_were_found(
+    numbers: list[tuple[int, int] | None], cause: str
+) -> None:
+    """The message lets a user check the file: the numbers as printed, "?" for a page that
+    prints none, and the file's page count, in words ("1 page", "2 pages")."""
+    with pytest.raises(UnreadableInputError) as raised:
+        check_page_numbers(Path("c.pdf"), numbers)
+    assert str(raised.value) == f"c.pdf: pages are missing or out of order: {cause}"
 
 
 def _damaged_page_2(path: Path, items: list[object]) -> Path:
