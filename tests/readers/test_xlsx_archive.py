@@ -163,7 +163,8 @@ def test_a_dtd_at_the_end_of_a_64_mib_part_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_part_whose_bytes_were_damaged_is_a_damaged_zip(tmp_path: Path) -> None:
-    """Reading a whole part checks its CRC: a changed byte is damage, said so in one line."""
+    """Reading a whole part checks its CRC: a changed byte is damage, said as when an engine
+    meets it (the part, and what is wrong with it)."""
     intact = _zip_with(tmp_path / "d.xlsx", "xl/a.xml", b"<a>" + b"1" * 1000 + b"</a>", 0)
     data = intact.read_bytes()
     damaged = data.replace(b"1" * 1000, b"1" * 500 + b"2" + b"1" * 499)
@@ -171,7 +172,10 @@ def test_a_part_whose_bytes_were_damaged_is_a_damaged_zip(tmp_path: Path) -> Non
     intact.write_bytes(damaged)
     with pytest.raises(UnreadableInputError) as raised:
         check_archive(intact, ReadSettings())
-    assert str(raised.value) == "d.xlsx: not a valid XLSX workbook (damaged zip archive)"
+    assert str(raised.value) == (
+        "d.xlsx: not a readable XLSX workbook (part xl/a.xml fails its checksum: the file was"
+        " altered or cut)"
+    )
 
 
 def test_binary_parts_are_not_read_as_xml(tmp_path: Path) -> None:

@@ -67,8 +67,9 @@ def check_archive(path: Path, settings: ReadSettings) -> None:
                 None,
             )
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        # A part that does not inflate or fails its checksum: said as when an engine meets it.
         raise UnreadableInputError(
-            "not a valid XLSX workbook (damaged zip archive)", path
+            f"not a readable XLSX workbook ({damage(path) or 'damaged zip archive'})", path
         ) from None
     if bomb is not None:
         raise UnreadableInputError(
