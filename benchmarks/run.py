@@ -229,7 +229,9 @@ def diff_100k() -> None:
             old.append(replace(base, code_amb=f"{first}{first % 7}", age_min=band[0], age_max=band[1], fee=fee,
                                reimbursement_preferential=fee - 4, reimbursement_standard=fee - 11,
                                copayment_preferential=Decimal("4.00"), copayment_standard=Decimal("11.00")))  # fmt: skip
-    new = [replace(row, fee=row.fee + 1) if n % 20 == 0 else row for n, row in enumerate(old)]  # type: ignore[operator,arg-type]
+    # Every new row its own object, as when read back from a file: none is the old one itself.
+    new = [replace(row, fee=row.fee + 1) if n % 20 == 0 else replace(row)  # type: ignore[operator,arg-type]
+           for n, row in enumerate(old)]  # fmt: skip
     seconds = []
     for _ in range(3):
         started = time.perf_counter()
