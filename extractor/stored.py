@@ -193,7 +193,8 @@ def stored_row_of(values: tuple[Any, ...]) -> StoredRow:
     cells = list(values[7:])
     for position, read in READERS:
         cells[position] = read(cells[position])
-    tariff = TariffRow(str(circular), *cells, group_session=bool(group_session))
+    tariff = TariffRow(str(circular), *cells)
+    tariff.group_session = bool(group_session)
     end = None if effective_to is None else date.fromisoformat(effective_to)
     return StoredRow(
         tariff,
