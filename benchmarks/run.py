@@ -400,6 +400,11 @@ def main() -> None:
             xlsx_floor,
         )
         whole_command(
+            "xlsx: inami-tariffs extract --formats csv (the pipeline without the other exports)",
+            ["extract", str(XLSX), "--out", str(out / "e2c"), "-q", "--formats", "csv"],
+            xlsx_floor,
+        )
+        whole_command(
             "xlsx: inami-tariffs extract --xlsx-engine openpyxl (reference, process)",
             ["extract", str(XLSX), "--out", str(out / "e3"), "-q", "--xlsx-engine", "openpyxl"],
             xlsx_floor,
