@@ -27,6 +27,7 @@ from extractor.values import (
     ValueParseError,
     age_band_at,
     clean_text,
+    exact_age_band,
     looks_like_code,
     narrow_band,
     parse_age_band,
@@ -320,6 +321,20 @@ def _table_row(
         )
         return
     age_min, age_max = state.band()
+    if "age" in columns.index and (age := _age_cell(row, columns.index["age"])) is not None:
+        band = exact_age_band(age.text)
+        if band is None:
+            state.issues.append(
+                rules.AGE_UNREADABLE.issue(
+                    age.location,
+                    f"the age '{age.text}' is not an age band we can read (such as 'moins de 18"
+                    " ans', '18 ans et plus', 'van 15 tot 18 jaar'): the line is left out",
+                    raw=raw,
+                    code=code_amb,
+                )
+            )
+            return
+        age_min, age_max = band  # the line's own band, within its table
     tariff = TariffRow(
         circular=info.circular,
         language=info.language,
@@ -356,6 +371,11 @@ def _table_row(
     state.previous = [general] if banded is None else banded
     state.previous += variants.per_condition(state.issues, row, general, columns, code_cell)
     state.pending.extend(state.previous)
+
+
+def _age_cell(row: RawRow, index: int) -> RawCell | None:
+    """The line's cell in the age column, when it holds something."""
+    return row.cells[index] if index < len(row.cells) and row.cells[index].text else None
 
 
 def _is_amount(cell: RawCell) -> bool:
