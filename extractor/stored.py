@@ -42,8 +42,16 @@ def _reader(name: str) -> Callable[[Any], Any] | None:
     parse: Callable[[str], Any] | None = None
     if column.parse is not None:
         parse = column.parse
-    elif column.type == "number":
-        parse = _finite_decimal
+    elif column.type == "number":  # one call: five amounts a row
+
+        def amount(value: Any) -> Any:
+            if type(value) is str and value:
+                parsed = Decimal(value)
+                if parsed.is_finite():
+                    return parsed
+            return general(value)
+
+        return amount
     elif column.type == "date":
         parse = date.fromisoformat
     elif column.type == "integer":
@@ -54,13 +62,6 @@ def _reader(name: str) -> Callable[[Any], Any] | None:
         return None
     parsed = parse
     return lambda value: parsed(value) if type(value) is str and value else general(value)
-
-
-def _finite_decimal(text: str) -> Decimal:
-    amount = Decimal(text)
-    if not amount.is_finite():
-        raise ValueError(f"not an amount: {text!r}")
-    return amount
 
 
 # (position in STORED, reader) of the columns whose stored value is not kept as it is.
