@@ -145,6 +145,7 @@ def main() -> None:
                 "SELECT code_amb FROM tariffs ORDER BY id DESC LIMIT 1"
             ).fetchone()[0]
             on = date(2015, 3, 1)
+            versions = len(store.history(code))
             times = {"in_force": [], "history": []}
             for _ in range(200):
                 for name, call in (("in_force", lambda: store.in_force(code, on)),
@@ -163,7 +164,6 @@ def main() -> None:
         print()
         print(f"| on the filled store ({stored:,} rows) | ms |")
         print("|---|---:|")
-        versions = len(store.history(code))
         load = os.getloadavg()[0]
         for name, label in (("in_force", "store.in_force(code, day)"),
                             ("history", f"store.history(code) ({versions} stored rows)")):  # fmt: skip
