@@ -3,8 +3,9 @@ so layout is one reader that sees the pages in order."""
 
 from __future__ import annotations
 
+from extractor import rules as rules_registry
 from extractor import vocabulary
-from extractor.model import RawRow
+from extractor.model import Issue, RawRow
 from extractor.readers.pdf.agegroups import age_row, is_age_line
 from extractor.readers.pdf.content import with_content_columns
 from extractor.readers.pdf.geometry import Column, Line, PageLayout, Rules
@@ -15,7 +16,7 @@ from extractor.readers.pdf.header import (
     next_header,
     refined_boundaries,
 )
-from extractor.readers.pdf.rows import block_row, header_row, row_blocks, text_row
+from extractor.readers.pdf.rows import block_row, header_row, location, row_blocks, text_row
 from extractor.values import clean_text, looks_like_code
 
 
@@ -25,6 +26,7 @@ class PageReader:
     def __init__(self, file_name: str) -> None:
         self.file_name = file_name
         self.rows: list[RawRow] = []
+        self.issues: list[Issue] = []  # what the layout itself could not decide
         self.layouts: list[PageLayout] = []
         self.text: list[str] = []
         self.title = ""
@@ -81,7 +83,19 @@ class PageReader:
                 layout.boundaries, self.refine = self.boundaries, False
             if not layout.columns:
                 layout.columns, layout.boundaries = self.columns, self.boundaries
-            for block in row_blocks(region, self.columns, self.boundaries, rules):
+            blocks, ambiguous = row_blocks(region, self.columns, self.boundaries, rules)
+            for stray in ambiguous:
+                text = clean_text(" ".join(line.text for line in stray.lines))
+                self.issues.append(
+                    rules_registry.ROW_UNRECOGNISED.issue(
+                        location(self.file_name, number, line_numbers[id(stray.lines[0])]),
+                        f"a description line between the rows of {stray.above} and"
+                        f" {stray.below} could belong to either: it is in neither row's"
+                        " description; check the source",
+                        raw=(text,),
+                    )
+                )
+            for block in blocks:
                 first = line_numbers[id(block[0])]
                 row = block_row(block, self.columns, self.boundaries, self.file_name, number, first)
                 self.rows.append(row)

@@ -3,11 +3,21 @@ rule or the next code; each phrase goes to the column it overlaps most."""
 
 from __future__ import annotations
 
+import itertools
+
 from extractor import vocabulary
 from extractor.location import Location
 from extractor.model import RawCell, RawRow
 from extractor.readers.pdf.geometry import ROW_GAP, Column, Line, Rules
-from extractor.readers.pdf.phrases import column_of, header_roles, is_amount, phrases, span
+from extractor.readers.pdf.phrases import (
+    column_of,
+    header_roles,
+    is_amount,
+    overlap,
+    phrases,
+    span,
+)
+from extractor.readers.pdf.strays import Ambiguous, attach_strays
 from extractor.values import clean_text, looks_like_code
 
 _AMOUNT_ROLES = {"fee", "reimbursement", "copayment"}
@@ -20,8 +30,9 @@ def location(file_name: str, page: int, line: int) -> Location:
 
 def row_blocks(
     region: list[Line], columns: list[Column], boundaries: list[float], rules: Rules
-) -> list[list[Line]]:
-    """Lines that make one table row: split at vertical gaps and rules, then at codes."""
+) -> tuple[list[list[Line]], list[Ambiguous]]:
+    """Lines that make one table row: split at vertical gaps and rules, then at codes; a
+    description line set apart from its row joins it again (or is returned as ambiguous)."""
     description_left = _description_left(columns, boundaries)
     left, right = columns[0].x0, columns[-1].x1
     blocks: list[list[Line]] = []
@@ -33,18 +44,31 @@ def row_blocks(
             heading = _is_heading_line(line, description_left) or _is_heading_line(
                 previous, description_left
             )
-            if gap <= ROW_GAP * previous.size and not ruled and not heading:
+            near = gap <= ROW_GAP * previous.size or _pair_continues(previous, line)
+            if near and not ruled and not heading:
                 blocks[-1].append(line)
                 continue
         blocks.append([line])
-    return [part for block in blocks for part in _split_at_codes(block)]
+    parts = [part for block in blocks for part in _split_at_codes(block)]
+    return attach_strays(parts, _description_index(columns), boundaries, rules, (left, right))
+
+
+def _description_index(columns: list[Column]) -> int | None:
+    return next(
+        (
+            index
+            for index, column in enumerate(columns)
+            if vocabulary.DESCRIPTION_HEADER.search(vocabulary.fold(column.label))
+        ),
+        None,
+    )
 
 
 def _description_left(columns: list[Column], boundaries: list[float]) -> float:
-    for index, column in enumerate(columns):
-        if vocabulary.DESCRIPTION_HEADER.search(vocabulary.fold(column.label)):
-            return boundaries[index - 1] if index > 0 else column.x0
-    return float("inf")
+    index = _description_index(columns)
+    if index is None:
+        return float("inf")
+    return boundaries[index - 1] if index > 0 else columns[index].x0
 
 
 def _is_heading_line(line: Line, description_left: float) -> bool:
@@ -58,7 +82,10 @@ def _is_heading_line(line: Line, description_left: float) -> bool:
 def _split_at_codes(block: list[Line]) -> list[list[Line]]:
     """Several coded lines in one block: each starts a row; lines above the first join it."""
     anchors = [
-        i for i, line in enumerate(block) if any(looks_like_code(w.text) for w in line.words)
+        i
+        for i, line in enumerate(block)
+        if any(looks_like_code(w.text) for w in line.words)
+        and not (i and _pair_continues(block[i - 1], line))
     ]
     if len(anchors) <= 1:
         return [block]
@@ -68,6 +95,22 @@ def _split_at_codes(block: list[Line]) -> list[list[Line]]:
         end = anchors[n + 1] if n + 1 < len(anchors) else len(block)
         parts.append(block[begin:end])
     return parts
+
+
+def _pair_continues(previous: Line, line: Line) -> bool:
+    """The line's code is the second of a pair broken in a narrow column ("726530 /" over
+    "726541", under "Code amb. / hosp."): the same row, not the next one."""
+    words = previous.words
+    for index, (code, slash) in enumerate(itertools.pairwise(words), 2):
+        # The slash ends the code cell's line: nothing follows it, or only a column away.
+        ends = index == len(words) or words[index].x0 - slash.x1 > 2 * previous.size
+        if looks_like_code(code.text) and slash.text == "/" and ends:
+            first = line.words[0]
+            return (
+                looks_like_code(first.text)
+                and overlap((first.x0, first.x1), (code.x0, slash.x1)) > 0
+            )
+    return False
 
 
 def block_row(
