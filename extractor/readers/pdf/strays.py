@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from extractor import vocabulary
 from extractor.readers.pdf.geometry import Line, Rules
-from extractor.readers.pdf.phrases import column_of, is_atomic, phrases, span
+from extractor.readers.pdf.phrases import column_of, phrases, span
 from extractor.values import age_band_at, looks_like_code
 
 # In font sizes, from the top of one line to the top of the next (tops are where capitals and
@@ -107,6 +107,8 @@ def _side(
 
 
 def _is_stray(block: list[Line], description: int, boundaries: list[float]) -> bool:
+    if _coded(block):
+        return False
     for line in block:
         text = line.text
         if (
@@ -119,8 +121,6 @@ def _is_stray(block: list[Line], description: int, boundaries: list[float]) -> b
         ):
             return False
         for phrase in phrases(line.words):
-            if any(is_atomic(w.text) for w in phrase):
-                return False
             if column_of(span(phrase), boundaries) != description:
                 return False
     return True
