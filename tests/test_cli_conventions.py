@@ -194,3 +194,38 @@ def test_readme_names_the_api_as_it_is() -> None:
     for name in re.findall(r"api\.(\w+)\(", readme):
         assert name in api.__all__, name
     assert set(api.__all__) <= set(dir(api))
+
+
+def test_readme_synopsis_names_every_command_and_option() -> None:
+    """The README's command-line block is where a newcomer looks first: every command of the
+    parser has a line there and every option it takes is named (retract and the store options
+    of run were missing)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    synopsis = readme.split("## Command line", 1)[1].split("```")[1]
+    [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    missing = []
+    for name, sub in commands.choices.items():
+        if not re.search(rf"^inami-tariffs {name} ", synopsis, re.MULTILINE):
+            missing.append(name)
+        for action in sub._actions:
+            missing += [
+                f"{name} {option}"
+                for option in action.option_strings
+                if option.startswith("--")
+                and option not in ("--help", "--verbose")
+                and option not in synopsis
+            ]
+    assert missing == []
+
+
+def test_readme_layout_names_every_module() -> None:
+    """The next maintainer finds a module from README's layout section (issue 10): every module
+    of the package is named there (ten were missing after the store and export work)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("\n## Layout\n", 1)[1]
+    modules = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "extractor").rglob("*.py")
+        if not path.name.startswith("__")
+    )
+    assert [module for module in modules if Path(module).name not in layout] == []
