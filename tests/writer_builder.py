@@ -38,6 +38,7 @@ class Table:
     ruled: bool = True
     font: str = "Liberation Sans"
     size: float = 8.0
+    repeat_header: bool = False  # the header rows printed again at the top of every page
 
 
 _NAMESPACES = (
@@ -106,10 +107,17 @@ def document(title: tuple[str, ...], table: Table) -> str:
     columns = "".join(
         f'<table:table-column table:style-name="Col{n}"/>' for n in range(len(table.widths))
     )
-    rows = "".join(
-        "<table:table-row>" + "".join(_cell(cell) for cell in row) + "</table:table-row>"
-        for row in (*table.header, *table.rows)
-    )
+
+    def rows_of(rows: tuple[tuple[Cell, ...], ...]) -> str:
+        return "".join(
+            "<table:table-row>" + "".join(_cell(cell) for cell in row) + "</table:table-row>"
+            for row in rows
+        )
+
+    header = rows_of(table.header)
+    if table.repeat_header:
+        header = f"<table:table-header-rows>{header}</table:table-header-rows>"
+    rows = header + rows_of(table.rows)
     lines = "".join(f'<text:p text:style-name="Title">{escape(t)}</text:p>' for t in title)
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document {_NAMESPACES} office:version="1.2"'

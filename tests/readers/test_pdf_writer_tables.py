@@ -5,6 +5,7 @@ lost: every line ends in its row, or in issues.json naming its place."""
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +13,10 @@ import pytest
 
 from extractor.api import extract_file
 from extractor.model import Extraction
-from extractor.settings import PDF_ENGINES, Options, ReadSettings
+from extractor.readers.pdf.pages import pages
+from extractor.readers.pdf.phrases import header_roles
+from extractor.settings import PDF_ENGINES, Deadline, Options, ReadSettings
+from extractor.values import looks_like_code
 from tests.pdf_builder import Grid, Text, write_pdf
 from tests.writer_builder import WHY_NOT, WRITER, Cell, Table, write_writer_pdfs
 
@@ -155,7 +159,45 @@ def _documents() -> dict[str, tuple[tuple[str, ...], Table]]:
         table = _centred_table("nl", NARROW, ruled, "Liberation Sans", PLAIN["nl"])
         documents[f"broken-nl-{'ruled' if ruled else 'unruled'}"] = (TITLE["nl"], table)
     documents["broken-fr-keys"] = (TITLE["fr"], _key_table("fr", NARROW_KEYS, "row"))
+    for language in ("fr", "nl"):
+        for variant in SPLIT_VARIANTS:
+            documents[f"split-{language}-{variant}"] = (
+                TITLE[language],
+                _long_table(language, variant),
+            )
     return documents
+
+
+SPLIT_ROWS = 60  # every other row of three or four lines: a page break splits one of them
+SPLIT_VARIANTS = ("top-unruled", "middle-unruled", "middle-ruled-repeated", "bottom-ruled")
+
+
+def _split_codes() -> list[str]:
+    codes = []
+    for n in range(SPLIT_ROWS):
+        base = 56001 + 7 * n
+        codes.append(f"{base}{base % 7}")
+    return codes
+
+
+def _split_label(language: str, n: int) -> str:
+    return LONG[language] if n % 2 == 1 else f"{SHORT[language][0]} {n}"
+
+
+def _long_table(language: str, variant: str) -> Table:
+    """Rows enough to run over a page, every third with a three-line description: Writer
+    splits a row at the page break (its last lines at the top of the next page)."""
+    valign = variant.split("-")[0]
+    table = _centred_table(language, CENTRED, "unruled" not in variant, "Liberation Sans")
+    rows = tuple(
+        (
+            Cell(code, valign=valign),
+            Cell(_split_label(language, n), valign=valign),
+            *(Cell(a, align="end", valign=valign) for a in AMOUNTS["560011"]),
+        )
+        for n, code in enumerate(_split_codes())
+    )
+    return Table(table.widths, table.header, rows, table.ruled, repeat_header="repeated" in variant)
 
 
 @pytest.fixture(scope="module")
@@ -318,3 +360,39 @@ def test_a_key_letter_line_away_from_its_code_is_reported(
     assert [row.key_letters for row in extraction.rows] == ["N 12 2.572713"]
     flagged = [i for i in extraction.issues if i.rule == "key-letters-unreadable"]
     assert [i.raw for i in flagged] == [("Q 30 0,033039",)]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("variant", SPLIT_VARIANTS)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_a_row_the_page_break_splits_keeps_its_whole_description(
+    writer_pdfs: dict[str, Path], language: str, variant: str, engine: str
+) -> None:
+    """The last lines of a description at the top of the next page (under the repeated header
+    or not) end the row the page before ended on: not the next row's, not lost."""
+    path = writer_pdfs[f"split-{language}-{variant}"]
+    # The table does run over: its first line on page 2 under the header holds no code.
+    page_two = next(itertools.islice(pages(path, ReadSettings(), Deadline(path, None)), 1, 2))
+    first = next(line for line in page_two.lines if not header_roles(line.text) and (
+        not line.text.startswith(("avec", "sans", "préf", "met", "zonder", "voork", "g "))
+    ))  # fmt: skip
+    assert not any(looks_like_code(w.text) for w in first.words), first.text
+    extraction = _extract(path, engine)
+    want = {code: _split_label(language, n) for n, code in enumerate(_split_codes())}
+    found = {row.code_amb: row.description for row in extraction.rows}
+    assert len({row.source.page for row in extraction.rows}) == 3
+    if variant == "middle-unruled":
+        # Unruled, every cell centred: lines above the first code of a page may end the row
+        # the page before ended on, or start this one. Where nothing tells, they are in
+        # neither row and reported there with both codes, never in a row they are not of.
+        flagged = [i for i in extraction.issues if i.rule == "row-unrecognised"]
+        for code in (c for c in want if found.get(c) != want[c]):
+            [issue] = [i for i in flagged if code in i.message]
+            assert found[code] in want[code] and issue.raw[0] in want[code]
+        assert {i.rule for i in extraction.issues} <= {
+            "circular-number-missing",
+            "row-unrecognised",
+        }
+        return
+    assert found == want
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]

@@ -17,7 +17,7 @@ from extractor.readers.pdf.phrases import (
     phrases,
     span,
 )
-from extractor.readers.pdf.strays import Ambiguous, attach_strays
+from extractor.readers.pdf.strays import Strays, attach_strays, leading_text
 from extractor.values import clean_text, looks_like_code
 
 _AMOUNT_ROLES = {"fee", "reimbursement", "copayment"}
@@ -29,14 +29,23 @@ def location(file_name: str, page: int, line: int) -> Location:
 
 
 def row_blocks(
-    region: list[Line], columns: list[Column], boundaries: list[float], rules: Rules
-) -> tuple[list[list[Line]], list[Ambiguous]]:
+    region: list[Line],
+    columns: list[Column],
+    boundaries: list[float],
+    rules: Rules,
+    carried: str | None = None,
+    page_end: bool = False,
+) -> Strays:
     """Lines that make one table row: split at vertical gaps and rules, then at codes; a
-    description line set apart from its row joins it again (or is returned as ambiguous)."""
+    description line set apart from its row joins it again (or is returned as ambiguous).
+    `carried`: the code of the row the page before ended on, when this region continues it;
+    `page_end`: the region ends its page."""
     description_left = _description_left(columns, boundaries)
     left, right = columns[0].x0, columns[-1].x1
+    description = description_index(columns)
+    head = leading_text(region, description, boundaries, rules, (left, right)) if carried else []
     blocks: list[list[Line]] = []
-    for line in region:
+    for line in region[len(head) :]:
         if blocks:
             previous = blocks[-1][-1]
             gap = line.top - max(ln.bottom for ln in blocks[-1])
@@ -50,10 +59,12 @@ def row_blocks(
                 continue
         blocks.append([line])
     parts = [part for block in blocks for part in _split_at_codes(block)]
-    return attach_strays(parts, _description_index(columns), boundaries, rules, (left, right))
+    extent = (left, right)
+    return attach_strays(parts, description, boundaries, rules, extent, carried, head, page_end)
 
 
-def _description_index(columns: list[Column]) -> int | None:
+def description_index(columns: list[Column]) -> int | None:
+    """The column of the description (its header names one), if the table has one."""
     return next(
         (
             index
@@ -65,7 +76,7 @@ def _description_index(columns: list[Column]) -> int | None:
 
 
 def _description_left(columns: list[Column], boundaries: list[float]) -> float:
-    index = _description_index(columns)
+    index = description_index(columns)
     if index is None:
         return float("inf")
     return boundaries[index - 1] if index > 0 else columns[index].x0
@@ -162,6 +173,21 @@ def _across_columns(extent: tuple[float, float], boundaries: list[float], size: 
     x0, x1 = extent
     reach = 3 * size
     return any(x0 + reach < boundary < x1 - reach for boundary in boundaries)
+
+
+def continued(row: RawRow, column: int | None, lines: list[Line], before: bool = False) -> RawRow:
+    """The row with more text at the end (or the start) of one of its cells: a description
+    the page break split, its last lines at the top of the next page (or its first lines at
+    the foot of the page before)."""
+    if column is None or column >= len(row.cells):
+        return row
+    cell = row.cells[column]
+    words = [w for line in lines for w in line.words]
+    more = [f"{w.lead_mark} {w.full_text}" for w in words]
+    parts = [*more, cell.text] if before else [cell.text, *more]
+    marks = (*cell.marks, *(m for w in words for m in w.marks))
+    extended = RawCell(clean_text(" ".join(parts)) or None, cell.location, cell.span, marks)
+    return RawRow((*row.cells[:column], extended, *row.cells[column + 1 :]), row.location)
 
 
 def text_row(line: Line, file_name: str, page: int, line_number: int) -> RawRow:

@@ -10,6 +10,7 @@ clearly closer to. When neither tells, it is reported (`row-unrecognised`), neve
 
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple
 
 from extractor import vocabulary
@@ -33,16 +34,146 @@ class Ambiguous(NamedTuple):
     below: str
 
 
+class Strays(NamedTuple):
+    """Row blocks with their stray lines joined; the lines that could not be placed; and the
+    lines at the top of a page that end the last row of the page before."""
+
+    blocks: list[list[Line]]
+    ambiguous: list[Ambiguous]
+    continuation: list[Line]
+    # Description lines ending a page under a row they are not part of: the first lines of a
+    # row whose code the page break sent to the next page.
+    trailing: list[Line]
+
+
 def attach_strays(
     blocks: list[list[Line]],
     description: int | None,
     boundaries: list[float],
     rules: Rules,
     extent: tuple[float, float],
-) -> tuple[list[list[Line]], list[Ambiguous]]:
-    """Blocks with each stray description block joined to its row; the ambiguous ones apart."""
+    carried: str | None = None,
+    head: list[Line] | None = None,
+    page_end: bool = False,
+) -> Strays:
+    """Blocks with each stray description block joined to its row; the ambiguous ones apart.
+
+    `carried` is the code of the row a page ended on, when this region continues its table
+    at the top of the next page, and `head` the description lines this page starts with,
+    before any code (leading_text): they end that row (a row the page break split) and are
+    returned apart as its continuation, or, when they may as well start the row below them,
+    are reported. `page_end`: the region ends its page, so description lines at its end that
+    are not the last row's may start a row of the next page (returned as trailing).
+    """
     if description is None:
-        return blocks, []
+        return Strays(blocks, [], [], [])
+    continuation: list[Line] = []
+    ambiguous: list[Ambiguous] = []
+    apart: list[list[Line]] = []
+    joined, more, trailing = _attach(blocks, description, boundaries, rules, extent, page_end)
+    if carried is not None and head:
+        below = joined[0] if joined and _coded(joined[0]) else []
+        if _continues(head, below, joined[1:], rules, extent, (description, boundaries)):
+            continuation = head
+        elif below and _band_starts_at(head, rules, extent):
+            joined[0] = [*head, *below]  # a ruled band holds them and the code below: its row
+        else:
+            ambiguous.append(Ambiguous(head, carried, _code(below)))
+            apart = [head]  # in neither row: a line of text, reported
+    return Strays(apart + joined, ambiguous + more, continuation, trailing)
+
+
+def _starts_next(
+    last: list[Line],
+    above: list[Line] | None,
+    blocks: list[list[Line]],
+    rules: Rules,
+    extent: tuple[float, float],
+    column: tuple[int, list[float]],
+) -> bool:
+    """Description lines closing a page are not part of the row above them: a rule between,
+    or further from it than the lines of one cell are from each other."""
+    if above is None or _ruled(above, last, rules, extent):
+        return True
+    own = _own_pitch(blocks, column)
+    return own is not None and _pitch(above, last) > own + CLEARLY * last[0].size
+
+
+def leading_text(
+    region: list[Line],
+    description: int | None,
+    boundaries: list[float],
+    rules: Rules,
+    extent: tuple[float, float],
+) -> list[Line]:
+    """The description lines a page's table region starts with, before its first code, as
+    long as no rule separates them (the lines of one cell)."""
+    head: list[Line] = []
+    if description is None:
+        return head
+    for line in region:
+        if not _is_stray([line], description, boundaries) or (
+            head and _ruled(head, [line], rules, extent)
+        ):
+            break
+        head.append(line)
+    return head
+
+
+def _continues(
+    head: list[Line],
+    below: list[Line],
+    others: list[list[Line]],
+    rules: Rules,
+    extent: tuple[float, float],
+    column: tuple[int, list[float]],
+) -> bool:
+    """Lines at the top of a page end the row the page before ended on, rather than start the
+    row below them: nothing below, a rule between, further from it than the lines of one cell
+    are from each other, or a table whose rows all start at their code's line."""
+    if not below or _ruled(head, below, rules, extent):
+        return True
+    own = _own_pitch([head, below, *others], column)
+    size = head[0].size
+    if own is not None and _pitch(head, below) > own + CLEARLY * size:
+        return True
+    starts = [
+        block[0] is next(line for line in block if _coded([line]))
+        for block in others
+        if len(block) > 1 and _coded(block)
+    ]
+    return bool(starts) and all(starts)
+
+
+def _band_starts_at(head: list[Line], rules: Rules, extent: tuple[float, float]) -> bool:
+    """A rule runs right above the lines (a ruled table's band starts there)."""
+    top = head[0].top
+    return rules.crossing(top - 1.5 * head[0].size, top, *extent)
+
+
+def _own_pitch(blocks: list[list[Line]], column: tuple[int, list[float]]) -> float | None:
+    """The distance between the lines of one cell: the closest two lines of description text
+    in a block stand (a code centred between them is on a line of its own, nearer)."""
+    description, boundaries = column
+    pitches = []
+    for block in blocks:
+        texts = [
+            line
+            for line in block
+            if any(column_of((w.x0, w.x1), boundaries) == description for w in line.words)
+        ]
+        pitches += [b.top - a.top for a, b in itertools.pairwise(texts)]
+    return min(pitches) if pitches else None
+
+
+def _attach(
+    blocks: list[list[Line]],
+    description: int,
+    boundaries: list[float],
+    rules: Rules,
+    extent: tuple[float, float],
+    page_end: bool = False,
+) -> tuple[list[list[Line]], list[Ambiguous], list[Line]]:
     stray = [_is_stray(block, description, boundaries) for block in blocks]
     merged: list[list[Line]] = []
     kinds: list[bool] = []
@@ -63,6 +194,12 @@ def attach_strays(
             continue
         above = result[-1] if result and _coded(result[-1]) else None
         below = merged[index + 1] if index + 1 < len(merged) and _coded(merged[index + 1]) else None
+        if (
+            page_end
+            and index == len(merged) - 1
+            and _starts_next(block, above, merged, rules, extent, (description, boundaries))
+        ):
+            return result, ambiguous, block  # the first lines of a row the next page holds
         side = _side(block, above, below, rules, extent)
         if side == "above" and above is not None:
             result[-1] = [*above, *block]
@@ -74,7 +211,7 @@ def attach_strays(
             if side == "either" and above is not None and below is not None:
                 ambiguous.append(Ambiguous(block, _code(above), _code(below)))
         index += 1
-    return result, ambiguous
+    return result, ambiguous, []
 
 
 def _side(
