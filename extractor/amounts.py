@@ -5,15 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from extractor import rules
-from extractor.cells import holds_amount, stated_mark
+from extractor.cells import holds_amount, marked_amount, stated_mark
 from extractor.model import AMOUNT_COLUMNS, Issue, RawCell, RawRow
 from extractor.values import ValueParseError, parse_amount
 
 
 def read_amounts(
-    issues: list[Issue], row: RawRow, index: dict[str, int], code: str
+    issues: list[Issue],
+    row: RawRow,
+    index: dict[str, int],
+    code: str,
+    marks: list[str] | None = None,
 ) -> dict[str, Decimal | None] | None:
-    """The amounts of a line in the given columns; None (and an issue) if one is unreadable."""
+    """The amounts of a line in the given columns; None (and an issue) if one is unreadable.
+
+    A footnote mark printed with an amount ("29,96 (1)", or a raised mark in a PDF) is added
+    to `marks`, for the footnote to be attached to the row."""
     amounts: dict[str, Decimal | None] = {}
     for name in AMOUNT_COLUMNS:
         if name not in index:
@@ -35,8 +42,15 @@ def read_amounts(
                     )
                 )
             continue
+        value = cell.value
+        if isinstance(value, str) and (found := marked_amount(value)) is not None:
+            value = found[0]
+            if marks is not None:
+                marks.append(found[1])
+        if marks is not None and cell.marks:
+            marks.extend(cell.marks)
         try:
-            amounts[name] = parse_amount(cell.value)
+            amounts[name] = parse_amount(value)
         except ValueParseError as error:
             issues.append(
                 rules.AMOUNT_UNPARSEABLE.issue(cell.location, str(error), raw=row.texts, code=code)

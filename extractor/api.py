@@ -87,9 +87,11 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
             try:
                 extraction = _extract_document(document, options.overrides)
             except MissingMetadataError:
-                if _has_table(document):
-                    raise
-                continue  # no table there: asking for its date would send the user astray
+                tables = _tables(document)
+                if not tables.tables:
+                    continue  # no table there: asking for its date would send the user astray
+                _refuse_when_all_refused([tables], path)
+                raise
             if extraction.tables:
                 extractions.append(extraction)
     except ExtractorError:
@@ -105,13 +107,20 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
         )
     if not any(extraction.rows or extraction.issues for extraction in extractions):
         raise NoTariffTableError("a table header but no tariff line under it", path)
+    _refuse_when_all_refused(extractions, path)
     return extractions
 
 
-def _has_table(document: RawDocument) -> bool:
-    """Whether a tariff table header stands in the document, whatever its metadata."""
+def _tables(document: RawDocument) -> Extraction:
+    """The tables of a document, whatever its metadata (a placeholder date)."""
     placeholder = CircularInfo("", "fr", date.min, "", (document.location.file,), document.format)
-    return normalise(document, placeholder).tables > 0
+    return normalise(document, placeholder)
+
+
+def _refuse_when_all_refused(extractions: list[Extraction], path: Path) -> None:
+    """Every table was refused as a whole (two dates) and no row read: one line says why."""
+    if all(not e.rows and len(e.refused) == e.tables for e in extractions):
+        raise NoTariffTableError(extractions[0].refused[0], path)
 
 
 def _extract_document(document: RawDocument, overrides: Overrides) -> Extraction:

@@ -10,11 +10,33 @@ import re
 
 from extractor import rules, vocabulary
 from extractor.header import Columns
+from extractor.location import Location
 from extractor.model import AMOUNT_COLUMNS, Issue, RawCell, RawRow
 from extractor.values import ValueParseError, looks_like_code, parse_amount
 
 NOT_DEFINED = frozenset({"-", "–", "—"})  # an amount not defined: empty, not zero
 _REFERENCE = re.compile(r"^(?:\((\*{1,3}|\d{1,2})\)|(\*{1,3}))$")
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# An amount with a footnote mark in its cell: "29,96 (1)", "29,96*", "29,96 ¹". A bare digit
+# after a space ("29,96 1") is not a mark one can tell from a misprint: it stays unreadable.
+_MARKED_AMOUNT = re.compile(
+    r"^(?P<amount>.*\d)\s*(?:\((?P<mark>\*{1,3}|\d{1,2})\)|(?P<stars>\*{1,3})|(?P<raised>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}))$"
+)
+
+
+def marked_amount(text: str) -> tuple[str, str] | None:
+    """An amount cell's text and the footnote mark printed with it ("29,96 (1)" → ("29,96",
+    "1")), when the mark is unambiguous and the rest an amount; None otherwise."""
+    if not text or text[-1] not in ")*⁰¹²³⁴⁵⁶⁷⁸⁹" or not (found := _MARKED_AMOUNT.match(text)):
+        return None
+    amount = found.group("amount")
+    if not is_amount(RawCell(amount, _NOWHERE)):
+        return None
+    mark = found.group("mark") or found.group("stars") or found.group("raised")
+    return amount, mark.translate(SUPERSCRIPT_DIGITS)
+
+
+_NOWHERE = Location("")
 
 
 def stated_mark(text: str) -> str | None:
@@ -89,3 +111,54 @@ def holds_amount(cell: RawCell) -> bool:
     return is_amount(cell) or any(
         is_amount(RawCell(part, cell.location)) for part in cell.text.split()
     )
+
+
+def set_aside(row: RawRow, in_table: bool, issues: list[Issue]) -> bool:
+    """A workbook line's cells the grid does not read (formulas never computed, hidden rows
+    and columns) → issues; True when the line is left out."""
+    code = next((c.text for c in (*row.cells, *row.hidden) if looks_like_code(c.value)), "")
+    if row.formulas:
+        places = ", ".join(_cell_name(cell) for cell in row.formulas)
+        first = row.formulas[0]
+        issues.append(
+            rules.FORMULA_NOT_COMPUTED.issue(
+                first.location,
+                f"{places} {'holds a formula' if len(row.formulas) == 1 else 'hold formulas'}"
+                f" ({first.text}{', ...' if len(row.formulas) > 1 else ''}) without a computed"
+                " value: the workbook was saved by a tool that does not calculate; recalculate"
+                " it in Excel or LibreOffice and save. The line is left out",
+                raw=(*row.texts, *(cell.text for cell in row.formulas)),
+                code=code,
+            )
+        )
+        return True
+    if row.hidden_row:
+        if in_table or code:
+            values = " | ".join(cell.text for cell in row.hidden)
+            issues.append(
+                rules.HIDDEN_ROW.issue(
+                    row.location,
+                    f"row {row.location.line} is hidden in the workbook and holds '{values}':"
+                    " not read as data; unhide it if it belongs to the table",
+                    raw=tuple(cell.text for cell in row.hidden),
+                    code=code,
+                )
+            )
+        return True
+    if in_table:
+        for cell in row.hidden:
+            issues.append(
+                rules.HIDDEN_COLUMN.issue(
+                    cell.location,
+                    f"column {cell.location.column} is hidden in the workbook and holds"
+                    f" '{cell.text}' on this line: not in the table; unhide the column if it"
+                    " belongs to the table",
+                    raw=row.texts,
+                    code=code,
+                )
+            )
+    return False
+
+
+def _cell_name(cell: RawCell) -> str:
+    return f"{cell.location.column or ''}{cell.location.line or ''}"

@@ -97,7 +97,7 @@ TABLE: tuple[Column, ...] = (
             "Ticket modérateur - sans régime préférentiel", "Remgeld - zonder voorkeurregeling",
             "paid by other patients, EUR"),
     Column("description", "text", "string", "Description", "Omschrijving",
-           "label as printed, footnote marks removed"),
+           "label as printed, footnote marks removed", rules=("description-missing",)),
     Column("footnotes", "text", "string", "Notes", "Voetnoten",
            "text of the footnotes that qualify the row, '(n) text | ...'; empty for none",
            blank=True),

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from extractor import vocabulary
 from extractor.columns import KEY_COLUMNS
+from extractor.errors import KeyLetterError as KeyLetterError  # where key letters are read
 from extractor.model import RawRow, TariffRow
 from extractor.values import clean_text
 
@@ -24,10 +25,6 @@ _TERM = re.compile(
     r"^(?P<letter>[A-Z]{1,3}) (?P<coefficient>\d+(?:\.\d+)?) (?P<value>\d+(?:\.\d+)?)$"
 )
 _CENT = Decimal("0.01")
-
-
-class KeyLetterError(ValueError):
-    """Key-letter cells that do not make terms (a letter, a coefficient, a value each)."""
 
 
 def _number(text: str) -> str:

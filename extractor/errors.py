@@ -57,3 +57,15 @@ class LookupFailedError(ExtractorError):
     """The store holds no single answer to the question asked; the message says why."""
 
     exit_code = 1
+
+
+# Internal signals: raised and caught where a cell is read, and turned there into an issue
+# (rule, place, raw cells); never seen by a user, so not ExtractorErrors.
+
+
+class ValueParseError(ValueError):
+    """A cell does not hold the kind of value its column needs."""
+
+
+class KeyLetterError(ValueError):
+    """Key-letter cells that do not make terms (a letter, a coefficient, a value each)."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractor import vocabulary
 from extractor.location import Location
 from extractor.model import AMOUNT_COLUMNS, RawCell, RawRow
-from extractor.values import clean_text, exact_age_band, looks_like_code
+from extractor.values import clean_text, exact_age_band, find_dates, looks_like_code
 from extractor.vocabulary import fold
 
 _GROUPS = ("reimbursement", "copayment")
@@ -50,6 +50,9 @@ class Columns:
     # Grid columns whose header text names no field we know, with that text: a value under
     # one is reported (column-unplaced), never dropped.
     unplaced: tuple[tuple[int, str], ...] = ()
+    # What the header holds when amount columns carry two effective dates ("Honoraires au
+    # 01/01/2025 | Honoraires au 01/03/2025"): the table is refused, saying so (`problem`).
+    several_dates: str = ""
 
 
 def _header_labels(row: RawRow) -> dict[int, str]:
@@ -154,6 +157,7 @@ def detect_header(
     by_group: dict[str, dict[str, int]] = {}
     twice: list[str] = []
     unplaced: list[tuple[int, str]] = []
+    amount_labels: dict[str, list[str]] = {}  # every label read as each amount
     for column in sorted(set(top) | set(sub)):
         if column not in top and column - 1 in top and _top_role(top[column - 1]) in _GROUPS:
             # A group label written in its first cell only, not merged over its regimes.
@@ -161,6 +165,8 @@ def detect_header(
         name = _column_name(top.get(column, ""), sub.get(column, ""))
         label = clean_text(f"{top.get(column, '')} {sub.get(column, '')}")
         condition = _distinguishing(labels[name], label) if name in index else ""
+        if name in AMOUNT_COLUMNS:
+            amount_labels.setdefault(name, []).append(label)
         if name in AMOUNT_COLUMNS and column in groups:
             if name in by_group.setdefault(groups[column], {}):
                 twice.append(name)
@@ -204,11 +210,28 @@ def detect_header(
         "",
     )
     bands, band_problem = _bands(by_group)
+    dated = _several_dates(amount_labels)
+    if dated:
+        problem = f"the table holds {dated}: split it into one table per date"
     problem = problem or band_problem
-    return (
-        Columns(index, marks, group, row.location, problem, found, bands, tuple(unplaced)),
-        consumed,
-    )
+    columns = Columns(index, marks, group, row.location, problem, found, bands, tuple(unplaced))
+    return replace(columns, several_dates=dated), consumed
+
+
+def _several_dates(amount_labels: dict[str, list[str]]) -> str:
+    """Two columns of one amount, one of them dated ("Honoraires au 01/03/2025"): the amounts
+    of two effective dates side by side. One table is one version: the reader cannot pick one
+    (a dated column is never a condition either), so it says to split the table."""
+    for labels in amount_labels.values():
+        dates = [find_dates(label) for label in labels]
+        if len(labels) < 2 or not any(dates):
+            continue
+        shown = ", ".join(
+            f"'{label}'" + (f" ({found[0][1].isoformat()})" if found else "")
+            for label, found in zip(labels, dates, strict=True)
+        )
+        return f"the amounts of two effective dates side by side ({shown})"
+    return ""
 
 
 Band = tuple[int | None, int | None]

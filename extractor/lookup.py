@@ -51,6 +51,7 @@ def answer(
     condition: str | None = None,
     flagged: list[Flag] | None = None,
     earlier: list[StoredRow] | None = None,
+    known_on: date | None = None,
 ) -> Tariff:
     """The one row of `in_force` that applies to this patient, as a Tariff.
 
@@ -60,13 +61,15 @@ def answer(
     the tariff is unreadable from that circular on, not absent. `earlier`: the code's
     history, for a description in the language asked when its version has none in it, and
     to say, when no row answers, whether its tariff ended before that day or starts after.
+    `known_on`: the rows are what the store knew at the end of that day (a refusal says so).
     """
     rows = amounts_once(in_force, language, earlier)
     if not rows:
         _unreadable(code, on, in_force, flagged)
+        known = f" as known on {known_on.isoformat()}" if known_on else ""
         raise LookupFailedError(
-            f"no tariff for code {code} in force on {on.isoformat()} in the store"
-            + _outside(on, earlier)
+            f"no tariff for code {code} in force on {on.isoformat()} in the store{known}"
+            + _outside(on, earlier, known_on)
         )
     if age is not None:
         rows = [
@@ -156,12 +159,14 @@ def _unreadable(code: str, on: date, in_force: list[StoredRow], flagged: list[Fl
         )
 
 
-def _outside(on: date, history: list[StoredRow] | None) -> str:
+def _outside(on: date, history: list[StoredRow] | None, known_on: date | None = None) -> str:
     """Why a known code has no tariff that day: it ended before, or starts after."""
     if history is None:
         return ""
     carrying = [r for r in history if not r.superseded]
     if not carrying:
+        if known_on is not None:  # the store may hold it now: it learnt it later
+            return ": the store had learnt no tariff under this code by then"
         return ": the store holds no tariff under this code"
     reasons = []
     ended = [r for r in carrying if r.effective_to is not None and r.effective_to < on]

@@ -44,6 +44,11 @@ class RawRow:
 
     cells: tuple[RawCell, ...]
     location: Location
+    # Workbooks: values in hidden columns of the line (or every value of a hidden line), and
+    # cells holding a formula never computed (its text as value): not data, reported.
+    hidden: tuple[RawCell, ...] = ()
+    hidden_row: bool = False
+    formulas: tuple[RawCell, ...] = ()
     _texts: tuple[str, ...] | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
@@ -151,3 +156,5 @@ class Extraction:
     issues: list[Issue]
     sections: int = 0
     tables: int = 0
+    # Tables refused as a whole, one line each saying why (amounts of two effective dates)
+    refused: tuple[str, ...] = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor import conditions, rules, variants, vocabulary
+from extractor import cells, conditions, rules, variants, vocabulary
 from extractor.amounts import complete, read_amounts
 from extractor.cells import split_footnote, stated, unplaced_values
 from extractor.footnotes import Pending, resolve_footnotes
@@ -36,6 +36,13 @@ from extractor.values import (
 from extractor.vocabulary import fold
 
 _CODE_IN_TEXT = re.compile(r"(?<![\d.,])\d{6}(?![\d.,])")
+_LEAD_SUPERSCRIPT = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}(?=\s)")
+
+
+def _plain_mark(found: re.Match[str]) -> str:
+    return found.group().translate(cells.SUPERSCRIPT_DIGITS)
+
+
 _TRAILING_MARK = re.compile(r"^(?P<text>.*[^\s\-–—/])\s+(?P<mark>\d{1,2})$")
 
 
@@ -68,6 +75,7 @@ class _State:
     previous: list[Pending] = field(default_factory=list)
     caption: str = ""
     line_before: str = ""  # a short text line just read: a caption if a table line follows
+    refused: list[str] = field(default_factory=list)  # tables refused whole, and why
 
     def section(self) -> str:
         return " > ".join(heading.text for heading in self.headings)
@@ -91,6 +99,10 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     for position, row in enumerate(rows):
         if skip_next:
             skip_next = False
+            continue
+        if (row.hidden or row.formulas or row.hidden_row) and cells.set_aside(
+            row, state.columns is not None, state.issues
+        ):
             continue
         filled = row.filled()
         if not filled:
@@ -133,6 +145,12 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         if header is not None:
             state.columns, skip_next = header
             state.tables += 1
+            if state.columns.several_dates:
+                place = str(row.location).partition("#")[2]
+                state.refused.append(
+                    f"the table at {place} holds {state.columns.several_dates}: split it into"
+                    " one table per date; nothing was read"
+                )
             continue
         _table_row(state, position, row, info, previous)
     captions = {id(pending.row): pending.caption for pending in state.pending}
@@ -141,7 +159,14 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     )
     conditions.by_heading(rows_out, [captions[id(row)] for row in rows_out])
     sections = len({row.section for row in rows_out})
-    return Extraction(info, rows_out, state.issues, sections=sections, tables=state.tables)
+    return Extraction(
+        info,
+        rows_out,
+        state.issues,
+        sections=sections,
+        tables=state.tables,
+        refused=tuple(state.refused),
+    )
 
 
 def _text_row(state: _State, position: int, cell: RawCell) -> None:
@@ -167,7 +192,8 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         state.headings.append(_Heading(1, text, parse_age_band(text), lettered=True))
         state.caption = ""
         return
-    footnote = vocabulary.FOOTNOTE_LINE.match(text)
+    # A raised mark before the text ("¹ Tarif conventionnel") is the mark an amount cell holds.
+    footnote = vocabulary.FOOTNOTE_LINE.match(_LEAD_SUPERSCRIPT.sub(_plain_mark, text))
     if footnote and state.columns is not None:
         state.footnotes.append((position, footnote.group("mark"), footnote.group("text")))
         return
@@ -268,7 +294,8 @@ def _table_row(
             )
             return
 
-    amounts = read_amounts(state.issues, row, columns.index, code_amb)
+    amount_marks: list[str] = []
+    amounts = read_amounts(state.issues, row, columns.index, code_amb, amount_marks)
     if amounts is None or not complete(
         state.issues, amounts, columns.index, code_cell, raw, code_amb, unplaced=unplaced
     ):
@@ -334,7 +361,7 @@ def _table_row(
         mark,
         certain,
         unmarked,
-        (*columns.marks, *references),
+        tuple(dict.fromkeys((*columns.marks, *references, *amount_marks))),
         numbered,
         state.caption,
         on_purpose,

@@ -134,6 +134,31 @@ AMOUNT_BY_REFERENCE = Rule(
     " footnote attached to the row",
 )
 
+FORMULA_NOT_COMPUTED = Rule(
+    "formula-not-computed",
+    "error",
+    "a workbook cell holds a formula whose value was never computed (the file was written by a"
+    " tool that does not calculate): the line is left out; recalculate it in Excel or"
+    " LibreOffice and save",
+)
+HIDDEN_ROW = Rule(
+    "hidden-row",
+    "error",
+    "a hidden workbook row inside a table holds values: hidden rows are not data, so the line is"
+    " left out, shown with its values; unhide it if it belongs to the table",
+)
+HIDDEN_COLUMN = Rule(
+    "hidden-column",
+    "warning",
+    "a hidden workbook column holds a value on a table line: hidden columns are not data, so the"
+    " value is not in the table, shown here; unhide the column if it belongs to the table",
+)
+DESCRIPTION_MISSING = Rule(
+    "description-missing",
+    "error",
+    "a tariff line without a description (every row names its service)",
+)
+
 REGISTRY: dict[str, Rule] = {
     rule.code: rule
     for rule in (
@@ -163,5 +188,9 @@ REGISTRY: dict[str, Rule] = {
         KEY_LETTERS_SUM,
         COLUMN_UNPLACED,
         AMOUNT_BY_REFERENCE,
+        FORMULA_NOT_COMPUTED,
+        HIDDEN_ROW,
+        HIDDEN_COLUMN,
+        DESCRIPTION_MISSING,
     )
 }

@@ -44,16 +44,23 @@ class VersionQueries:
         raise NotImplementedError
 
     def as_known_on(self, rows: list[StoredRow], known_on: date) -> list[StoredRow]:
-        """These rows with the validity the store gave them at the end of `known_on`."""
+        """These rows with the validity the store gave them at the end of `known_on`.
+
+        Validity also sees one row of every full circular: a full circular that does not list
+        a key ends it, and it would go unseen among the rows of one code (store_update.py)."""
         ids = [r.id for r in rows]
         by_id = dict(zip(ids, rows, strict=True))
         marks = ", ".join("?" for _ in ids)
+        full_units = (
+            "SELECT (SELECT MIN(id) FROM tariffs WHERE circular_id = c.id)"
+            " FROM circulars c WHERE c.scope = 'full'"
+        )
         computed = validity(
             [c.unit for c in self.circulars()],
-            self.version_rows(f"id IN ({marks})", tuple(ids)),
+            self.version_rows(f"t.id IN ({marks}) OR t.id IN ({full_units})", tuple(ids)),
             known_on,
         )
-        return [with_validity(by_id[i], v) for i, v in computed.items()]
+        return [with_validity(by_id[i], v) for i, v in computed.items() if i in by_id]
 
     def versions(self, known_on: date | None = None) -> list[StoredRow]:
         """Every version of every tariff with its validity (valid_from .. valid_to, None: still

@@ -101,6 +101,7 @@ def lookup(
         condition=condition,
         flagged=flagged,
         earlier=earlier,
+        known_on=as_known_on,
     )
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from extractor import vocabulary
+from extractor.errors import ValueParseError as ValueParseError  # where cells are parsed
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = dict.fromkeys(
@@ -58,10 +59,6 @@ _AMOUNT_FORMS: tuple[tuple[re.Pattern[str], Callable[[str], str]], ...] = (
     # 1,234.56 (English thousands)
     (re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d{1,2}$"), lambda s: s.replace(",", "")),
 )
-
-
-class ValueParseError(ValueError):
-    """A cell does not hold the kind of value its column needs."""
 
 
 def parse_amount(value: str | Decimal | None) -> Decimal | None:

@@ -25,14 +25,16 @@ def per_band(issues: list[Issue], row: RawRow, general: Pending, columns: Column
     code = general.row.code_amb
     for (age_min, age_max), group in columns.bands:
         index = {"fee": columns.index["fee"], **group}
-        amounts = read_amounts(issues, row, index, code)
+        marks: list[str] = []
+        amounts = read_amounts(issues, row, index, code, marks)
         if amounts is None:
             return []
         place = row.cells[index["fee"]] if index["fee"] < len(row.cells) else row.cells[0]
         if not complete(issues, amounts, index, place, row.texts, code):
             continue
         tariff = dataclasses.replace(general.row, age_min=age_min, age_max=age_max, **amounts)  # type: ignore[arg-type]
-        tariffs.append(dataclasses.replace(general, row=tariff))
+        header_marks = tuple(dict.fromkeys((*general.header_marks, *marks)))
+        tariffs.append(dataclasses.replace(general, row=tariff, header_marks=header_marks))
     return tariffs
 
 
@@ -43,13 +45,16 @@ def per_condition(
     tariffs = []
     code, raw = general.row.code_amb, row.texts
     for condition, group in columns.conditions:
-        extra = read_amounts(issues, row, group, code)
+        marks: list[str] = []
+        extra = read_amounts(issues, row, group, code, marks)
         if extra is None or all(value is None for value in extra.values()):
             continue  # a tariff the line does not print under this condition
         if complete(issues, extra, group, code_cell, raw, code, condition):
             if extra["fee"] is None:
                 extra["fee"] = general.row.fee  # the fee is the code's, whatever the condition
-            tariffs.append(under_condition(general, condition, extra))
+            tariff = under_condition(general, condition, extra)
+            tariff.header_marks = tuple(dict.fromkeys((*tariff.header_marks, *marks)))
+            tariffs.append(tariff)
     return tariffs
 
 
@@ -109,7 +114,8 @@ def under_coded_line(
     )
     if described is None:
         return None
-    amounts = read_amounts(issues, row, columns.index, code)
+    marks: list[str] = []
+    amounts = read_amounts(issues, row, columns.index, code, marks)
     if amounts is None:
         return []
     if all(value is None for value in amounts.values()):
@@ -122,5 +128,6 @@ def under_coded_line(
             general, condition, amounts, source=described.location, raw=row.texts
         )
         qualified.position = position
+        qualified.header_marks = tuple(dict.fromkeys((*qualified.header_marks, *marks)))
         pending.append(qualified)
     return previous

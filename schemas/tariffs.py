@@ -47,6 +47,7 @@ _ELEMENT_RULES: dict[str, Callable[[Any], bool]] = {
     "amount-negative": lambda amount: not isinstance(amount, Decimal) or amount >= 0,
     "amount-precision": _cents,
     "effective-date-format": _iso_date,
+    "description-missing": lambda text: isinstance(text, str) and bool(text.strip()),
 }
 _DTYPES: dict[str, Any] = {"string": str, "integer": pd.Int64Dtype(), "number": object, "date": str}
 

@@ -32,6 +32,8 @@ def _book(
     before: list[list[Any]] | None = None,
     header: tuple[list[Any], list[Any]] = FR_HEADER,
     title: str = TITLE,
+    hidden_rows: tuple[int, ...] = (),
+    hidden_columns: tuple[str, ...] = (),
 ) -> Callable[[Path], list[Path]]:
     """A workbook: title row, `before` rows, the two-row header, then `body`."""
 
@@ -39,7 +41,8 @@ def _book(
         lines = before or []
         head, merges = header_rows(2 + len(lines), header)
         rows = [[title], *lines, *head, *body]
-        return [write_workbook(folder / name, rows, merges=merges)]
+        hidden = {"hidden_rows": hidden_rows, "hidden_columns": hidden_columns}
+        return [write_workbook(folder / name, rows, merges=merges, **hidden)]
 
     return build
 
@@ -179,6 +182,19 @@ TRIGGERS: dict[str, Trigger] = {
         _book("x.xlsx", [GOOD, [726552, "-", "Renvoi", 89.59, "(*)", 78.59, 4, 11],
                          ["(*) Voir la note"]]),
         "warning", f"{X}!E5", "726552", ("726530", "726552")),
+    "formula-not-computed": Trigger(  # openpyxl writes formulas without computing them
+        _book("x.xlsx", [GOOD, [726552, "-", "Formule", "=E5+G5", 85.59, 78.59, 4, 11]]),
+        "error", f"{X}!D5", "726552", ("726530",)),
+    "hidden-row": Trigger(
+        _book("x.xlsx", [GOOD, [726552, "-", "Cachée", *OK]], hidden_rows=(5,)), "error",
+        f"{X}!5", "726552", ("726530",)),
+    "hidden-column": Trigger(
+        _book("x.xlsx", [[*GOOD, 5.05]], header=([*FR_HEADER[0], "Note"], [*FR_HEADER[1], None]),
+              hidden_columns=("I",)),
+        "warning", f"{X}!I4", "726530", ("726530",)),
+    "description-missing": Trigger(
+        _book("x.xlsx", [GOOD, [726552, "-", None, *OK]]), "error", f"{X}!A5", "726552",
+        ("726530",)),
 }
 # fmt: on
 

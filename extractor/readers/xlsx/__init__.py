@@ -8,6 +8,7 @@ here, once, for both.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +22,7 @@ from extractor.model import CellValue, RawCell, RawDocument, RawRow
 from extractor.readers.xlsx.reference import openpyxl_sheets
 from extractor.readers.xlsx.sheet import Sheet
 from extractor.settings import DEFAULT_SETTINGS, Deadline, LimitExceededError, ReadSettings
-from extractor.values import clean_text, to_decimal
+from extractor.values import clean_text, looks_like_code, to_decimal
 
 
 def check_archive(path: Path, settings: ReadSettings) -> None:
@@ -31,7 +32,7 @@ def check_archive(path: Path, settings: ReadSettings) -> None:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UnreadableInputError(
-            "not a valid XLSX workbook (damaged zip archive)", path
+            f"not a valid XLSX workbook (damaged zip archive){_cut_short(path)}", path
         ) from None
     if len(entries) > settings.max_zip_entries:
         raise LimitExceededError(
@@ -67,6 +68,63 @@ def check_archive(path: Path, settings: ReadSettings) -> None:
             )
 
 
+def damage(path: Path) -> str:
+    """What is wrong inside a workbook an engine could not read: a part whose data does not
+    inflate or fails its checksum, or a part that is not well-formed XML; "" if none is.
+
+    Only asked after a failure, so a good workbook never pays for a second inflation."""
+    from xml.parsers import expat
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for entry in archive.infolist():
+                try:
+                    data = archive.read(entry)
+                except zipfile.BadZipFile as error:
+                    what = "fails its checksum" if "CRC" in str(error) else "is damaged"
+                    return f"part {entry.filename} {what}: the file was altered or cut"
+                except (zlib.error, EOFError):
+                    return (
+                        f"part {entry.filename} is damaged: its compressed data does not"
+                        " inflate (the file was altered or cut)"
+                    )
+                if not entry.filename.endswith((".xml", ".rels")):
+                    continue
+                parser = expat.ParserCreate()
+                try:
+                    parser.Parse(data, True)
+                except expat.ExpatError as error:
+                    return (
+                        f"part {entry.filename} is not well-formed XML:"
+                        f" {expat.ErrorString(error.code)} at line {error.lineno},"
+                        f" column {error.offset + 1}"
+                    )
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "damaged zip archive"
+    return ""
+
+
+def _cut_short(path: Path) -> str:
+    """Why a zip does not open, when it is plain: it ends before its directory (cut short)."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(0, 2)
+            size = stream.tell()
+            stream.seek(max(0, size - 65_557))
+            tail = stream.read()
+    except OSError:
+        return ""
+    if b"PK\x05\x06" not in tail:
+        return ": the file ends before its zip directory; it was probably cut short"
+    return ""
+
+
+def _said(error: Exception) -> str:
+    """An engine's own words for a failure, on one line."""
+    text = " ".join(str(error).split())[:120]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def read_xlsx(
     path: Path, settings: ReadSettings = DEFAULT_SETTINGS, deadline: Deadline | None = None
 ) -> list[RawDocument]:
@@ -95,7 +153,7 @@ def read_xlsx(
                 path,
             ) from None
         raise UnreadableInputError(
-            f"not a readable XLSX workbook ({type(error).__name__})", path
+            f"not a readable XLSX workbook ({damage(path) or _said(error)})", path
         ) from None
     if not documents:
         raise NoTariffTableError("the workbook holds no data: every visible sheet is empty", path)
@@ -115,12 +173,19 @@ def _documents(
 
 
 def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawDocument | None:
-    """The grid of visible cells; a merged cell spans the visible columns it covers."""
+    """The grid of visible cells; a merged cell spans the visible columns it covers.
+
+    A merge down a tariff line's cells (one code over two age-band lines) gives its value to
+    every line it covers. Values the grid leaves out (hidden rows and columns) and formulas
+    never computed ride along with their row, to be reported: nothing is dropped unseen.
+    """
     from openpyxl.utils import get_column_letter
 
     visible_columns = [c for c in range(1, sheet.width + 1) if c not in sheet.hidden_columns]
+    hidden_columns = sorted(c for c in sheet.hidden_columns if c <= sheet.width)
     spans: dict[tuple[int, int], int] = {}
     covered: set[tuple[int, int]] = set()
+    downward: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell → its merge's first
     for first_row, first_column, last_row, last_column in sheet.merges:
         if first_row > sheet.height or first_column > sheet.width:
             continue  # nothing to read there
@@ -134,18 +199,33 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
             for column in range(first_column, last_column + 1)
         )
         covered.discard((first_row, first_column))
+        downward.update(
+            ((row, first_column), (first_row, first_column))
+            for row in range(first_row + 1, last_row + 1)
+        )
     place = Location(path.name, sheet.title)
     columns = [(c - 1, get_column_letter(c)) for c in visible_columns]
+    formula_rows = {row for row, _ in sheet.formulas}
     special_rows = (
-        {row for row, _ in covered} | {row for row, _ in spans} | {row for row, _ in sheet.errors}
+        {row for row, _ in covered}
+        | {row for row, _ in spans}
+        | {row for row, _ in sheet.errors}
+        | formula_rows
     )
+    every_column = [(c - 1, get_column_letter(c)) for c in range(1, sheet.width + 1)]
+    hidden_letters = [(c - 1, get_column_letter(c)) for c in hidden_columns]
+    merged_lines: dict[tuple[int, int], RawCell] = {}  # a merge's first cell, on a coded line
     rows: list[RawRow] = []
     for row_number, values in enumerate(sheet.rows, start=1):
         if row_number % 1000 == 0:
             deadline.check(row_number, sheet.height)
-        if row_number in sheet.hidden_rows:
-            continue
         width = len(values)
+        if row_number in sheet.hidden_rows:
+            aside = _values_at(values, every_column, place, row_number)
+            if aside:
+                blank = tuple(RawCell(None, place.at(row_number, c)) for _, c in columns)
+                rows.append(RawRow(blank, place.at(row_number), aside, hidden_row=True))
+            continue
         if row_number in special_rows:
             cells = [
                 _special_cell(
@@ -159,6 +239,7 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
                 )
                 for offset, letters in columns
             ]
+            cells = _merged_down(cells, columns, row_number, downward, merged_lines)
         else:
             cells = [
                 RawCell(
@@ -167,14 +248,57 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
                 )
                 for offset, letters in columns
             ]
-        if any(cell.value is not None for cell in cells):
-            rows.append(RawRow(tuple(cells), place.at(row_number)))
+        hidden = _values_at(values, hidden_letters, place, row_number) if hidden_letters else ()
+        formulas = (
+            tuple(
+                RawCell(f"={sheet.formulas[(row_number, c + 1)]}", place.at(row_number, letters))
+                for c, letters in columns
+                if (row_number, c + 1) in sheet.formulas
+            )
+            if row_number in formula_rows
+            else ()
+        )
+        if any(cell.value is not None for cell in cells) or hidden or formulas:
+            rows.append(RawRow(tuple(cells), place.at(row_number), hidden, formulas=formulas))
     if not rows:
         return None
     head = rows[:HEAD_LINES]  # all metadata reads: titles and notes sit above the table
     text = "\n".join(" ".join(cell.text for cell in row.cells if cell.text) for row in head)
     title = next((cell.text for row in rows[:3] for cell in row.cells if cell.text), "")
     return RawDocument(place, "xlsx", tuple(rows), text, title, engine)
+
+
+def _values_at(
+    values: Sequence[Any], columns: list[tuple[int, str]], place: Location, row_number: int
+) -> tuple[RawCell, ...]:
+    """The cells of the given columns that hold a value (hidden ones, reported, never read)."""
+    width = len(values)
+    found = (
+        (_cell_value(values[offset]), letters)
+        for offset, letters in columns
+        if offset < width and values[offset] is not None
+    )
+    return tuple(RawCell(value, place.at(row_number, letters)) for value, letters in found if value)
+
+
+def _merged_down(
+    cells: list[RawCell],
+    columns: list[tuple[int, str]],
+    row_number: int,
+    downward: dict[tuple[int, int], tuple[int, int]],
+    merged_lines: dict[tuple[int, int], RawCell],
+) -> list[RawCell]:
+    """A merge started on a line holding a code covers the lines under it with its value;
+    a merge in a header (a label over two header rows) stays where it is."""
+    if any(looks_like_code(cell.value) for cell in cells):
+        for (offset, _), cell in zip(columns, cells, strict=True):
+            if cell.value is not None:
+                merged_lines[(row_number, offset + 1)] = cell
+    for position, (offset, _) in enumerate(columns):
+        origin = downward.get((row_number, offset + 1))
+        if origin is not None and (first := merged_lines.get(origin)) is not None:
+            cells[position] = RawCell(first.value, cells[position].location, first.span)
+    return cells
 
 
 def _special_cell(

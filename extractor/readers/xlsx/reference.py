@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from extractor.errors import UnreadableInputError
+from extractor.readers.xlsx.marks import scan_sheet, sheet_parts
 from extractor.readers.xlsx.sheet import Sheet
 
 
@@ -26,6 +27,10 @@ def openpyxl_sheets(path: Path) -> Iterator[Sheet]:
         raise UnreadableInputError(
             f"not a valid XLSX workbook (missing part {error})", path
         ) from None
+    with zipfile.ZipFile(path) as archive:
+        parts = sheet_parts(archive, path)
+        # openpyxl reads a formula never computed as an empty cell: its XML tells them apart.
+        formulas = {name: scan_sheet(archive.read(part)).formulas for name, part in parts.items()}
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
             continue
@@ -36,6 +41,7 @@ def openpyxl_sheets(path: Path) -> Iterator[Sheet]:
             for cell in row
             if cell.value is not None and cell.value != ""
         ]
+        filled += list(formulas.get(sheet.title, {}))
         if not filled:
             continue
         width = max(column for _, column in filled)
@@ -48,4 +54,13 @@ def openpyxl_sheets(path: Path) -> Iterator[Sheet]:
             number for number, dimension in sheet.row_dimensions.items() if dimension.hidden
         }
         rows = sheet.iter_rows(1, height, 1, width, values_only=True)
-        yield Sheet(sheet.title, iter(rows), height, width, hidden_rows, hidden_columns, merges)
+        yield Sheet(
+            sheet.title,
+            iter(rows),
+            height,
+            width,
+            hidden_rows,
+            hidden_columns,
+            merges,
+            formulas=formulas.get(sheet.title, {}),
+        )

@@ -19,3 +19,5 @@ class Sheet:
     hidden_columns: set[int] = field(default_factory=set)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → #N/A
+    # (row, column) → the formula of a cell holding one but no computed value
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)

@@ -1,0 +1,182 @@
+"""What a sheet's XML says that an engine's cell values do not: hidden rows and columns, error
+values (#N/A), and formulas never computed (a workbook written by a tool that does not
+calculate keeps no value for them: an engine reads an empty cell there).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor.errors import UnreadableInputError
+
+
+def sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    """Sheet name → its part in the archive, through the package relationships."""
+    from defusedxml import ElementTree
+
+    def relationships(rels_part: str) -> dict[str, tuple[str, str]]:
+        try:
+            root = ElementTree.fromstring(archive.read(rels_part))
+        except KeyError:
+            return {}
+        return {
+            element.get("Id", ""): (element.get("Type", ""), element.get("Target", ""))
+            for element in root
+        }
+
+    def resolve(base: str, target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+    books = [
+        resolve("", target)
+        for kind, target in relationships("_rels/.rels").values()
+        if kind.endswith("/officeDocument")
+    ]
+    if not books or books[0] not in archive.namelist():
+        raise UnreadableInputError(
+            "not a valid XLSX workbook (missing part 'xl/workbook.xml')", path
+        )
+    book = books[0]
+    targets = relationships(
+        posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
+    )
+    parts: dict[str, str] = {}
+    for element in ElementTree.fromstring(archive.read(book)).iter():
+        if element.tag.rpartition("}")[2] != "sheet":
+            continue
+        relation = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+        if relation in targets:
+            parts[element.get("name", "")] = resolve(book, targets[relation][1])
+    return parts
+
+
+@dataclass
+class SheetMarks:
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    # (row, column) → the formula of a cell that holds one but no computed value
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+_TAG_ATTRIBUTES = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)>"""
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b" + _TAG_ATTRIBUTES)
+_COL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\b" + _TAG_ATTRIBUTES)
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_TRUE = ("1", "true")
+
+
+def scan_sheet(xml: bytes) -> SheetMarks:
+    """Hidden rows, hidden columns, error cells and formulas without a computed value.
+
+    Most sheets have none, and a byte search says so. A plain UTF-8 sheet with hidden rows
+    is read with a tag pattern (exact there: every '<' opens a tag); anything else (error
+    cells, formulas, comments, CDATA, another encoding) goes through a real XML parser.
+    """
+    has_cells_to_look_at = (
+        _ERROR_TYPE.search(xml) is not None or _FORMULA_TAG.search(xml) is not None
+    )
+    plain = (
+        xml.lstrip(b"\xef\xbb\xbf").startswith(b"<")
+        and b"\x00" not in xml[:64]  # UTF-16 would hide "hidden" from a byte search
+        and not any(marker in xml for marker in (b"<!--", b"<![CDATA[", b"<!DOCTYPE"))
+    )
+    plain = plain and xml.count(b"<?") <= int(xml.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"))
+    if not plain or has_cells_to_look_at:
+        return _parse_sheet_marks(xml)
+    marks = SheetMarks()
+    if b"hidden" not in xml:
+        return marks
+    row_number = 0
+    for match in _ROW_TAG.finditer(xml):
+        attributes = _attributes(match.group(1))
+        row_number = int(attributes.get("r", row_number + 1))
+        if attributes.get("hidden") in _TRUE:
+            marks.hidden_rows.add(row_number)
+    for match in _COL_TAG.finditer(xml):
+        attributes = _attributes(match.group(1))
+        if attributes.get("hidden") in _TRUE:
+            marks.hidden_columns.update(range(int(attributes["min"]), int(attributes["max"]) + 1))
+    return marks
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    return {
+        name.decode(): (double if double is not None else single).decode()
+        for name, double, single in (m.groups() for m in _ATTRIBUTE.finditer(text))
+    }
+
+
+def _parse_sheet_marks(xml: bytes) -> SheetMarks:
+    """The same marks through expat: slower, exact on any well-formed sheet."""
+    from xml.parsers import expat
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    marks = SheetMarks()
+    row_number = 0
+    column = 0
+    cell_type = ""
+    reading = ""  # "v" or "f" while inside one
+    value: list[str] | None = None  # the cell's <v> text; None while it has no <v>
+    formula: list[str] | None = None  # the cell's <f> text; None while it has no <f>
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal row_number, column, cell_type, reading, value, formula
+        local = name.rpartition("}")[2]
+        if local == "row":
+            row_number = int(attributes.get("r", row_number + 1))
+            column = 0
+            if attributes.get("hidden") in _TRUE:
+                marks.hidden_rows.add(row_number)
+        elif local == "col" and attributes.get("hidden") in _TRUE:
+            marks.hidden_columns.update(range(int(attributes["min"]), int(attributes["max"]) + 1))
+        elif local == "c":
+            if "r" in attributes:
+                letters, row_number = coordinate_from_string(attributes["r"])
+                column = column_index_from_string(letters)
+            else:
+                column += 1
+            cell_type, value, formula = attributes.get("t", ""), None, None
+        elif local in ("v", "f"):
+            reading = local
+            if local == "v":
+                value = []
+            else:
+                formula = []
+
+    def end(name: str) -> None:
+        nonlocal reading
+        local = name.rpartition("}")[2]
+        if local in ("v", "f"):
+            reading = ""
+        elif local == "c":
+            text = "".join(value or ()).strip()
+            if cell_type == "e" and text:
+                marks.errors[(row_number, column)] = text
+            # A formula whose <v> is missing or empty was never computed; a text result
+            # (t="str") may be an empty string computed on purpose.
+            computed_empty = cell_type == "str" and value is not None
+            if formula is not None and not text and not computed_empty:
+                marks.formulas[(row_number, column)] = "".join(formula).strip()
+
+    def characters(data: str) -> None:
+        if reading == "v" and value is not None:
+            value.append(data)
+        elif reading == "f" and formula is not None:
+            formula.append(data)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    parser.Parse(xml, True)
+    return marks
