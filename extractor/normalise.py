@@ -27,6 +27,7 @@ from extractor.values import (
     ValueParseError,
     age_band_at,
     clean_text,
+    exact_age_band,
     looks_like_code,
     narrow_band,
     parse_age_band,
@@ -110,21 +111,8 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         previous, state.previous = state.previous, []
         if len(filled) == 1 and not looks_like_code(filled[0][1].value):
             keyed = "key_letter" in (state.columns or _NO_COLUMNS).index
-            term = conditions.key_terms_in_text(filled[0][1].text) if keyed else None
-            if term is not None and previous:
-                variants.add_key_term(previous, term)
+            if keyed and variants.key_line(state.issues, previous, filled[0][1], row.texts):
                 state.previous = previous
-                continue
-            if term is not None:
-                # A key-letter line whose coded line is not right above it: never dropped.
-                state.issues.append(
-                    rules.KEY_LETTERS_UNREADABLE.issue(
-                        filled[0][1].location,
-                        f"the key-letter line '{filled[0][1].text}' does not stand right under"
-                        " a coded line: the code it belongs to is unknown",
-                        raw=row.texts,
-                    )
-                )
                 continue
             state.line_before = ""
             _text_row(state, position, filled[0][1])
@@ -334,6 +322,20 @@ def _table_row(
         )
         return
     age_min, age_max = state.band()
+    if "age" in columns.index and (age := _age_cell(row, columns.index["age"])) is not None:
+        band = exact_age_band(age.text)
+        if band is None:
+            state.issues.append(
+                rules.AGE_UNREADABLE.issue(
+                    age.location,
+                    f"the age '{age.text}' is not an age band we can read (such as 'moins de 18"
+                    " ans', '18 ans et plus', 'van 15 tot 18 jaar'): the line is left out",
+                    raw=raw,
+                    code=code_amb,
+                )
+            )
+            return
+        age_min, age_max = band  # the line's own band, within its table
     tariff = TariffRow(
         circular=info.circular,
         language=info.language,
@@ -374,6 +376,11 @@ def _table_row(
 
 def _holds_code(cell: RawCell) -> bool:
     return looks_like_code(cell.value) or code_pair(cell.text) is not None
+
+
+def _age_cell(row: RawRow, index: int) -> RawCell | None:
+    """The line's cell in the age column, when it holds something."""
+    return row.cells[index] if index < len(row.cells) and row.cells[index].text else None
 
 
 def _is_amount(cell: RawCell) -> bool:

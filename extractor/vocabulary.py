@@ -155,6 +155,15 @@ CONTENT_LABELS = {
     "description": "Description",
 }
 
+# A column giving each line its beneficiary age band ("Âge" | "moins de 18 ans"): the whole
+# label, so that no heading or label merely mentioning an age ("à partir de l'âge de 24 ans")
+# reads as one.
+AGE_HEADER = re.compile(
+    r"^(?:age|ages|tranche d'age|tranches d'age|groupe d'age|categorie d'age|leeftijd"
+    r"|leeftijden|leeftijdsgroep|leeftijdscategorie|leeftijdsklasse)"
+    r"(?: (?:du|des) (?:beneficiaires?|patients?)| van de (?:rechthebbende|patient))?$"
+)
+
 # Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
 HEADER_ROLES = {
     "copayment": COPAYMENT_HEADER,
@@ -166,6 +175,7 @@ HEADER_ROLES = {
     "coefficient": COEFFICIENT_HEADER,
     "description": DESCRIPTION_HEADER,
     "code": CODE_HEADER,
+    "age": AGE_HEADER,
 }
 
 
