@@ -182,7 +182,8 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         return
     # A raised mark before the text ("¹ Tarif conventionnel") is the mark an amount cell holds.
     footnote = vocabulary.FOOTNOTE_LINE.match(_LEAD_SUPERSCRIPT.sub(_plain_mark, text))
-    if footnote and state.columns is not None:
+    # "18 ans et plus" opens like footnote 18 but is a band heading.
+    if footnote and state.columns is not None and exact_age_band(text) is None:
         state.footnotes.append((position, footnote.group("mark"), footnote.group("text")))
         return
     if state.columns is not None and (codes := _CODE_IN_TEXT.findall(text)):
