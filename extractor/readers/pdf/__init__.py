@@ -71,7 +71,6 @@ def read_pdf_with_layout(
                 path,
             )
         raise UnreadableInputError("the PDF has no text on any page", path)
-    reader.flush()
     check_page_numbers(path, page_numbers)
     text = "\n".join(reader.text)
     document = RawDocument(

@@ -67,6 +67,7 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
         if (
             _is_row_start(line)
             or not _is_header_text(line, block)
+            or _below_description_label(block, line)
             or line.top - bottom > _gap_limit(lines[end - 1], line) * lines[end - 1].size
             or (rules.crossing(bottom, line.top, left, right) and _complete(block, ruled=True))
         ):
@@ -81,6 +82,30 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     left = min(line.x0 for line in block)
     text = " ".join(line.text for line in block)
     return end if names_amounts_only(text) and codes_left_of(lines[end:], left) else None
+
+
+def _below_description_label(block: list[Line], line: Line) -> bool:
+    """A line in the description's column, under its label but not stacked right under it:
+    the first line of the first row's description (a description label has no labels under
+    it), however many of its words are header words ("Séance de groupe par session ...")."""
+    words = label_words(line)
+    if not words or header_roles(" ".join(w.text for w in words)):
+        return False
+    found = [
+        (ln, span(phrase))
+        for ln in block
+        for phrase in phrases(label_words(ln))
+        if header_roles(" ".join(w.text for w in phrase)) == {"description"}
+    ]
+    for label_line, (x0, x1) in found:
+        right = min(
+            (w.x0 for ln in block for w in ln.words if w.x0 > x1),
+            default=float("inf"),
+        )
+        inside = all(w.x0 >= x0 - line.size and w.x1 <= right for w in words)
+        if inside and line.top - label_line.bottom > HEADER_GAP * line.size:
+            return True
+    return False
 
 
 def _gap_limit(previous: Line, line: Line) -> float:

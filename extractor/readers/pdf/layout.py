@@ -35,10 +35,6 @@ class PageReader:
         self.file_name = file_name
         self.rows: list[RawRow] = []
         self.issues: list[Issue] = []  # what the layout itself could not decide
-        # Description lines at the foot of the last page read that may start the next page's
-        # first row (a row the page break split before its code), with their page and line.
-        self.held: list[Line] = []
-        self.held_at: list[tuple[int, int]] = []
         self.layouts: list[PageLayout] = []
         self.text: list[str] = []
         self.title = ""
@@ -61,10 +57,6 @@ class PageReader:
             header_end = header_block_end(lines, index, rules)
             if header_end is not None:
                 header_lines = lines[index:header_end]
-                if [c.label for c in columns_of(header_lines)] != [
-                    c.label for c in self.columns or []
-                ]:
-                    self.flush()  # another table: held lines start no row of it
                 self.columns = with_content_columns(
                     columns_of(header_lines),
                     lines[header_end : next_header(lines, header_end, rules)],
@@ -105,8 +97,8 @@ class PageReader:
                 if carried is not None
                 else None
             )
-            blocks, ambiguous, continuation, trailing = row_blocks(
-                region, self.columns, self.boundaries, rules, code, block_end == len(lines)
+            blocks, ambiguous, continuation = row_blocks(
+                region, self.columns, self.boundaries, rules, code
             )
             if continuation and carried is not None:
                 # The row the page break split: its description ends at the top of this page.
@@ -127,28 +119,9 @@ class PageReader:
             for block in blocks:
                 first = line_numbers[id(block[0])]
                 row = block_row(block, self.columns, self.boundaries, self.file_name, number, first)
-                if (
-                    self.held
-                    and len(row.cells) > 1
-                    and any(looks_like_code(c.value) for c in row.cells)
-                ):
-                    # The first lines of this row closed the page before.
-                    row = continued(row, description_index(self.columns), self.held, before=True)
-                    self.held, self.held_at = [], []
-                self.flush()  # held lines that start no row of this page: text, as they were
                 self.rows.append(row)
                 code = next((c.text for c in row.cells if looks_like_code(c.value)), "")
                 layout.rows.append((code, _box(block), row.location))
-            self.flush()
-            if trailing:
-                self.held = trailing
-                self.held_at = [(number, line_numbers[id(line)]) for line in trailing]
-
-    def flush(self) -> None:
-        """Held lines (the foot of a page) that no row of the next page took: text lines."""
-        for line, (page, number) in zip(self.held, self.held_at, strict=True):
-            self.rows.append(text_row(line, self.file_name, page, number))
-        self.held, self.held_at = [], []
 
     def _row_before_page(self, number: int) -> int | None:
         """The coded row the previous page ended its table on (a repeated header aside), when

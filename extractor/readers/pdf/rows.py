@@ -34,12 +34,10 @@ def row_blocks(
     boundaries: list[float],
     rules: Rules,
     carried: str | None = None,
-    page_end: bool = False,
 ) -> Strays:
     """Lines that make one table row: split at vertical gaps and rules, then at codes; a
     description line set apart from its row joins it again (or is returned as ambiguous).
-    `carried`: the code of the row the page before ended on, when this region continues it;
-    `page_end`: the region ends its page."""
+    `carried`: the code of the row the page before ended on, when this region continues it."""
     description_left = _description_left(columns, boundaries)
     left, right = columns[0].x0, columns[-1].x1
     description = description_index(columns)
@@ -60,7 +58,7 @@ def row_blocks(
         blocks.append([line])
     parts = [part for block in blocks for part in _split_at_codes(block)]
     extent = (left, right)
-    return attach_strays(parts, description, boundaries, rules, extent, carried, head, page_end)
+    return attach_strays(parts, description, boundaries, rules, extent, carried, head)
 
 
 def description_index(columns: list[Column]) -> int | None:
@@ -175,16 +173,15 @@ def _across_columns(extent: tuple[float, float], boundaries: list[float], size: 
     return any(x0 + reach < boundary < x1 - reach for boundary in boundaries)
 
 
-def continued(row: RawRow, column: int | None, lines: list[Line], before: bool = False) -> RawRow:
-    """The row with more text at the end (or the start) of one of its cells: a description
-    the page break split, its last lines at the top of the next page (or its first lines at
-    the foot of the page before)."""
+def continued(row: RawRow, column: int | None, lines: list[Line]) -> RawRow:
+    """The row with more text at the end of one of its cells: a description the page break
+    split, its last lines at the top of the next page."""
     if column is None or column >= len(row.cells):
         return row
     cell = row.cells[column]
     words = [w for line in lines for w in line.words]
     more = [f"{w.lead_mark} {w.full_text}" for w in words]
-    parts = [*more, cell.text] if before else [cell.text, *more]
+    parts = [cell.text, *more]
     marks = (*cell.marks, *(m for w in words for m in w.marks))
     extended = RawCell(clean_text(" ".join(parts)) or None, cell.location, cell.span, marks)
     return RawRow((*row.cells[:column], extended, *row.cells[column + 1 :]), row.location)

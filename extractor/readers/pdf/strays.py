@@ -41,9 +41,6 @@ class Strays(NamedTuple):
     blocks: list[list[Line]]
     ambiguous: list[Ambiguous]
     continuation: list[Line]
-    # Description lines ending a page under a row they are not part of: the first lines of a
-    # row whose code the page break sent to the next page.
-    trailing: list[Line]
 
 
 def attach_strays(
@@ -54,7 +51,6 @@ def attach_strays(
     extent: tuple[float, float],
     carried: str | None = None,
     head: list[Line] | None = None,
-    page_end: bool = False,
 ) -> Strays:
     """Blocks with each stray description block joined to its row; the ambiguous ones apart.
 
@@ -62,15 +58,14 @@ def attach_strays(
     at the top of the next page, and `head` the description lines this page starts with,
     before any code (leading_text): they end that row (a row the page break split) and are
     returned apart as its continuation, or, when they may as well start the row below them,
-    are reported. `page_end`: the region ends its page, so description lines at its end that
-    are not the last row's may start a row of the next page (returned as trailing).
+    are reported.
     """
     if description is None:
-        return Strays(blocks, [], [], [])
+        return Strays(blocks, [], [])
     continuation: list[Line] = []
     ambiguous: list[Ambiguous] = []
     apart: list[list[Line]] = []
-    joined, more, trailing = _attach(blocks, description, boundaries, rules, extent, page_end)
+    joined, more = _attach(blocks, description, boundaries, rules, extent)
     if carried is not None and head:
         below = joined[0] if joined and _coded(joined[0]) else []
         if _continues(head, below, joined[1:], rules, extent, (description, boundaries)):
@@ -80,23 +75,7 @@ def attach_strays(
         else:
             ambiguous.append(Ambiguous(head, carried, _code(below)))
             apart = [head]  # in neither row: a line of text, reported
-    return Strays(apart + joined, ambiguous + more, continuation, trailing)
-
-
-def _starts_next(
-    last: list[Line],
-    above: list[Line] | None,
-    blocks: list[list[Line]],
-    rules: Rules,
-    extent: tuple[float, float],
-    column: tuple[int, list[float]],
-) -> bool:
-    """Description lines closing a page are not part of the row above them: a rule between,
-    or further from it than the lines of one cell are from each other."""
-    if above is None or _ruled(above, last, rules, extent):
-        return True
-    own = _own_pitch(blocks, column)
-    return own is not None and _pitch(above, last) > own + CLEARLY * last[0].size
+    return Strays(apart + joined, ambiguous + more, continuation)
 
 
 def leading_text(
@@ -172,13 +151,13 @@ def _attach(
     boundaries: list[float],
     rules: Rules,
     extent: tuple[float, float],
-    page_end: bool = False,
-) -> tuple[list[list[Line]], list[Ambiguous], list[Line]]:
+) -> tuple[list[list[Line]], list[Ambiguous]]:
     stray = [_is_stray(block, description, boundaries) for block in blocks]
+    own = _own_pitch(blocks, (description, boundaries))
     merged: list[list[Line]] = []
     kinds: list[bool] = []
     for block, is_stray in zip(blocks, stray, strict=True):
-        if is_stray and kinds and kinds[-1] and _joined(merged[-1], block, rules, extent, NEAR):
+        if is_stray and kinds and kinds[-1] and _joined(merged[-1], block, rules, extent, own):
             merged[-1] = [*merged[-1], *block]  # consecutive stray lines of one cell
         else:
             merged.append(block)
@@ -194,12 +173,6 @@ def _attach(
             continue
         above = result[-1] if result and _coded(result[-1]) else None
         below = merged[index + 1] if index + 1 < len(merged) and _coded(merged[index + 1]) else None
-        if (
-            page_end
-            and index == len(merged) - 1
-            and _starts_next(block, above, merged, rules, extent, (description, boundaries))
-        ):
-            return result, ambiguous, block  # the first lines of a row the next page holds
         side = _side(block, above, below, rules, extent)
         if side == "above" and above is not None:
             result[-1] = [*above, *block]
@@ -211,7 +184,7 @@ def _attach(
             if side == "either" and above is not None and below is not None:
                 ambiguous.append(Ambiguous(block, _code(above), _code(below)))
         index += 1
-    return result, ambiguous, []
+    return result, ambiguous
 
 
 def _side(
@@ -264,9 +237,17 @@ def _is_stray(block: list[Line], description: int, boundaries: list[float]) -> b
 
 
 def _joined(
-    upper: list[Line], lower: list[Line], rules: Rules, extent: tuple[float, float], near: float
+    upper: list[Line],
+    lower: list[Line],
+    rules: Rules,
+    extent: tuple[float, float],
+    own: float | None,
 ) -> bool:
-    return not _ruled(upper, lower, rules, extent) and _pitch(upper, lower) <= near * lower[0].size
+    """Two stray blocks are lines of one cell: no rule between, and as close as the lines of
+    a cell are (when the table shows that), or at least near."""
+    size = lower[0].size
+    limit = own + CLEARLY * size if own is not None else NEAR * size
+    return not _ruled(upper, lower, rules, extent) and _pitch(upper, lower) <= limit
 
 
 def _ruled(upper: list[Line], lower: list[Line], rules: Rules, extent: tuple[float, float]) -> bool:
