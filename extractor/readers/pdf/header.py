@@ -89,6 +89,8 @@ def _below_description_label(block: list[Line], line: Line) -> bool:
     the first line of the first row's description (a description label has no labels under
     it), however many of its words are header words ("Séance de groupe par session ...")."""
     words = label_words(line)
+    if line.top - min(ln.bottom for ln in block) <= HEADER_GAP * line.size:
+        return False  # right under the header's first line: stacked, whatever it is under
     if not words or header_roles(" ".join(w.text for w in words)):
         return False
     found = [
@@ -148,7 +150,13 @@ def _is_header_text(line: Line, above: list[Line] | None = None) -> bool:
     looked at."""
     words_above = [w for ln in above or [] for w in ln.words]
     label = label_words(line)
-    broken = [w for w in label if words_above and _completes(w, words_above)]
+    broken = [
+        w
+        for w in label
+        if words_above
+        and len(w.text) <= 3  # the ends of broken words a known half does not cover
+        and _completes(w, words_above)
+    ]
     raw = [w.text.strip("()[]:;,.*") for w in label if w not in broken]
     # Dates and references ("AR 26/11/06 - MB 15/12/06") are neither header words nor prose.
     neutral = [

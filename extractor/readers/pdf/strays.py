@@ -153,6 +153,8 @@ def _attach(
     extent: tuple[float, float],
 ) -> tuple[list[list[Line]], list[Ambiguous]]:
     stray = [_is_stray(block, description, boundaries) for block in blocks]
+    if not any(stray):
+        return blocks, []  # nothing set apart (most tables): no measuring
     own = _own_pitch(blocks, (description, boundaries))
     merged: list[list[Line]] = []
     kinds: list[bool] = []
