@@ -158,6 +158,11 @@ DESCRIPTION_MISSING = Rule(
     "error",
     "a tariff line without a description (every row names its service)",
 )
+AGE_UNREADABLE = Rule(
+    "age-unreadable",
+    "error",
+    "a cell of the table's age column that is not an age band we can read: the line is left out",
+)
 
 REGISTRY: dict[str, Rule] = {
     rule.code: rule
@@ -192,5 +197,6 @@ REGISTRY: dict[str, Rule] = {
         HIDDEN_ROW,
         HIDDEN_COLUMN,
         DESCRIPTION_MISSING,
+        AGE_UNREADABLE,
     )
 }

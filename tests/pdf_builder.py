@@ -23,6 +23,7 @@ class Row:
     amounts: tuple[str, ...]
     hos: str = "-"
     mark: str = ""
+    amount_marks: tuple[str, ...] = ()  # a raised footnote mark after each amount, or ""
 
 
 @dataclass(frozen=True)
@@ -264,8 +265,16 @@ class _Writer:
                 end, top + (len(lines) - 1) * (size + 1.5) - size * 0.3, row.mark, size * 0.66
             )
         for index, amount in enumerate(row.amounts):
+            mark = row.amount_marks[index] if index < len(row.amount_marks) else ""
             if amount:
-                self._right(edges[4 + index] - 3, anchor, amount, size)
+                right = (
+                    edges[4 + index]
+                    - 3
+                    - (stringWidth(mark, self.layout.font, size * 0.66) + 0.5 if mark else 0)
+                )
+                self._right(right, anchor, amount, size)
+            if amount and mark:
+                self._text(right + 0.5, anchor - size * 0.3, mark, size * 0.66)
         if self.layout.ruling != "none":
             self._hline(self.y + height)
             if self.layout.ruling == "full":

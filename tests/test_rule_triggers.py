@@ -192,6 +192,10 @@ TRIGGERS: dict[str, Trigger] = {
         _book("x.xlsx", [[*GOOD, 5.05]], header=([*FR_HEADER[0], "Note"], [*FR_HEADER[1], None]),
               hidden_columns=("I",)),
         "warning", f"{X}!I4", "726530", ("726530",)),
+    "age-unreadable": Trigger(
+        _book("x.xlsx", [[*GOOD, "24 ans et plus"], [726552, "-", "Âge", *OK, "0-17"]],
+              header=([*FR_HEADER[0], "Âge"], [*FR_HEADER[1], None])),
+        "error", f"{X}!I5", "726552", ("726530",)),
     "description-missing": Trigger(
         _book("x.xlsx", [GOOD, [726552, "-", None, *OK]]), "error", f"{X}!A5", "726552",
         ("726530",)),

@@ -13,7 +13,7 @@ import pytest
 from extractor.errors import StoreError
 from extractor.location import Location
 from extractor.model import CircularInfo, Extraction, TariffRow
-from extractor.store import Store
+from extractor.store import Store, StoredRow
 
 CODES = ["101010", "101021", "202013", "303016", "404019", "505011"]
 DAYS = [date(2020, 1, 1), date(2021, 1, 1), date(2021, 7, 1), date(2022, 1, 1), date(2023, 1, 1)]
@@ -116,3 +116,48 @@ def test_as_known_on_after_every_recording_is_what_the_store_holds(
             held = {r.id: (r.effective_to, r.superseded) for r in rows}
             known = store.as_known_on(rows, date(2100, 1, 1))
             assert {r.id: (r.effective_to, r.superseded) for r in known} == held, (seed, code)
+
+
+def _ingest_all(path: Path, units: list[tuple[int, Extraction, str, str, str]]) -> list[int]:
+    """Store the units in order; the numbers of those the store took."""
+    taken = []
+    with Store(path) as store:
+        for n, extraction, digest, recorded, authoritative in units:
+            try:
+                with store.transaction():
+                    store.ingest(extraction, digest, recorded_at=recorded,
+                                 authoritative=authoritative)  # fmt: skip
+            except StoreError:
+                continue
+            taken.append(n)
+    return taken
+
+
+def _by_place(rows: list[StoredRow]) -> dict[tuple[object, ...], tuple[object, ...]]:
+    """Validity by source place and version (row ids differ between two stores)."""
+    return {
+        (str(r.row.source), r.row.language, r.row.effective_from): (r.effective_to, r.superseded)
+        for r in rows
+    }
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_as_known_on_a_day_is_a_store_of_the_units_recorded_by_then(
+    tmp_path: Path, seed: int
+) -> None:
+    """What `lookup --as-known-on K` answers is what a store holding only the units recorded by
+    the end of K holds (the invoice made that day), for every code."""
+    rng = random.Random(seed)
+    units = []
+    for n in range(25):
+        extraction, digest = _unit(rng, n)
+        recorded = f"2024-01-{rng.randint(1, 28):02d}T00:00:00+00:00"
+        units.append((n, extraction, digest, recorded, rng.choice(["", "fr", "nl"])))
+    taken = _ingest_all(tmp_path / "all.sqlite", units)
+    for day in (date(2024, 1, 8), date(2024, 1, 20)):
+        then = [u for u in units if u[0] in taken and u[3][:10] <= day.isoformat()]
+        _ingest_all(tmp_path / f"{day}.sqlite", then)
+        with Store(tmp_path / "all.sqlite") as store, Store(tmp_path / f"{day}.sqlite") as fresh:
+            for code in CODES:
+                known = _by_place(store.as_known_on(store.history(code), day))
+                assert known == _by_place(fresh.history(code)), (seed, day, code)

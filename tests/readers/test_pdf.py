@@ -152,6 +152,26 @@ def test_superscript_marks_and_footnotes(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_a_raised_mark_after_an_amount_attaches_its_footnote(tmp_path: Path, engine: str) -> None:
+    """The mark is typography, not a digit of the amount: the amount as printed, the footnote
+    on its row (it used to be read and dropped)."""
+    amounts = ("238,90", "53,76", "53,76", "2,50", "2,50")
+    rows = [
+        Row("726655", "Soutien - cabinet", amounts, amount_marks=("", "1")),
+        Row("727436", "Soutien - domicile", amounts),
+    ]
+    items = [*_table(rows), Footnote("1", "Intervention AMI théorique par patient")]
+    path = write_pdf(tmp_path / "c.pdf", items)
+    [extraction] = extract_file(path, Options(settings=ReadSettings(pdf_engine=engine)))
+    first, second = extraction.rows
+    assert (first.reimbursement_preferential, second.reimbursement_preferential) == (
+        Decimal("53.76"),
+        Decimal("53.76"),
+    )
+    assert (first.footnotes, second.footnotes) == ("(1) Intervention AMI théorique par patient", "")
+
+
 def test_dutch_circular(tmp_path: Path) -> None:
     items = [
         *cover(dutch=True),

@@ -187,6 +187,59 @@ def test_a_code_merged_over_two_band_lines_is_on_both_lines(
     }
 
 
+AGE = {"fr": "Âge", "nl": "Leeftijd"}
+# "18 ans et plus" / "18 jaar en ouder" open like footnote 18: they are band headings.
+HEADINGS = {
+    "fr": ("moins de 18 ans", "18 ans et plus"),
+    "nl": ("jonger dan 18 jaar", "18 jaar en ouder"),
+}
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_code_merged_over_the_lines_of_an_age_column_gives_a_row_per_band(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    young, old = BANDS[language]
+    header = HEADER[language]
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [*header[:2], AGE[language], *header[2:]],
+        ["560011", LABEL[language], young, 29.96, 26.96, 22.47],
+        [None, None, old, 31.50, 28.50, 24.00],
+        ["560151", LABEL[language] + " 2", "0-17", 12.5, 10.5, 8.5],  # not a band we read
+    ]
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows, merges=["A3:A4", "B3:B4"])
+    extraction = _extract(path, engine)
+    read = [(r.code_amb, r.age_min, r.age_max, r.description, r.fee) for r in extraction.rows]
+    assert read == [
+        ("560011", None, 17, LABEL[language], Decimal("29.96")),
+        ("560011", 18, None, LABEL[language], Decimal("31.50")),
+    ]
+    assert _rules(extraction) == [("age-unreadable", "C5")]
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_code_merged_past_a_band_heading_leaves_the_heading_a_heading(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    young, old = HEADINGS[language]
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        HEADER[language],
+        [None, young],
+        ["560011", LABEL[language], 29.96, 26.96, 22.47],
+        [None, old],
+        [None, LABEL[language], 31.50, 28.50, 24.00],
+    ]
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows, merges=["A4:A6"])
+    extraction = _extract(path, engine)
+    read = [(r.code_amb, r.age_min, r.age_max, r.fee) for r in extraction.rows]
+    assert read == [("560011", None, 17, Decimal("29.96")), ("560011", 18, None, Decimal("31.50"))]
+    assert _rules(extraction) == []
+
+
 @pytest.mark.parametrize("engine", XLSX_ENGINES)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_code_and_fee_merged_down_are_on_each_line_they_cover(

@@ -331,11 +331,14 @@ def _merged_down(
     merged_lines: dict[tuple[int, int], RawCell],
 ) -> list[RawCell]:
     """A merge started on a line holding a code covers the lines under it with its value;
-    a merge in a header (a label over two header rows) stays where it is."""
+    a merge in a header (a label over two header rows) stays where it is, and so does one
+    running past a line of a single cell (a heading between two lines of one code)."""
     if any(looks_like_code(cell.value) for cell in cells):
         for (offset, _), cell in zip(columns, cells, strict=True):
             if cell.value is not None:
                 merged_lines[(row_number, offset + 1)] = cell
+    if sum(cell.value is not None for cell in cells) < 2:
+        return cells
     for position, (offset, _) in enumerate(columns):
         origin = downward.get((row_number, offset + 1))
         if origin is not None and (first := merged_lines.get(origin)) is not None:
