@@ -8,6 +8,7 @@ Ratios travel between machines; absolute seconds do not.
 
 from __future__ import annotations
 
+import csv
 import os
 import random
 import statistics
@@ -178,10 +179,10 @@ _MEASURED_CHILD = (
 )
 
 
-def whole_command(label: str, arguments: list[str], floor: float | None, runs: int = 3) -> None:
-    """The CLI in a child process, best of `runs`: wall time, and that child's own peak
-    resident memory (plus, for large PDFs, the peak of the second process reading pages)."""
-    best = float("inf")
+def measure_command(arguments: list[str], runs: int) -> tuple[float, float, float]:
+    """Best wall time of `runs` child processes, and that run's peak resident memory (MB) of
+    the child and of the second process reading a large PDF (0 when none)."""
+    best, own, reader = float("inf"), 0.0, 0.0
     for _ in range(runs):
         started = time.perf_counter()
         done = subprocess.run(
@@ -195,8 +196,59 @@ def whole_command(label: str, arguments: list[str], floor: float | None, runs: i
         if seconds < best:
             best = seconds
             own, reader = (int(kb) / 1024 for kb in done.stderr.strip().splitlines()[-1].split())
+    return best, own, reader
+
+
+def whole_command(label: str, arguments: list[str], floor: float | None, runs: int = 3) -> None:
+    """The CLI in a child process, best of `runs`: wall time, and that child's own peak
+    resident memory (plus, for large PDFs, the peak of the second process reading pages)."""
+    load = os.getloadavg()[0]
+    best, own, reader = measure_command(arguments, runs)
     memory = f"peak {own:.0f} MB" + (f" (+ reader process {reader:.0f} MB)" if reader else "")
+    memory += f"; load {load:.1f}"
     RESULTS.append((label, best, memory, f"{best / floor:.2f}×" if floor else ""))
+
+
+# The size curve: the same layouts at growing sizes, whole `extract` (all formats) in a child
+# process. Flat time per row and flat memory per page are the targets; BENCH_CURVE=0 skips it.
+CURVE_XLSX_ROWS = (5_000, 20_000, 100_000)
+CURVE_PDF_ROWS = (3_000, 11_600)  # 130 and 500 pages
+
+
+def size_curve(out: Path) -> list[str]:
+    """Markdown lines: input, rows, pages, seconds, µs per row, peak memory."""
+    import pypdfium2
+
+    lines = [
+        "| size curve: `extract`, all formats | rows | seconds | µs per row | peak memory | load |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    inputs: list[tuple[str, Path]] = []
+    for rows in CURVE_XLSX_ROWS:
+        path = DATA / f"annexe 01-01-2025 ({rows} rows).xlsx"
+        if not path.exists():
+            generate.xlsx(path, rows=rows)
+        inputs.append((f"xlsx, {rows:,} rows", path))
+    for rows in CURVE_PDF_ROWS:
+        path = DATA / f"Circulaire OA 2025-999 ({rows} rows).pdf"
+        if not path.exists():
+            generate.pdf(path, rows=rows)
+        pages = len(pypdfium2.PdfDocument(str(path)))
+        inputs.append((f"pdf, {pages} pages", path))
+    for label, path in inputs:
+        folder = out / f"curve-{path.stem}"
+        load = os.getloadavg()[0]
+        seconds, own, reader = measure_command(
+            ["extract", str(path), "--out", str(folder), "-q"], 1
+        )
+        with (folder / "tariffs.csv").open(encoding="utf-8", newline="") as table:
+            rows = sum(1 for _ in csv.reader(table)) - 1
+        memory = f"{own:.0f} MB" + (f" (+ reader {reader:.0f} MB)" if reader else "")
+        per_row = seconds / rows * 1e6
+        lines.append(
+            f"| {label} | {rows:,} | {seconds:.2f} | {per_row:,.0f} | {memory} | {load:.1f} |"
+        )
+    return lines
 
 
 def diff_100k() -> None:
@@ -229,7 +281,9 @@ def diff_100k() -> None:
             old.append(replace(base, code_amb=f"{first}{first % 7}", age_min=band[0], age_max=band[1], fee=fee,
                                reimbursement_preferential=fee - 4, reimbursement_standard=fee - 11,
                                copayment_preferential=Decimal("4.00"), copayment_standard=Decimal("11.00")))  # fmt: skip
-    new = [replace(row, fee=row.fee + 1) if n % 20 == 0 else row for n, row in enumerate(old)]  # type: ignore[operator,arg-type]
+    # Every new row its own object, as when read back from a file: none is the old one itself.
+    new = [replace(row, fee=row.fee + 1) if n % 20 == 0 else replace(row)  # type: ignore[operator,arg-type]
+           for n, row in enumerate(old)]  # fmt: skip
     seconds = []
     for _ in range(3):
         started = time.perf_counter()
@@ -346,6 +400,11 @@ def main() -> None:
             xlsx_floor,
         )
         whole_command(
+            "xlsx: inami-tariffs extract --formats csv (the pipeline without the other exports)",
+            ["extract", str(XLSX), "--out", str(out / "e2c"), "-q", "--formats", "csv"],
+            xlsx_floor,
+        )
+        whole_command(
             "xlsx: inami-tariffs extract --xlsx-engine openpyxl (reference, process)",
             ["extract", str(XLSX), "--out", str(out / "e3"), "-q", "--xlsx-engine", "openpyxl"],
             xlsx_floor,
@@ -358,10 +417,16 @@ def main() -> None:
         diff_100k()
         lookup(out)
         startup()
+        curve = size_curve(out) if os.environ.get("BENCH_CURVE") != "0" else []
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores)")
+    print()
     print("| measure | seconds | throughput / memory | ratio to its floor or target |")
     print("|---|---:|---|---:|")
     for label, seconds, work, ratio in RESULTS:
         print(f"| {label} | {seconds:.4f} | {work} | {ratio} |")
+    if curve:
+        print()
+        print("\n".join(curve))
     if os.environ.get("BENCH_ARCHIVE_ROWS") != "0":  # the store at archive scale (minutes)
         print()
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "archive.py")], check=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from extractor.columns import AMOUNT_COLUMNS, REGIMES, Key, key_order, row_key
 from extractor.model import TariffRow
 
 CENT = Decimal("0.01")
+_amounts_of = operator.attrgetter(*AMOUNT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,16 @@ def diff_versions(
     old_rows = {row_key(row): row for row in old if row.language == language}
     new_rows = {row_key(row): row for row in new if row.language == language}
     result = Diff(language)
-    for key in sorted(set(old_rows) | set(new_rows), key=key_order):
-        before, after = old_rows.get(key), new_rows.get(key)
-        if before is None:
-            assert after is not None
-            result.added.append(after)
-        elif after is None:
+    # Only rows that end up in a list are sorted (by key, as every list is): most keys of two
+    # versions are unchanged and only counted, so ordering all of them would cost the most.
+    for key, before in old_rows.items():
+        after = new_rows.get(key)
+        if after is None:
             (result.unreadable if before.code_amb in flagged else result.removed).append(before)
+        elif before is after or (
+            _amounts_of(before) == _amounts_of(after) and before.description == after.description
+        ):
+            result.unchanged += 1
         else:
             amounts = tuple(
                 ColumnChange(name, getattr(before, name), getattr(after, name))
@@ -104,10 +109,13 @@ def diff_versions(
             described = before.description != after.description
             if amounts:
                 result.changed.append(RowChange(before, after, amounts, described))
-            elif described:
-                result.description_only.append(RowChange(before, after, (), True))
             else:
-                result.unchanged += 1
+                result.description_only.append(RowChange(before, after, (), True))
+    result.added = [row for key, row in new_rows.items() if key not in old_rows]
+    for rows in (result.added, result.removed, result.unreadable):
+        rows.sort(key=lambda row: key_order(row_key(row)))
+    for changes in (result.changed, result.description_only):
+        changes.sort(key=lambda change: key_order(row_key(change.old)))
     result.indexation, follows = analyse_indexation(result.changed)
     result.changed = [
         RowChange(c.old, c.new, c.amounts, c.description_changed, follow)

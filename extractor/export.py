@@ -97,8 +97,9 @@ def tariffs_csv(rows: Iterable[TariffRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(list(map(spreadsheet_safe, row_values(row).values())))
+    writer.writerows(
+        list(map(spreadsheet_safe, map(to_text, COLUMNS, _columns_getter(row)))) for row in rows
+    )
     return buffer.getvalue()
 
 

@@ -14,6 +14,21 @@ from extractor.values import clean_text, exact_age_band, find_dates, looks_like_
 from extractor.vocabulary import fold
 
 _GROUPS = ("reimbursement", "copayment")
+# A column headed with both codes ("Code amb. / hosp."): its cells hold "726530 / 726541".
+BOTH_CODES = "code_amb/code_hos"
+_CODE_PAIR = re.compile(r"^(?P<amb>[\d .-]*\d)\s*/\s*(?P<hos>[\d .-]*\d|-)$")
+
+
+def code_pair(text: str) -> tuple[str, str] | None:
+    """The ambulatory and hospital codes of a cell holding both ("726530 / 726541", "726552 /
+    -"), or None when the cell is not such a pair."""
+    match = _CODE_PAIR.match(text.strip())
+    if match is None or not looks_like_code(match.group("amb")):
+        return None
+    hospital = match.group("hos")
+    return (match.group("amb"), hospital) if hospital == "-" or looks_like_code(hospital) else None
+
+
 _GLUED_MARK = re.compile(r"^(?P<label>.*?[^\d\s])\s?(?P<mark>\d)$")
 
 
@@ -163,6 +178,12 @@ def detect_header(
             and name not in conditions.get(condition, {})
         ):
             conditions.setdefault(condition, {})[name] = column
+        elif name == BOTH_CODES:
+            # "Code amb. / hosp." over "726530 / 726541": both codes in one column.
+            for code_name in ("code_amb", "code_hos"):
+                if code_name in index:
+                    twice.append(code_name)
+                index[code_name], labels[code_name] = column, label
         elif name and name in index:
             twice.append(name)
         elif name:
@@ -282,7 +303,10 @@ def _column_name(top: str, sub: str) -> str | None:
             else None
         )
     if role == "code":
-        return "code_hos" if vocabulary.HOSPITAL.search(fold(f"{top} {sub}")) else "code_amb"
+        folded = fold(f"{top} {sub}")
+        if not vocabulary.HOSPITAL.search(folded):
+            return "code_amb"
+        return BOTH_CODES if vocabulary.AMBULATORY.search(folded) else "code_hos"
     if role in ("reimbursement", "copayment"):
         regime_text = fold(f"{top} {sub}")
         if vocabulary.STANDARD_REGIME.search(regime_text):

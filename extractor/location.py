@@ -52,10 +52,19 @@ class Location:
         file, hash_sign, place = text.partition("#")
         if not hash_sign:
             return cls(text)
+        sheet, bang, cell = place.rpartition("!")
+        if bang:
+            # Most places are a sheet's cell with ASCII letters and digits ("A12"): told apart
+            # without a regular expression (a stored code's history reads one per version).
+            # A page place holds no "!", so this comes first.
+            letters = cell.rstrip(_DIGITS)
+            row = cell[len(letters) :]
+            capitals = letters.isascii() and letters.isalpha() and letters.isupper()
+            if row and len(letters) <= 3 and (capitals or not letters):
+                return cls(file, sheet, line=int(row), column=letters or None)
         if page := _PAGE.fullmatch(place):
             line = page.group("line")
             return cls(file, page=int(page.group("page")), line=int(line) if line else None)
-        sheet, bang, cell = place.rpartition("!")
         if bang and (found := _CELL.fullmatch(cell)):
             return cls(
                 file, sheet, line=int(found.group("row")), column=found.group("column") or None
@@ -65,3 +74,4 @@ class Location:
 
 _PAGE = re.compile(r"page=(?P<page>\d+)(?:&line=(?P<line>\d+))?")
 _CELL = re.compile(r"(?P<column>[A-Z]{0,3})(?P<row>\d+)")
+_DIGITS = "0123456789"

@@ -73,6 +73,9 @@ class RawDocument:
     text: str
     title: str = ""
     reader: str = field(default="", compare=False)  # the engine that read it (provenance)
+    # Lines the reader could not place in a row or leave out as text (a description line
+    # between two rows that could belong to either): reported, never dropped.
+    issues: tuple[Issue, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from extractor import cells, conditions, rules, variants, vocabulary
 from extractor.amounts import complete, read_amounts
 from extractor.cells import split_footnote, stated, unplaced_values
 from extractor.footnotes import Pending, resolve_footnotes
-from extractor.header import Columns, age_groups, detect_header
+from extractor.header import Columns, age_groups, code_pair, detect_header
 from extractor.model import (
     CircularInfo,
     Extraction,
@@ -93,7 +93,7 @@ class _State:
 
 def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     """Walk the rows in reading order, keeping the heading path and the current header."""
-    state = _State()
+    state = _State(issues=list(document.issues))
     rows = document.rows
     skip_next = False
     above: RawRow | None = None
@@ -110,9 +110,8 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
             continue
         previous, state.previous = state.previous, []
         if len(filled) == 1 and not looks_like_code(filled[0][1].value):
-            term = conditions.key_terms_in_text(filled[0][1].text) if previous else None
-            if term is not None and "key_letter" in (state.columns or _NO_COLUMNS).index:
-                variants.add_key_term(previous, term)
+            keyed = "key_letter" in (state.columns or _NO_COLUMNS).index
+            if keyed and variants.key_line(state.issues, previous, filled[0][1], row.texts):
                 state.previous = previous
                 continue
             state.line_before = ""
@@ -183,7 +182,8 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         return
     # A raised mark before the text ("¹ Tarif conventionnel") is the mark an amount cell holds.
     footnote = vocabulary.FOOTNOTE_LINE.match(_LEAD_SUPERSCRIPT.sub(_plain_mark, text))
-    if footnote and state.columns is not None:
+    # "18 ans et plus" opens like footnote 18 but is a band heading.
+    if footnote and state.columns is not None and exact_age_band(text) is None:
         state.footnotes.append((position, footnote.group("mark"), footnote.group("text")))
         return
     if state.columns is not None and (codes := _CODE_IN_TEXT.findall(text)):
@@ -216,20 +216,20 @@ def _table_row(
     raw = row.texts
     columns = state.columns
     if columns is None:
-        if any(looks_like_code(cell.value) for _, cell in row.filled()):
+        if any(_holds_code(cell) for _, cell in row.filled()):
             state.issues.append(
                 rules.HEADER_MISSING.issue(
                     row.location, "a row with a code but no table header above it", raw=raw
                 )
             )
         return
-    if columns.problem and any(looks_like_code(cell.value) for _, cell in row.filled()):
+    if columns.problem and any(_holds_code(cell) for _, cell in row.filled()):
         state.issues.append(
             rules.HEADER_UNCLEAR.issue(
                 row.location,
                 f"the table header above ({columns.location}) is unclear: {columns.problem}",
                 raw=raw,
-                code=next(cell.text for _, cell in row.filled() if looks_like_code(cell.value)),
+                code=next(cell.text for _, cell in row.filled() if _holds_code(cell)),
             )
         )
         return
@@ -264,8 +264,10 @@ def _table_row(
         else:
             state.issues.append(rules.ROW_UNRECOGNISED.issue(row.location, raw=raw))
         return
+    # Both codes in one column ("Code amb. / hosp."): the cell holds "726530 / 726541".
+    pair = code_pair(code_cell.text) if columns.index.get("code_hos") == code_index else None
     try:
-        code_amb = parse_code(code_cell.value)
+        code_amb = parse_code(pair[0] if pair else code_cell.value)
     except ValueParseError as error:
         state.issues.append(rules.CODE_FORMAT.issue(code_cell.location, str(error), raw=raw))
         return
@@ -274,7 +276,7 @@ def _table_row(
     if "code_hos" in columns.index and columns.index["code_hos"] < len(row.cells):
         hos_cell = row.cells[columns.index["code_hos"]]
         try:
-            code_hos = parse_code(hos_cell.value)
+            code_hos = parse_code(pair[1] if pair else hos_cell.value)
         except ValueParseError as error:
             state.issues.append(
                 rules.CODE_FORMAT.issue(hos_cell.location, str(error), raw=raw, code=code_amb)
@@ -371,6 +373,10 @@ def _table_row(
     state.previous = [general] if banded is None else banded
     state.previous += variants.per_condition(state.issues, row, general, columns, code_cell)
     state.pending.extend(state.previous)
+
+
+def _holds_code(cell: RawCell) -> bool:
+    return looks_like_code(cell.value) or code_pair(cell.text) is not None
 
 
 def _age_cell(row: RawRow, index: int) -> RawCell | None:

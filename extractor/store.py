@@ -33,7 +33,7 @@ from extractor.stored import (
     restated,
     sheet_of,
     stored_circular,
-    stored_row,
+    stored_row_of,
     to_store,
 )
 from extractor.versions import VersionRow, validity
@@ -346,5 +346,4 @@ class Store(VersionQueries):
             f" ORDER BY {sql_order('t')}, c.ingested_at, c.id",
             parameters,
         )
-        names = [description[0] for description in cursor.description]
-        return [stored_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        return [stored_row_of(row) for row in cursor.fetchall()]

@@ -72,6 +72,29 @@ def add_key_term(rows: list[Pending], term: str | None) -> None:
         pending.row.key_letters = " + ".join(t for t in (pending.row.key_letters, term) if t)
 
 
+def key_line(
+    issues: list[Issue], previous: list[Pending], cell: RawCell, raw: tuple[str, ...]
+) -> bool:
+    """A key-letter line read as one text (`Q 30 0,033039`): one more term of the coded line
+    right above it, or, with none, reported (the code it belongs to is unknown), never
+    dropped. False when the text is no key-letter line."""
+    term = conditions.key_terms_in_text(cell.text)
+    if term is None:
+        return False
+    if previous:
+        add_key_term(previous, term)
+    else:
+        issues.append(
+            rules.KEY_LETTERS_UNREADABLE.issue(
+                cell.location,
+                f"the key-letter line '{cell.text}' does not stand right under a coded line:"
+                " the code it belongs to is unknown",
+                raw=raw,
+            )
+        )
+    return True
+
+
 def under_coded_line(
     issues: list[Issue],
     pending: list[Pending],

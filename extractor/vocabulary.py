@@ -25,16 +25,48 @@ def fold(text: str) -> str:
 
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
-_SPLIT_WORD = re.compile(r"(?<=[^\W\d_])- (?=[a-zà-ÿ])")
+_SPLIT_WORD = re.compile(r"(?P<head>\S*[^\W\d_])- (?P<tail>[a-zà-ÿ]\S*)")
+_PUNCTUATION = "()[]:;,.*"
 
 
 def join_split_words(text: str) -> str:
-    """Header words hyphenated over two lines, read back whole: "Hono- rarium" → "Honorarium".
+    """Header words broken over two lines, read back whole: "Hono- rarium" → "Honorarium".
 
-    Only a hyphen glued to letters and followed by a space and a lower-case word: "AR 26/11/06 -
-    MB" and "Gastro-enteroloog" are left as they are.
+    A hyphen glued to letters and followed by a space and a lower-case word is a break, unless
+    the hyphenated word is one of ours ("Lettre- clé" → "Lettre-clé"); "AR 26/11/06 - MB" and
+    "Gastro-enteroloog" are left as they are. A word a narrow column broke with no hyphen at
+    all ("Honorariu" / "m", "voorkeurregelin" / "g") is read whole when, and only when, neither
+    part is a header word and the two together are one.
     """
-    return _SPLIT_WORD.sub("", text) if "- " in text else text
+    return _joined(text) if " " in text else text
+
+
+@functools.lru_cache(maxsize=8192)
+def _joined(text: str) -> str:
+    if "- " in text:
+        text = _SPLIT_WORD.sub(_rejoined, text)
+    words = text.split(" ")
+    out = words[:1]
+    for word in words[1:]:
+        head, tail = fold(out[-1]).strip(_PUNCTUATION), fold(word).strip(_PUNCTUATION)
+        if (
+            head.isalpha()
+            and word[:1].islower()
+            and f"{head}{fold(word)}".rstrip(_PUNCTUATION) in _HEADER_TOKENS
+            and head not in HEADER_TOKENS
+            and tail not in HEADER_TOKENS
+        ):
+            out[-1] += word
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def _rejoined(match: re.Match[str]) -> str:
+    head, tail = match.group("head"), match.group("tail")
+    if fold(f"{head}-{tail}").strip(_PUNCTUATION) in _HEADER_TOKENS:
+        return f"{head}-{tail}"
+    return f"{head}{tail}"
 
 
 _HEADER_TOKENS: set[str] = set()
@@ -169,6 +201,10 @@ HEADER_TOKENS = frozenset(
 # a header line may hold only these under "Hono-", "Terug-", "Rem-".
 HEADER_WORD_ENDS = frozenset(
     token[start:] for token in HEADER_TOKENS for start in range(1, len(token) - 3)
+)
+# Their first halves, when a narrow column broke them with no hyphen ("Honorariu" / "m").
+HEADER_WORD_STARTS = frozenset(
+    token[:end] for token in HEADER_TOKENS for end in range(4, len(token)) if token[:end].isalpha()
 )
 
 # --- Headings and row kinds -------------------------------------------------------------

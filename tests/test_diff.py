@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from extractor.columns import key_order
 from extractor.diff import analyse_indexation, compare_languages, diff_versions, indexed, row_key
 from extractor.location import Location
 from extractor.model import TariffRow
@@ -97,6 +98,40 @@ def test_diff_is_symmetric(a: list[TariffRow], b: list[TariffRow]) -> None:
     forward, backward = diff_versions(a, b, "fr"), diff_versions(b, a, "fr")
     assert [row_key(r) for r in forward.added] == [row_key(r) for r in backward.removed]
     assert [row_key(c.new) for c in forward.changed] == [row_key(c.old) for c in backward.changed]
+
+
+banded_rows = st.lists(
+    st.tuples(
+        st.sampled_from([*CODES, "727016", "727031"]),
+        st.sampled_from([(24, None), (None, 23), (None, None)]),
+        fees,
+        st.sampled_from(["Séance", "Séance de groupe"]),
+    ),
+    max_size=12,
+    unique_by=lambda t: (t[0], t[1]),
+).map(
+    lambda items: [
+        tariff(code, str(fee), age_min=low, age_max=high, description=text)
+        for code, (low, high), fee, text in items
+    ]
+)
+
+
+@given(banded_rows, banded_rows, st.sets(st.sampled_from(CODES)))
+def test_every_list_is_in_key_order_and_every_key_is_counted_once(
+    a: list[TariffRow], b: list[TariffRow], flagged: set[str]
+) -> None:
+    """Only the listed rows are sorted (a speed-up): each list must still be in key order."""
+    result = diff_versions(a, b, "fr", flagged)
+    for listed in (result.added, result.removed, result.unreadable):
+        keys = [key_order(row_key(row)) for row in listed]
+        assert keys == sorted(keys)
+    for changes in (result.changed, result.description_only):
+        keys = [key_order(row_key(change.old)) for change in changes]
+        assert keys == sorted(keys)
+    counted = len(result.added) + len(result.removed) + len(result.unreadable)
+    counted += len(result.changed) + len(result.description_only) + result.unchanged
+    assert counted == len({row_key(r) for r in a} | {row_key(r) for r in b})
 
 
 @given(

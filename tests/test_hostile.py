@@ -333,7 +333,12 @@ def test_output_folder_cannot_escape(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert not (tmp_path.parent / "etc").exists()
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"], ids=repr)
+@pytest.mark.parametrize(
+    "start",
+    ["=", "+", "-", "@", "\t", "\r"],
+    # Plain ids: mutmut hands node ids back to pytest, which finds none with quotes in them.
+    ids=["equals", "plus", "minus", "at", "tab", "carriage-return"],
+)
 def test_every_formula_start_is_neutralised_in_csv(start: str, tmp_path: Path) -> None:
     """The six characters a spreadsheet reads as the start of a formula (OWASP's CSV
     injection list): each text cell starting with one gets an apostrophe, and reads back."""

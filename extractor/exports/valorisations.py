@@ -37,6 +37,7 @@ LANGUAGES = ("fr", "nl")
 # Key columns that are nomenclature codes name the record; the others say whom it applies to.
 CODE_COLUMNS = tuple(name for name in KEY_COLUMNS if "code-format" in BY_NAME[name].rules)
 APPLICABILITY_COLUMNS = tuple(name for name in KEY_COLUMNS if name not in CODE_COLUMNS)
+_KEY_INDEX = {name: index for index, name in enumerate(KEY_COLUMNS)}
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Valorisation:
 
     def value(self, name: str) -> Any:
         """A key column's value by name (code_amb, age_min ...)."""
-        return self.key[KEY_COLUMNS.index(name)]
+        return self.key[_KEY_INDEX[name]]
 
     @property
     def preferential(self) -> bool:
@@ -130,18 +131,19 @@ def _money(value: Decimal | None) -> str | None:
 def record(valorisation: Valorisation) -> dict[str, Any]:
     """One valorisation as JSON: amounts as decimal strings, dates ISO, None for none."""
     v = valorisation
+    key = dict(zip(KEY_COLUMNS, v.key, strict=True))
     labels, sources = dict(v.labels), dict(v.sources)
     return {
-        **{name: to_text(name, v.value(name)) for name in CODE_COLUMNS},
+        **{name: to_text(name, key[name]) for name in CODE_COLUMNS},
         "valid_from": v.valid_from.isoformat(),
         "valid_to": v.valid_to.isoformat() if v.valid_to else None,
         "applicability": {
-            **{name: to_text(name, v.value(name)) for name in APPLICABILITY_COLUMNS},
-            "preferential": v.preferential,
+            **{name: to_text(name, key[name]) for name in APPLICABILITY_COLUMNS},
+            "preferential": v.regime == "preferential",
         },
-        "fee": _money(v.fee),
-        "reimbursement": _money(v.reimbursement),
-        "patient_share": _money(v.patient_share),
+        "fee": None if v.fee is None else f"{v.fee:f}",
+        "reimbursement": None if v.reimbursement is None else f"{v.reimbursement:f}",
+        "patient_share": None if v.patient_share is None else f"{v.patient_share:f}",
         "labels": {language: labels.get(language) for language in LANGUAGES},
         "circular": v.circular,
         "source": {language: sources.get(language) for language in LANGUAGES},
@@ -232,6 +234,5 @@ def csv_of_lines(lines: Iterable[FlatLine]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELD_NAMES)
-    for line in lines:
-        writer.writerow([spreadsheet_safe(value) for value in line.values()])
+    writer.writerows(list(map(spreadsheet_safe, line.values())) for line in lines)
     return buffer.getvalue()

@@ -188,8 +188,11 @@ def test_a_code_merged_over_two_band_lines_is_on_both_lines(
 
 
 AGE = {"fr": "Âge", "nl": "Leeftijd"}
-# As a line of its own, "18 ans et plus" reads as footnote 18: headings say "à partir de".
-HEADINGS = {"fr": ("moins de 18 ans", "à partir de 18 ans"), "nl": BANDS["nl"]}
+# "18 ans et plus" / "18 jaar en ouder" open like footnote 18: they are band headings.
+HEADINGS = {
+    "fr": ("moins de 18 ans", "18 ans et plus"),
+    "nl": ("jonger dan 18 jaar", "18 jaar en ouder"),
+}
 
 
 @pytest.mark.parametrize("engine", XLSX_ENGINES)

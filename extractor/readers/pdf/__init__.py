@@ -74,6 +74,12 @@ def read_pdf_with_layout(
     check_page_numbers(path, page_numbers)
     text = "\n".join(reader.text)
     document = RawDocument(
-        Location(path.name), "pdf", tuple(reader.rows), text, reader.title, settings.pdf_engine
+        Location(path.name),
+        "pdf",
+        tuple(reader.rows),
+        text,
+        reader.title,
+        settings.pdf_engine,
+        tuple(reader.issues),
     )
     return document, reader.layouts

@@ -66,7 +66,8 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
         left, right = min(ln.x0 for ln in block), max(w.x1 for ln in block for w in ln.words)
         if (
             _is_row_start(line)
-            or not _is_header_text(line)
+            or not _is_header_text(line, block)
+            or _below_description_label(block, line)
             or line.top - bottom > _gap_limit(lines[end - 1], line) * lines[end - 1].size
             or (rules.crossing(bottom, line.top, left, right) and _complete(block, ruled=True))
         ):
@@ -81,6 +82,32 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     left = min(line.x0 for line in block)
     text = " ".join(line.text for line in block)
     return end if names_amounts_only(text) and codes_left_of(lines[end:], left) else None
+
+
+def _below_description_label(block: list[Line], line: Line) -> bool:
+    """A line in the description's column, under its label but not stacked right under it:
+    the first line of the first row's description (a description label has no labels under
+    it), however many of its words are header words ("Séance de groupe par session ...")."""
+    words = label_words(line)
+    if line.top - min(ln.bottom for ln in block) <= HEADER_GAP * line.size:
+        return False  # right under the header's first line: stacked, whatever it is under
+    if not words or header_roles(" ".join(w.text for w in words)):
+        return False
+    found = [
+        (ln, span(phrase))
+        for ln in block
+        for phrase in phrases(label_words(ln))
+        if header_roles(" ".join(w.text for w in phrase)) == {"description"}
+    ]
+    for label_line, (x0, x1) in found:
+        right = min(
+            (w.x0 for ln in block for w in ln.words if w.x0 > x1),
+            default=float("inf"),
+        )
+        inside = all(w.x0 >= x0 - line.size and w.x1 <= right for w in words)
+        if inside and line.top - label_line.bottom > HEADER_GAP * line.size:
+            return True
+    return False
 
 
 def _gap_limit(previous: Line, line: Line) -> float:
@@ -116,20 +143,43 @@ def _complete(block: list[Line], ruled: bool = False) -> bool:
     return len(roles) >= 3 and "code" in roles
 
 
-def _is_header_text(line: Line) -> bool:
+def _is_header_text(line: Line, above: list[Line] | None = None) -> bool:
     """At least half the words are header vocabulary (footnote marks aside); either half of a
-    word hyphenated over two lines counts, and a leading date statement is not looked at."""
-    raw = [w.text.strip("()[]:;,.*") for w in label_words(line)]
+    word hyphenated over two lines counts, so does the end of a word a narrow column broke
+    with no hyphen right above it ("Honorariu" / "m"), and a leading date statement is not
+    looked at."""
+    words_above = [w for ln in above or [] for w in ln.words]
+    label = label_words(line)
+    broken = [
+        w
+        for w in label
+        if words_above
+        and len(w.text) <= 3  # the ends of broken words a known half does not cover
+        and _completes(w, words_above)
+    ]
+    raw = [w.text.strip("()[]:;,.*") for w in label if w not in broken]
     # Dates and references ("AR 26/11/06 - MB 15/12/06") are neither header words nor prose.
     neutral = [
         w for w in raw if w and (any(c.isdigit() for c in w) or (w.isupper() and len(w) <= 3))
     ]
     words = [vocabulary.fold(w) for w in raw if w and w not in neutral]
-    known = sum(
-        w in vocabulary.HEADER_TOKENS or w.endswith("-") or w in vocabulary.HEADER_WORD_ENDS
+    known = len(broken) + sum(
+        w in vocabulary.HEADER_TOKENS
+        or w.endswith("-")
+        or w in vocabulary.HEADER_WORD_ENDS
+        or w in vocabulary.HEADER_WORD_STARTS
         for w in words
     )
-    return (bool(words) or bool(neutral)) and 2 * known >= len(words)
+    return (bool(words) or bool(neutral) or bool(broken)) and 2 * known >= len(words) + len(broken)
+
+
+def _completes(word: Word, above: list[Word]) -> bool:
+    """The word ends a header word broken with no hyphen on a line above, right over it."""
+    return any(
+        overlap((u.x0, u.x1), (word.x0, word.x1)) > 0
+        and vocabulary.join_split_words(f"{u.text} {word.text}") == f"{u.text}{word.text}"
+        for u in above
+    )
 
 
 def label_words(line: Line) -> list[Word]:
@@ -302,10 +352,11 @@ def _continue_groups(
     groups: list[list[Word]], leaves: list[list[Word]], all_phrases: list[list[Word]]
 ) -> None:
     """A group label wrapped over lines ("Je hebt verhoogde" / "tegemoetk."): a line right under
-    a group label, alone on its row under it, is more of that label, not a column."""
+    a group label, aligned with it (left, centre or right, as the lines of one label are) and
+    alone on its row under it, is more of that label, not a column."""
     for phrase in sorted(leaves, key=lambda p: p[0].top):
         for group in groups:
-            if not _stacked(group, phrase):
+            if not _stacked(group, phrase) or not _aligned(group, phrase):
                 continue
             row = round(phrase[0].middle)
             siblings = [
@@ -319,6 +370,12 @@ def _continue_groups(
                 leaves.remove(phrase)
                 groups.append(phrase)
             break
+
+
+def _aligned(upper: list[Word], lower: list[Word]) -> bool:
+    (a0, a1), (b0, b1) = span(upper), span(lower)
+    tolerance = 0.5 * upper[0].size
+    return min(abs(a0 - b0), abs(a1 - b1), abs((a0 + a1) / 2 - (b0 + b1) / 2)) <= tolerance
 
 
 def _group_labels(groups: list[list[Word]]) -> list[list[list[Word]]]:

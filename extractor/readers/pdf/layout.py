@@ -3,8 +3,9 @@ so layout is one reader that sees the pages in order."""
 
 from __future__ import annotations
 
+from extractor import rules as rules_registry
 from extractor import vocabulary
-from extractor.model import RawRow
+from extractor.model import Issue, RawRow
 from extractor.readers.pdf.agegroups import age_row, is_age_line
 from extractor.readers.pdf.content import with_content_columns
 from extractor.readers.pdf.geometry import Column, Line, PageLayout, Rules
@@ -15,7 +16,15 @@ from extractor.readers.pdf.header import (
     next_header,
     refined_boundaries,
 )
-from extractor.readers.pdf.rows import block_row, header_row, row_blocks, text_row
+from extractor.readers.pdf.rows import (
+    block_row,
+    continued,
+    description_index,
+    header_row,
+    location,
+    row_blocks,
+    text_row,
+)
 from extractor.values import clean_text, looks_like_code
 
 
@@ -25,6 +34,7 @@ class PageReader:
     def __init__(self, file_name: str) -> None:
         self.file_name = file_name
         self.rows: list[RawRow] = []
+        self.issues: list[Issue] = []  # what the layout itself could not decide
         self.layouts: list[PageLayout] = []
         self.text: list[str] = []
         self.title = ""
@@ -81,12 +91,51 @@ class PageReader:
                 layout.boundaries, self.refine = self.boundaries, False
             if not layout.columns:
                 layout.columns, layout.boundaries = self.columns, self.boundaries
-            for block in row_blocks(region, self.columns, self.boundaries, rules):
+            carried = self._row_before_page(number)
+            code = (
+                next(c.text for c in self.rows[carried].cells if looks_like_code(c.value))
+                if carried is not None
+                else None
+            )
+            blocks, ambiguous, continuation = row_blocks(
+                region, self.columns, self.boundaries, rules, code
+            )
+            if continuation and carried is not None:
+                # The row the page break split: its description ends at the top of this page.
+                self.rows[carried] = continued(
+                    self.rows[carried], description_index(self.columns), continuation
+                )
+            for stray in ambiguous:
+                text = clean_text(" ".join(line.text for line in stray.lines))
+                self.issues.append(
+                    rules_registry.ROW_UNRECOGNISED.issue(
+                        location(self.file_name, number, line_numbers[id(stray.lines[0])]),
+                        f"a description line between the rows of {stray.above} and"
+                        f" {stray.below} could belong to either: it is in neither row's"
+                        " description; check the source",
+                        raw=(text,),
+                    )
+                )
+            for block in blocks:
                 first = line_numbers[id(block[0])]
                 row = block_row(block, self.columns, self.boundaries, self.file_name, number, first)
                 self.rows.append(row)
                 code = next((c.text for c in row.cells if looks_like_code(c.value)), "")
                 layout.rows.append((code, _box(block), row.location))
+
+    def _row_before_page(self, number: int) -> int | None:
+        """The coded row the previous page ended its table on (a repeated header aside), when
+        nothing of this page was read as a row yet: lines at this page's top may end it."""
+        labels = tuple(c.label for c in self.columns or [])
+        for index in range(len(self.rows) - 1, -1, -1):
+            row = self.rows[index]
+            if row.location.page == number and row.texts == labels:
+                continue  # the header, repeated at the top of the page
+            if row.location.page == number or row.texts == labels:
+                return None  # this page already holds a row, or the page ended on a header
+            coded = len(row.cells) > 1 and any(looks_like_code(c.value) for c in row.cells)
+            return index if coded and row.location.page == number - 1 else None
+        return None
 
 
 def _title_before(lines: list[Line]) -> str:

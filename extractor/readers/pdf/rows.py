@@ -3,11 +3,21 @@ rule or the next code; each phrase goes to the column it overlaps most."""
 
 from __future__ import annotations
 
+import itertools
+
 from extractor import vocabulary
 from extractor.location import Location
 from extractor.model import RawCell, RawRow
 from extractor.readers.pdf.geometry import ROW_GAP, Column, Line, Rules
-from extractor.readers.pdf.phrases import column_of, header_roles, is_amount, phrases, span
+from extractor.readers.pdf.phrases import (
+    column_of,
+    header_roles,
+    is_amount,
+    overlap,
+    phrases,
+    span,
+)
+from extractor.readers.pdf.strays import Strays, attach_strays, leading_text
 from extractor.values import clean_text, looks_like_code
 
 _AMOUNT_ROLES = {"fee", "reimbursement", "copayment"}
@@ -19,13 +29,21 @@ def location(file_name: str, page: int, line: int) -> Location:
 
 
 def row_blocks(
-    region: list[Line], columns: list[Column], boundaries: list[float], rules: Rules
-) -> list[list[Line]]:
-    """Lines that make one table row: split at vertical gaps and rules, then at codes."""
+    region: list[Line],
+    columns: list[Column],
+    boundaries: list[float],
+    rules: Rules,
+    carried: str | None = None,
+) -> Strays:
+    """Lines that make one table row: split at vertical gaps and rules, then at codes; a
+    description line set apart from its row joins it again (or is returned as ambiguous).
+    `carried`: the code of the row the page before ended on, when this region continues it."""
     description_left = _description_left(columns, boundaries)
     left, right = columns[0].x0, columns[-1].x1
+    description = description_index(columns)
+    head = leading_text(region, description, boundaries, rules, (left, right)) if carried else []
     blocks: list[list[Line]] = []
-    for line in region:
+    for line in region[len(head) :]:
         if blocks:
             previous = blocks[-1][-1]
             gap = line.top - max(ln.bottom for ln in blocks[-1])
@@ -33,18 +51,33 @@ def row_blocks(
             heading = _is_heading_line(line, description_left) or _is_heading_line(
                 previous, description_left
             )
-            if gap <= ROW_GAP * previous.size and not ruled and not heading:
+            near = gap <= ROW_GAP * previous.size or _pair_continues(previous, line)
+            if near and not ruled and not heading:
                 blocks[-1].append(line)
                 continue
         blocks.append([line])
-    return [part for block in blocks for part in _split_at_codes(block)]
+    parts = [part for block in blocks for part in _split_at_codes(block)]
+    extent = (left, right)
+    return attach_strays(parts, description, boundaries, rules, extent, carried, head)
+
+
+def description_index(columns: list[Column]) -> int | None:
+    """The column of the description (its header names one), if the table has one."""
+    return next(
+        (
+            index
+            for index, column in enumerate(columns)
+            if vocabulary.DESCRIPTION_HEADER.search(vocabulary.fold(column.label))
+        ),
+        None,
+    )
 
 
 def _description_left(columns: list[Column], boundaries: list[float]) -> float:
-    for index, column in enumerate(columns):
-        if vocabulary.DESCRIPTION_HEADER.search(vocabulary.fold(column.label)):
-            return boundaries[index - 1] if index > 0 else column.x0
-    return float("inf")
+    index = description_index(columns)
+    if index is None:
+        return float("inf")
+    return boundaries[index - 1] if index > 0 else columns[index].x0
 
 
 def _is_heading_line(line: Line, description_left: float) -> bool:
@@ -58,7 +91,10 @@ def _is_heading_line(line: Line, description_left: float) -> bool:
 def _split_at_codes(block: list[Line]) -> list[list[Line]]:
     """Several coded lines in one block: each starts a row; lines above the first join it."""
     anchors = [
-        i for i, line in enumerate(block) if any(looks_like_code(w.text) for w in line.words)
+        i
+        for i, line in enumerate(block)
+        if any(looks_like_code(w.text) for w in line.words)
+        and not (i and _pair_continues(block[i - 1], line))
     ]
     if len(anchors) <= 1:
         return [block]
@@ -68,6 +104,22 @@ def _split_at_codes(block: list[Line]) -> list[list[Line]]:
         end = anchors[n + 1] if n + 1 < len(anchors) else len(block)
         parts.append(block[begin:end])
     return parts
+
+
+def _pair_continues(previous: Line, line: Line) -> bool:
+    """The line's code is the second of a pair broken in a narrow column ("726530 /" over
+    "726541", under "Code amb. / hosp."): the same row, not the next one."""
+    words = previous.words
+    for index, (code, slash) in enumerate(itertools.pairwise(words), 2):
+        # The slash ends the code cell's line: nothing follows it, or only a column away.
+        ends = index == len(words) or words[index].x0 - slash.x1 > 2 * previous.size
+        if looks_like_code(code.text) and slash.text == "/" and ends:
+            first = line.words[0]
+            return (
+                looks_like_code(first.text)
+                and overlap((first.x0, first.x1), (code.x0, slash.x1)) > 0
+            )
+    return False
 
 
 def block_row(
@@ -119,6 +171,20 @@ def _across_columns(extent: tuple[float, float], boundaries: list[float], size: 
     x0, x1 = extent
     reach = 3 * size
     return any(x0 + reach < boundary < x1 - reach for boundary in boundaries)
+
+
+def continued(row: RawRow, column: int | None, lines: list[Line]) -> RawRow:
+    """The row with more text at the end of one of its cells: a description the page break
+    split, its last lines at the top of the next page."""
+    if column is None or column >= len(row.cells):
+        return row
+    cell = row.cells[column]
+    words = [w for line in lines for w in line.words]
+    more = [f"{w.lead_mark} {w.full_text}" for w in words]
+    parts = [cell.text, *more]
+    marks = (*cell.marks, *(m for w in words for m in w.marks))
+    extended = RawCell(clean_text(" ".join(parts)) or None, cell.location, cell.span, marks)
+    return RawRow((*row.cells[:column], extended, *row.cells[column + 1 :]), row.location)
 
 
 def text_row(line: Line, file_name: str, page: int, line_number: int) -> RawRow:

@@ -26,7 +26,8 @@ from extractor.values import clean_text, looks_like_code, to_decimal
 
 
 def check_archive(path: Path, settings: ReadSettings) -> None:
-    """Refuse zip bombs before any part is inflated: entry count, total size, ratio."""
+    """Refuse zip and XML bombs before a sheet is parsed: the part count, total size and
+    ratios from the zip directory alone, then a DTD or entity declaration in any XML part."""
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
@@ -45,18 +46,6 @@ def check_archive(path: Path, settings: ReadSettings) -> None:
             " --max-unzipped-mb): refused as a possible zip bomb",
             path,
         )
-    with zipfile.ZipFile(path) as archive:
-        for entry in entries:
-            if (
-                entry.filename.endswith((".xml", ".rels", ".vml"))
-                and entry.file_size < 64 * 1024 * 1024
-            ):
-                head = archive.open(entry).read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise UnreadableInputError(
-                        f"part {entry.filename} declares a DTD or XML entities: refused as a possible XML bomb",
-                        path,
-                    )
     for entry in entries:
         if entry.file_size > 1024 * 1024 and entry.file_size > settings.max_compression_ratio * max(
             entry.compress_size, 1
@@ -66,6 +55,59 @@ def check_archive(path: Path, settings: ReadSettings) -> None:
                 f" (limit {settings.max_compression_ratio}): refused as a possible zip bomb",
                 path,
             )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bomb = next(
+                (
+                    entry.filename
+                    for entry in entries
+                    if entry.filename.endswith((".xml", ".rels", ".vml"))
+                    and _declares_dtd(archive, entry)
+                ),
+                None,
+            )
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        # A part that does not inflate or fails its checksum: said as when an engine meets it.
+        raise UnreadableInputError(
+            f"not a readable XLSX workbook ({damage(path) or 'damaged zip archive'})", path
+        ) from None
+    if bomb is not None:
+        raise UnreadableInputError(
+            f"part {bomb} declares a DTD or XML entities: refused as a possible XML bomb", path
+        )
+
+
+# A DTD may follow any length of comments; an XML part in UTF-16 starts with a byte order
+# mark or a "<" beside a zero byte, and spells the marks with zero bytes between.
+_DTD_MARKS = {
+    encoding: tuple(mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY"))
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+}
+_CHUNK = 1024 * 1024
+
+
+def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether a part holds "<!DOCTYPE" or "<!ENTITY" anywhere: the whole part is read, a
+    chunk at a time (no more than its size, which the limits above have accepted), each
+    chunk with the end of the one before, so a mark cut in two is still seen."""
+    tail = b""
+    marks: tuple[bytes, ...] = ()
+    with archive.open(entry) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            marks = marks or _DTD_MARKS[_encoding(window)]
+            if any(mark in window for mark in marks):
+                return True
+            tail = window[-(len(marks[0]) - 1) :]
+    return False
+
+
+def _encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"<\x00")):
+        return "utf-16-le"
+    if head.startswith((b"\xfe\xff", b"\x00<")):
+        return "utf-16-be"
+    return "utf-8"
 
 
 def damage(path: Path) -> str:
