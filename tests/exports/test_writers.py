@@ -147,7 +147,7 @@ def test_killed_before_the_rename_the_previous_file_is_whole(kind: str, tmp_path
     """A process killed (SIGKILL) between writing the temporary and renaming it: the previous
     file is untouched, the new content complete in the temporary the next run removes."""
     target = tmp_path / "tariffs.csv"
-    target.write_text("old\n", encoding="utf-8")
+    write_atomic(target, "old\n")  # in this process too, so mutmut maps this test to the writer
     killed = subprocess.run(
         [sys.executable, "-c", _WRITE, str(target), kind],
         cwd=ROOT,
@@ -162,7 +162,7 @@ def test_killed_before_the_rename_the_previous_file_is_whole(kind: str, tmp_path
 
 def test_killed_after_the_rename_the_new_file_is_whole(tmp_path: Path) -> None:
     target = tmp_path / "tariffs.csv"
-    target.write_text("old\n", encoding="utf-8")
+    write_atomic(target, "old\n")  # in this process too, so mutmut maps this test to the writer
     killed = subprocess.run(
         [sys.executable, "-c", _WRITE, str(target), "text"],
         cwd=ROOT,

@@ -264,14 +264,13 @@ def test_a_page_as_long_as_the_limit_is_read_and_a_longer_one_refused(
     assert str(raised.value) == "long.pdf: page 1 is 25 cm long: not a circular page"
 
 
-def test_a_page_box_the_text_layer_cannot_read_is_damage_with_its_cause(tmp_path: Path) -> None:
-    """pdfminer fails on a /MediaBox of two numbers (pdfium falls back to US Letter): the
-    failure inside the text layer is one line naming the file and the cause, not a traceback."""
+def _box_pdf(path: Path) -> Path:
+    """A one-page PDF whose /MediaBox has two numbers: pdfminer fails on it, pdfium falls back
+    to US Letter."""
     import re
 
     from reportlab.pdfgen.canvas import Canvas
 
-    path = tmp_path / "box.pdf"
     canvas = Canvas(str(path), invariant=1)
     canvas.drawString(100, 700, "Circulaire OA no 2024/356")
     canvas.save()
@@ -279,9 +278,29 @@ def test_a_page_box_the_text_layer_cannot_read_is_damage_with_its_cause(tmp_path
     box = re.search(rb"/MediaBox \[[^\]]*\]", data)
     assert box is not None
     path.write_bytes(data.replace(box.group(), b"/MediaBox [ 0 0 ]".ljust(len(box.group()))))
+    return path
+
+
+def test_a_page_box_the_text_layer_cannot_read_is_damage_with_its_cause(tmp_path: Path) -> None:
+    """The failure inside the text layer is one line naming the file and the cause, not a
+    traceback."""
+    import re
+
+    path = _box_pdf(tmp_path / "box.pdf")
     with pytest.raises(UnreadableInputError) as raised:
         extract_file(path, Options(settings=ReadSettings(pdf_engine="pdfplumber")))
     assert re.fullmatch(r"box\.pdf: the PDF is damaged \([A-Za-z]+Error\)", str(raised.value))
+
+
+def test_the_engine_asked_for_is_the_one_that_reads(tmp_path: Path) -> None:
+    """--pdf-engine chooses the text layer: the page box only pdfium can read tells them apart
+    (pdfium reads the page and finds no table; pdfplumber cannot read it). Reading every PDF
+    with pdfplumber, or pdfium never, would pass every other test, only slower."""
+    path = _box_pdf(tmp_path / "box.pdf")
+    with pytest.raises(NoTariffTableError):
+        extract_file(path, Options(settings=ReadSettings(pdf_engine="pdfium")))
+    with pytest.raises(UnreadableInputError):
+        extract_file(path, Options(settings=ReadSettings(pdf_engine="pdfplumber")))
 
 
 HEIGHT = 1000.0  # a page 1000 pt high: its margins are the top and bottom 60 pt (6 %)
