@@ -41,6 +41,23 @@ def test_text_is_utf8(tmp_path: Path) -> None:
     assert (tmp_path / "t.csv").read_bytes() == "Séance – bénéficiaire ≤23".encode()
 
 
+def test_text_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """In an ASCII locale (C, without Python's UTF-8 mode or locale coercion) the exports are
+    still UTF-8: the encoding is the writer's, never the locale's."""
+    target = tmp_path / "t.csv"
+    write_atomic(target, "old\n")  # in this process too, so mutmut maps this test to the writer
+    script = (
+        "import sys; from pathlib import Path; from extractor.export import write_atomic;"
+        " write_atomic(Path(sys.argv[1]), 'S\\u00e9ance \\u226423\\n')"  # an ASCII argument
+    )
+    environment = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    written = subprocess.run(
+        [sys.executable, "-c", script, str(target)], cwd=ROOT, env=environment, check=False
+    )
+    assert written.returncode == 0
+    assert target.read_bytes() == "Séance ≤23\n".encode()
+
+
 def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "tariffs.csv"
     target.write_text("old\n", encoding="utf-8")
