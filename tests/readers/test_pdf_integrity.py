@@ -90,3 +90,53 @@ def test_damage_log_keeps_the_first_line_of_damage_warnings() -> None:
     assert damage.messages == [long[:80]]
     pdfminer.warning("Data-loss after the check")  # no longer listening
     assert damage.messages == [long[:80]]
+
+
+def _with_marker_at(tmp_path: Path, bytes_after: int) -> Path:
+    """A whole PDF whose "%%EOF" is followed by `bytes_after` bytes of padding."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "cut.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    canvas.drawString(100, 700, "Circulaire OA no 2024/356")
+    canvas.save()
+    data = path.read_bytes().rstrip()
+    assert data.endswith(b"%%EOF")
+    path.write_bytes(data + b" " * bytes_after)
+    return path
+
+
+def test_the_end_of_file_marker_is_looked_for_in_the_last_2048_bytes(tmp_path: Path) -> None:
+    """A download cut short keeps an earlier revision's marker far from its end: only the
+    last 2048 bytes count. The marker whole within them is found; one byte earlier it is not,
+    and the refusal names the file and says what to do."""
+    from extractor.readers.pdf.integrity import check_complete
+
+    check_complete(_with_marker_at(tmp_path, 2048 - 5))
+    with pytest.raises(UnreadableInputError) as raised:
+        check_complete(_with_marker_at(tmp_path, 2048 - 4))
+    assert str(raised.value) == (
+        "cut.pdf: the PDF is truncated or damaged (no end-of-file marker); download it again"
+    )
+
+
+def test_a_damaged_font_is_refused_in_our_words(tmp_path: Path) -> None:
+    """A font stream (not a page's content) that lost data: the loss, pdfminer's cause and
+    the file name, word for word."""
+    import re
+
+    from extractor.readers.pdf.integrity import check_content_streams
+    from tests.conftest import SAMPLES
+
+    data = bytearray((SAMPLES / "Circulaire OA 2024-356.pdf").read_bytes())
+    font = re.search(rb"\n9 0 obj\s*<<[^>]*/Length1 \d+\s*>>\s*stream\r?\n", data)
+    assert font is not None
+    middle = font.end() + 10_000
+    data[middle : middle + 8] = bytes(b ^ 0xFF for b in data[middle : middle + 8])
+    (tmp_path / "font.pdf").write_bytes(bytes(data))
+    with pytest.raises(UnreadableInputError) as raised:
+        check_content_streams(tmp_path / "font.pdf")
+    assert str(raised.value) == (
+        "font.pdf: the PDF is damaged: a font or resource lost data"
+        " (Data-loss while decompressing corrupted data)"
+    )
