@@ -110,8 +110,40 @@ def test_schema_version_is_checked(tmp_path: Path) -> None:
 
 def test_not_a_store(tmp_path: Path) -> None:
     (tmp_path / "x.sqlite").write_bytes(b"not sqlite at all, just text" * 10)
-    with pytest.raises(StoreError, match="not a usable tariff store"):
+    with pytest.raises(StoreError) as raised:
         Store(tmp_path / "x.sqlite")
+    assert str(raised.value) == "x.sqlite: not a usable tariff store (file is not a database)"
+
+
+def test_another_programs_sqlite_file_is_refused_word_for_word(tmp_path: Path) -> None:
+    connection = sqlite3.connect(tmp_path / "other.sqlite")
+    connection.execute("CREATE TABLE other (x)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError) as raised:
+        Store(tmp_path / "other.sqlite")
+    assert str(raised.value) == "other.sqlite: this SQLite file is not an inami-tariffs store"
+
+
+def test_a_store_that_lost_its_schema_version_is_refused_word_for_word(tmp_path: Path) -> None:
+    from extractor.store import SCHEMA_VERSION
+
+    Store(tmp_path / "t.sqlite").close()
+    connection = sqlite3.connect(tmp_path / "t.sqlite")
+    connection.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError) as raised:
+        Store(tmp_path / "t.sqlite")
+    assert str(raised.value) == (
+        f"t.sqlite: store schema version none, this version of inami-tariffs knows versions up"
+        f" to {SCHEMA_VERSION}: upgrade inami-tariffs"
+    )
+
+
+def test_a_store_is_made_in_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    Store(tmp_path / "a" / "b" / "t.sqlite").close()
+    assert (tmp_path / "a" / "b" / "t.sqlite").is_file()
 
 
 def test_second_writer_fails_cleanly(tmp_path: Path) -> None:

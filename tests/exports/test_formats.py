@@ -98,3 +98,51 @@ def test_datapackage_describes_every_csv_correctly(demo_run: Path, folder: str) 
             for field, text in zip(fields, line, strict=True):
                 assert _valid(field, text), (path, field["name"], text)
         assert all(field["titles"]["fr"] and field["titles"]["nl"] for field in fields)
+
+
+def _written(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "tariffs.csv"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reading_back_a_tariffs_csv_refuses_in_our_words(tmp_path: Path) -> None:
+    """Every refusal of read_tariffs_csv (diff against an earlier export) names the file and
+    the cause, word for word: an empty file, other columns, bytes that are not UTF-8, a row
+    cut short, a value that is not one."""
+    from extractor.errors import UnreadableInputError
+    from extractor.export import read_tariffs_csv, tariffs_csv
+    from tests.test_diff import tariff
+
+    good = tariffs_csv([tariff("726530", "89.59")])
+    header, row = good.splitlines()[:2]
+    cases = {
+        "": "not a tariffs.csv written by inami-tariffs (other columns)",
+        "a,b\n1,2\n": "not a tariffs.csv written by inami-tariffs (other columns)",
+        good.encode() + b"\xff\n": "cannot be read as tariffs.csv ('utf-8' codec can't decode"
+        " byte 0xff in position " + str(len(good.encode())) + ": invalid start byte)",
+        f"{header}\n{row.rsplit(',', 1)[0]}\n": "a value in tariffs.csv is not valid (zip()"
+        " argument 2 is shorter than argument 1)",
+        good.replace("89.59", "89,5x"): "a value in tariffs.csv is not valid"
+        " ([<class 'decimal.ConversionSyntax'>])",
+    }
+    for text, cause in cases.items():
+        with pytest.raises(UnreadableInputError) as raised:
+            read_tariffs_csv(_written(tmp_path, text))
+        assert str(raised.value) == f"tariffs.csv: {cause}"
+
+
+def test_an_apostrophe_not_before_a_formula_start_is_read_back_as_written(tmp_path: Path) -> None:
+    """Only the apostrophe the writer put before a formula start is taken off on reading:
+    "'s-Gravenhage" stays as it is."""
+    from dataclasses import replace
+
+    from extractor.export import read_tariffs_csv, tariffs_csv
+    from tests.test_diff import tariff
+
+    row = replace(tariff("726530", "89.59"), description="'s-Gravenhage: zitting")
+    [back] = read_tariffs_csv(_written(tmp_path, tariffs_csv([row])))
+    assert back.description == "'s-Gravenhage: zitting"
