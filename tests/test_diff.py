@@ -11,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractor.columns import key_order
-from extractor.diff import analyse_indexation, compare_languages, diff_versions, indexed, row_key
+from extractor.diff import (
+    LanguageMismatch,
+    analyse_indexation,
+    compare_languages,
+    diff_versions,
+    indexed,
+    row_key,
+)
 from extractor.location import Location
 from extractor.model import TariffRow
 
@@ -250,3 +257,20 @@ def test_an_indexation_rounded_half_up_is_found_and_followed() -> None:
     result = diff_versions(old, mixed, "fr")
     assert result.indexation.rate == Decimal("0.0020")
     assert [c.new.code_amb for c in result.indexation.not_following] == [CODES[0]]
+
+
+def test_a_key_in_one_language_only_is_named_with_its_place() -> None:
+    both, french_only = tariff("726530", "89.59"), tariff("726552", "50.00")
+    dutch = replace(both, language="nl")
+    assert compare_languages([both, french_only], [dutch]) == [
+        LanguageMismatch(row_key(french_only), "only in French (x.xlsx#S!A1)")
+    ]
+
+
+def test_of_rates_that_explain_the_amounts_alike_the_roundest_is_told() -> None:
+    """1.00 → 1.02 is explained by every rate from +1.50 % to +2.49 % (worked by hand:
+    1.00 × 1.015 = 1.015 rounds half up to 1.02, 1.00 × 1.025 = 1.025 to 1.03); the rate
+    told is the roundest of them, +2 %, not the smallest, +1.5 %."""
+    from extractor.diff import _common_rate
+
+    assert _common_rate([(Decimal("1.00"), Decimal("1.02"))] * 5) == Decimal("0.02")
