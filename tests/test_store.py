@@ -283,3 +283,30 @@ def test_lookup_over_three_versions_answers_one_row(
                      "--store", store]) == 0  # fmt: skip
         answer = capsys.readouterr().out
         assert "fee 85.00" in answer and description in answer, answer
+
+
+def test_a_file_stored_again_with_other_facts_is_refused_then_replaced(
+    tmp_path: Path, versions: tuple[Extraction, Extraction]
+) -> None:
+    """The same file stated otherwise: refused word for word, saying what differs and what to
+    do; with replace, stored once as stated now, its rows not doubled."""
+    from dataclasses import replace
+
+    old, _ = versions
+    restated = replace(old, info=replace(old.info, circular="2023/999"))
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(old, "a")
+        with pytest.raises(StoreError) as raised, store.transaction():
+            store.ingest(restated, "a")
+        assert str(raised.value) == (
+            "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx: already in the store with other"
+            " facts (circular - stored, 2023/999 now); pass --replace to store it again as stated"
+            " now"
+        )
+        with store.transaction():
+            assert store.ingest(restated, "a", replace=True).new
+        circulars = store.connection.execute("SELECT circular FROM circulars").fetchall()
+        [[rows]] = store.connection.execute("SELECT count(*) FROM tariffs").fetchall()
+    assert circulars == [("2023/999",)]
+    assert rows == len(old.rows)
