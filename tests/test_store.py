@@ -310,3 +310,25 @@ def test_a_file_stored_again_with_other_facts_is_refused_then_replaced(
         [[rows]] = store.connection.execute("SELECT count(*) FROM tariffs").fetchall()
     assert circulars == [("2023/999",)]
     assert rows == len(old.rows)
+
+
+@pytest.mark.parametrize("known_on", [None, date(2100, 1, 1)], ids=["now", "as-known-on"])
+def test_in_force_on_the_first_and_the_last_day_of_a_version(
+    tmp_path: Path, versions: tuple[Extraction, Extraction], known_on: date | None
+) -> None:
+    """727016 was 2024-01-01 to 2024-12-31 in the old circular, from 2025-01-01 in the new:
+    both ends of a validity are in it, from the store as it is and as it was known."""
+    old, new = versions
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(old, "a")
+            store.ingest(new, "b")
+        for day, start in [
+            (date(2024, 1, 1), date(2024, 1, 1)),
+            (date(2024, 12, 31), date(2024, 1, 1)),
+            (date(2025, 1, 1), date(2025, 1, 1)),
+        ]:
+            rows = store.in_force("727016", day, known_on)
+            assert rows, day
+            assert {r.row.effective_from for r in rows} == {start}, day
+        assert store.in_force("727016", date(2023, 12, 31), known_on) == []
