@@ -146,3 +146,33 @@ def test_an_apostrophe_not_before_a_formula_start_is_read_back_as_written(tmp_pa
     row = replace(tariff("726530", "89.59"), description="'s-Gravenhage: zitting")
     [back] = read_tariffs_csv(_written(tmp_path, tariffs_csv([row])))
     assert back.description == "'s-Gravenhage: zitting"
+
+
+def test_a_tariffs_csv_is_read_back_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """In an ASCII locale (C, without Python's UTF-8 mode or locale coercion) a tariffs.csv is
+    still read as the UTF-8 it was written in."""
+    import os
+    import subprocess
+    import sys
+
+    from extractor.export import read_tariffs_csv, tariffs_csv
+    from tests.conftest import ROOT
+    from tests.test_diff import tariff
+
+    path = _written(tmp_path, tariffs_csv([tariff("726530", "89.59")]))
+    [row] = read_tariffs_csv(path)  # in this process too, so mutmut maps this test to the reader
+    script = (
+        "import sys; from pathlib import Path; from extractor.export import read_tariffs_csv;"
+        " print(ascii(read_tariffs_csv(Path(sys.argv[1]))[0].description))"
+    )
+    environment = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    read = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (read.returncode, read.stdout.strip()) == (0, ascii(row.description))
+    assert row.description == "Séance 726530"
