@@ -176,3 +176,28 @@ def test_a_tariffs_csv_is_read_back_as_utf8_whatever_the_locale(tmp_path: Path) 
     )
     assert (read.returncode, read.stdout.strip()) == (0, ascii(row.description))
     assert row.description == "Séance 726530"
+
+
+def test_a_tariffs_csv_is_told_by_its_first_line(tmp_path: Path) -> None:
+    """Our header line makes a tariffs.csv, whatever the file is called; another .csv is
+    refused as such when asked (word for word), any other file is simply not one."""
+    from extractor.errors import UnreadableInputError
+    from extractor.export import is_tariffs_csv, tariffs_csv
+    from tests.test_diff import tariff
+
+    ours = tariffs_csv([tariff("726530", "89.59")])
+    (tmp_path / "export.txt").write_text(ours, encoding="utf-8")
+    assert is_tariffs_csv(tmp_path / "export.txt")
+    assert is_tariffs_csv(tmp_path / "export.txt", refuse_other_csv=True)
+    (tmp_path / "other.CSV").write_text("a,b\n" + ours, encoding="utf-8")
+    assert not is_tariffs_csv(tmp_path / "other.CSV")
+    with pytest.raises(UnreadableInputError) as raised:
+        is_tariffs_csv(tmp_path / "other.CSV", refuse_other_csv=True)
+    assert str(raised.value) == (
+        "other.CSV: a CSV file, but not a tariffs.csv export (its first line is not our header)"
+    )
+    (tmp_path / "other.txt").write_text("a,b\n", encoding="utf-8")
+    assert not is_tariffs_csv(tmp_path / "other.txt", refuse_other_csv=True)
+    assert not is_tariffs_csv(tmp_path / "missing.csv", refuse_other_csv=True)
+    (tmp_path / "binary.csv").write_bytes(b"\xff\xfe" + ours.encode())
+    assert not is_tariffs_csv(tmp_path / "binary.csv")
