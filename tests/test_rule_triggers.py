@@ -285,3 +285,24 @@ def test_rows_under_an_unclear_header_are_flagged_never_kept_half_empty(
         ("error", "header-unclear", f"{X}!5", "726552"),
     ]
     assert all(problem in i.message for i in extraction.issues if i.rule == "header-unclear")
+
+
+def test_age_band_order_on_the_schema_at_its_boundary() -> None:
+    """A band of one year (24 to 24) is in order, 25 to 24 is not; a band open at one end
+    has no order to keep."""
+    import pandera.pandas as pa
+
+    from extractor.validate import to_frame
+    from schemas import TARIFF_TABLE
+    from tests.test_diff import tariff
+
+    columns = list(TARIFF_TABLE.columns)
+    for low, high in [(24, 24), (24, None), (None, 23)]:
+        TARIFF_TABLE.validate(
+            to_frame([tariff("726530", "89.59", age_min=low, age_max=high)])[columns]
+        )
+    with pytest.raises(pa.errors.SchemaError) as refused:
+        TARIFF_TABLE.validate(
+            to_frame([tariff("726530", "89.59", age_min=25, age_max=24)])[columns]
+        )
+    assert "age-band-order" in str(refused.value)
