@@ -332,3 +332,28 @@ def test_in_force_on_the_first_and_the_last_day_of_a_version(
             assert rows, day
             assert {r.row.effective_from for r in rows} == {start}, day
         assert store.in_force("727016", date(2023, 12, 31), known_on) == []
+
+
+def test_replacing_or_retracting_a_version_recomputes_the_ends_of_the_others(
+    tmp_path: Path, versions: tuple[Extraction, Extraction]
+) -> None:
+    """Replaced, the 2025 circular still ends the 2024 one on 2024-12-31; retracted, the 2024
+    one is open again (every row's end recomputed, not only the new unit's)."""
+    from dataclasses import replace
+
+    old, new = versions
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(old, "a")
+            store.ingest(new, "b")
+        restated = replace(new, info=replace(new.info, circular="2024/999"))
+        with store.transaction():
+            store.ingest(restated, "b", replace=True)
+        replaced = _ends(store)
+        with store.transaction():
+            assert [c.circular for c in store.retract("2024/999")] == ["2024/999"]
+        retracted = _ends(store)
+    assert replaced[("727016", "2024-01-01")] == "2024-12-31"
+    assert replaced[("727016", "2025-01-01")] is None
+    assert retracted == {key: None for key in retracted}
+    assert ("727016", "2024-01-01") in retracted
