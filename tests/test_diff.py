@@ -274,3 +274,27 @@ def test_of_rates_that_explain_the_amounts_alike_the_roundest_is_told() -> None:
     from extractor.diff import _common_rate
 
     assert _common_rate([(Decimal("1.00"), Decimal("1.02"))] * 5) == Decimal("0.02")
+
+
+def test_of_rates_none_round_to_the_percent_the_roundest_to_the_tenth_is_told() -> None:
+    """10.00 → 10.15 is explained by +1.45 % to +1.54 % (10.145 rounds half up to 10.15,
+    10.155 to 10.16): none is a whole percent; +1.5 % is the roundest, not +1.45 %."""
+    from extractor.diff import _common_rate
+
+    assert _common_rate([(Decimal("10.00"), Decimal("10.15"))] * 5) == Decimal("0.015")
+
+
+def test_the_fees_rate_is_preferred_only_among_equals() -> None:
+    """`preferred` (the fees' rate) wins a tie, never over a rate that explains more."""
+    from extractor.diff import _common_rate
+
+    pairs = [(Decimal("1.00"), Decimal("1.02"))] * 5
+    assert _common_rate(pairs, preferred=Decimal("0.015")) == Decimal("0.015")  # a tie
+    assert _common_rate(pairs, preferred=Decimal("0.05")) == Decimal("0.02")  # explains none
+
+
+def test_an_amount_that_was_zero_is_passed_over_not_the_end() -> None:
+    from extractor.diff import _common_rate
+
+    pairs = [(Decimal("0.00"), Decimal("1.00")), *[(Decimal("1.00"), Decimal("1.02"))] * 5]
+    assert _common_rate(pairs) == Decimal("0.02")
