@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 from extractor.api import extract_file
@@ -17,6 +20,7 @@ from extractor.columns import (
     PRIMARY_KEY,
     REGIMES,
     TABLE,
+    Column,
     sort_key,
 )
 from extractor.export import read_tariffs_csv, write_exports
@@ -111,3 +115,78 @@ def test_readme_column_table_is_the_specification() -> None:
     table = readme.split("| column | meaning |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
     listed = [name.strip() for line in table.splitlines() for name in line.split("|")[1].split(",")]
     assert tuple(listed) == COLUMNS
+
+
+_RULE_EXAMPLES: dict[
+    str, tuple[object, object]
+] = {  # a value that keeps the rule, one that breaks it
+    "code-format": ("726530", "72653X"),
+    "code-check-digit": ("726530", "726531"),
+    "amount-negative": (Decimal("1.00"), Decimal("-1.00")),
+    "amount-precision": (Decimal("1.00"), Decimal("1.000")),
+    "effective-date-format": ("2025-01-01", "2025-02-30"),
+    "description-missing": ("Séance", "  "),
+    "isin": ("nl", "de"),
+    "greater_than_or_equal_to": (0, -1),
+}
+
+
+def _keeps(check: Any, good: object, bad: object) -> list[bool]:
+    return list(check(pd.Series([good, bad], dtype=object)).check_output.tolist())
+
+
+@pytest.mark.parametrize("column", TABLE, ids=[column.name for column in TABLE])
+def test_each_schema_column_is_made_from_its_specification(column: Column) -> None:
+    """Built now, not only as imported: the type, nullability, titles and one check per rule
+    of the specification, each keeping a good value and refusing a bad one."""
+    from schemas.tariffs import _schema_column
+
+    built = _schema_column(column)
+    dtype = {
+        "string": "string[python]",
+        "integer": "Int64",
+        "number": "object",
+        "date": "string[python]",
+    }
+    assert str(built.dtype) == dtype[column.type]
+    assert (built.nullable, built.title, built.description) == (
+        column.nullable,
+        column.title_fr,
+        column.description,
+    )
+    assert built.metadata == {
+        "title_fr": column.title_fr,
+        "title_nl": column.title_nl,
+        "type": column.type,
+    }
+    extra = ["isin"] if column.name == "language" else []
+    extra += ["greater_than_or_equal_to"] if column.type == "integer" else []
+    assert [check.name for check in built.checks] == [*column.rules, *extra]
+    for check in built.checks:
+        assert _keeps(check, *_RULE_EXAMPLES[check.name]) == [True, False], check.name
+
+
+def test_the_valorisation_and_change_checks_are_made_per_type() -> None:
+    from schemas.changes import _key_column
+    from schemas.valorisations import _checks
+
+    cases = [
+        (("code_amb", "string"), "nomenclature-code", ("726530", "72653")),
+        (("valid_from", "date"), "iso-date", ("2025-01-01", "2025-02-30")),
+        (("fee", "number"), "euros-and-cents", ("89.59", "89.5")),
+        (("preferential", "boolean"), "isin", ("true", "yes")),
+        (("age_min", "integer"), "greater_than_or_equal_to", (0, -1)),
+    ]
+    for arguments, name, (good, bad) in cases:
+        [check] = _checks(*arguments)
+        assert check.name == name
+        assert _keeps(check, good, bad) == [True, False], name
+    assert _checks("label_fr", "string") == []
+    code = _key_column("code_amb")
+    assert (str(code.dtype), code.nullable) == ("string[python]", False)
+    [matches] = code.checks
+    assert _keeps(matches, "726530", "72653") == [True, False]
+    age = _key_column("age_min")
+    assert (str(age.dtype), age.nullable) == ("Int64", True)
+    [at_least] = age.checks
+    assert _keeps(at_least, 0, -1) == [True, False]
