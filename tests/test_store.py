@@ -293,7 +293,7 @@ def test_a_file_stored_again_with_other_facts_is_refused_then_replaced(
     from dataclasses import replace
 
     old, _ = versions
-    restated = replace(old, info=replace(old.info, circular="2023/999"))
+    restated = replace(old, info=replace(old.info, circular="2023/999", corrects="2023/1"))
     with Store(tmp_path / "t.sqlite") as store:
         with store.transaction():
             store.ingest(old, "a")
@@ -301,8 +301,8 @@ def test_a_file_stored_again_with_other_facts_is_refused_then_replaced(
             store.ingest(restated, "a")
         assert str(raised.value) == (
             "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx: already in the store with other"
-            " facts (circular - stored, 2023/999 now); pass --replace to store it again as stated"
-            " now"
+            " facts (circular - stored, 2023/999 now; corrects - stored, 2023/1 now); pass"
+            " --replace to store it again as stated now"
         )
         with store.transaction():
             assert store.ingest(restated, "a", replace=True).new
