@@ -337,8 +337,9 @@ def test_in_force_on_the_first_and_the_last_day_of_a_version(
 def test_replacing_or_retracting_a_version_recomputes_the_ends_of_the_others(
     tmp_path: Path, versions: tuple[Extraction, Extraction]
 ) -> None:
-    """Replaced, the 2025 circular still ends the 2024 one on 2024-12-31; retracted, the 2024
-    one is open again (every row's end recomputed, not only the new unit's)."""
+    """Replaced, the 2025 circular still ends the 2024 one on 2024-12-31; the 2024 one
+    replaced, its rows end there again; the 2025 one retracted, the 2024 one is open again
+    (every row's end recomputed, not only the new unit's)."""
     from dataclasses import replace
 
     old, new = versions
@@ -350,10 +351,16 @@ def test_replacing_or_retracting_a_version_recomputes_the_ends_of_the_others(
         with store.transaction():
             store.ingest(restated, "b", replace=True)
         replaced = _ends(store)
+        with store.transaction():  # the older one replaced: its rows come back and end again
+            store.ingest(
+                replace(old, info=replace(old.info, circular="2023/998")), "a", replace=True
+            )
+        older_replaced = _ends(store)
         with store.transaction():
             assert [c.circular for c in store.retract("2024/999")] == ["2024/999"]
         retracted = _ends(store)
     assert replaced[("727016", "2024-01-01")] == "2024-12-31"
     assert replaced[("727016", "2025-01-01")] is None
+    assert older_replaced == replaced
     assert retracted == {key: None for key in retracted}
     assert ("727016", "2024-01-01") in retracted
