@@ -189,6 +189,8 @@ def test_a_tariffs_csv_is_told_by_its_first_line(tmp_path: Path) -> None:
     (tmp_path / "export.txt").write_text(ours, encoding="utf-8")
     assert is_tariffs_csv(tmp_path / "export.txt")
     assert is_tariffs_csv(tmp_path / "export.txt", refuse_other_csv=True)
+    (tmp_path / "tariffs.csv").write_text(ours, encoding="utf-8")
+    assert is_tariffs_csv(tmp_path / "tariffs.csv", refuse_other_csv=True)
     (tmp_path / "other.CSV").write_text("a,b\n" + ours, encoding="utf-8")
     assert not is_tariffs_csv(tmp_path / "other.CSV")
     with pytest.raises(UnreadableInputError) as raised:
