@@ -164,6 +164,8 @@ def test_each_schema_column_is_made_from_its_specification(column: Column) -> No
     assert [check.name for check in built.checks] == [*column.rules, *extra]
     for check in built.checks:
         assert _keeps(check, *_RULE_EXAMPLES[check.name]) == [True, False], check.name
+    if column.name == "language":
+        assert _keeps(built.checks[-1], "fr", "FR") == [True, False]
 
 
 def test_the_valorisation_and_change_checks_are_made_per_type() -> None:
@@ -175,6 +177,7 @@ def test_the_valorisation_and_change_checks_are_made_per_type() -> None:
         (("valid_from", "date"), "iso-date", ("2025-01-01", "2025-02-30")),
         (("fee", "number"), "euros-and-cents", ("89.59", "89.5")),
         (("preferential", "boolean"), "isin", ("true", "yes")),
+        (("preferential", "boolean"), "isin", ("false", "FALSE")),
         (("age_min", "integer"), "greater_than_or_equal_to", (0, -1)),
     ]
     for arguments, name, (good, bad) in cases:
