@@ -148,10 +148,16 @@ def _ordered(column: Column, value: Any) -> tuple[int, Any]:
 _EMPTY_KEY_VALUE = {name: _ordered(BY_NAME[name], None) for name in KEY_COLUMNS}
 
 
+_EMPTY_KEY_VALUES = tuple(_EMPTY_KEY_VALUE[name] for name in KEY_COLUMNS)
+
+
 def key_order(key: Key) -> tuple[tuple[int, Any], ...]:
+    # A list, not a generator: every export sorts its rows by this (20,000 calls a table).
     return tuple(
-        _EMPTY_KEY_VALUE[name] if value is None or value == "" else (1, value)
-        for name, value in zip(KEY_COLUMNS, key, strict=True)
+        [
+            empty if value is None or value == "" else (1, value)
+            for empty, value in zip(_EMPTY_KEY_VALUES, key, strict=True)
+        ]
     )
 
 
@@ -173,18 +179,37 @@ def sql_order(alias: str = "") -> str:
     return ", ".join(terms)
 
 
+def _amount_text(value: Any) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+def _date_text(value: Any) -> str | None:
+    return None if value is None else str(value.isoformat())
+
+
+def _string_text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _integer_text(value: Any) -> int | None:
+    return value  # type: ignore[no-any-return]
+
+
+_TEXT_OF_TYPE: dict[ValueType, Callable[[Any], str | int | None]] = {
+    "number": _amount_text,
+    "date": _date_text,
+    "string": _string_text,
+    "integer": _integer_text,
+}
+# Per column, its value → export text: the exports call these directly, once per cell.
+TEXT_OF: dict[str, Callable[[Any], str | int | None]] = {
+    column.name: _TEXT_OF_TYPE[column.type] for column in TABLE
+}
+
+
 def to_text(name: str, value: Any) -> str | int | None:
     """A value as exported: amounts as decimal text ("89.59"), dates ISO, None for none."""
-    if value is None:
-        return None
-    column = BY_NAME[name]
-    if column.type == "number":
-        return f"{value:f}"
-    if column.type == "date":
-        return str(value.isoformat())
-    if column.type == "string":
-        return str(value)
-    return value  # type: ignore[no-any-return]
+    return TEXT_OF[name](value)
 
 
 _PARSERS: dict[ValueType, Callable[[str], Any]] = {

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, from_text, sort_key, to_text
+from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, TEXT_OF, from_text, sort_key
 from extractor.errors import UnreadableInputError
 from extractor.model import Extraction, Issue, TariffRow
 from extractor.settings import ExportSettings
@@ -26,10 +26,17 @@ if TYPE_CHECKING:
 
 def row_values(row: TariffRow) -> dict[str, str | int | None]:
     """One row as export values: amounts as decimal strings, dates ISO, no floats anywhere."""
-    return dict(zip(COLUMNS, map(to_text, COLUMNS, _columns_getter(row)), strict=True))
+    return dict(
+        zip(
+            COLUMNS,
+            [text(value) for text, value in zip(_TEXTS, _columns_getter(row), strict=True)],
+            strict=True,
+        )
+    )
 
 
 _columns_getter = operator.attrgetter(*COLUMNS)
+_TEXTS = tuple(TEXT_OF[name] for name in COLUMNS)
 
 
 KILL_AT = "INAMI_TARIFFS_KILL_AT"
@@ -98,7 +105,13 @@ def tariffs_csv(rows: Iterable[TariffRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerows(
-        list(map(spreadsheet_safe, map(to_text, COLUMNS, _columns_getter(row)))) for row in rows
+        list(
+            map(
+                spreadsheet_safe,
+                [text(v) for text, v in zip(_TEXTS, _columns_getter(row), strict=True)],
+            )
+        )
+        for row in rows
     )
     return buffer.getvalue()
 

@@ -125,8 +125,12 @@ def resource_id(first: Valorisation) -> str:
     return "-".join([*codes, first.valid_from.strftime("%Y%m%d")])
 
 
-def charge_item_definition(members: list[Valorisation], base: str) -> dict[str, Any]:
-    """One code over one validity period, with a propertyGroup per applicability."""
+def charge_item_definition(
+    members: list[Valorisation], base: str, shared: dict[tuple[Any, ...], Any] | None = None
+) -> dict[str, Any]:
+    """One code over one validity period, with a propertyGroup per applicability; `shared`
+    keeps the applicabilities already built, for the next resources (read-only objects)."""
+    shared = {} if shared is None else shared
     first = members[0]
     labels = dict(first.labels)
     language = next(lang for lang in LANGUAGES if lang in labels)  # the circular's language
@@ -161,9 +165,15 @@ def charge_item_definition(members: list[Valorisation], base: str) -> dict[str, 
     if first.valid_to is not None:
         period["end"] = first.valid_to.isoformat()
     resource["effectivePeriod"] = period
-    resource["propertyGroup"] = [
-        {
-            "applicability": [
+    groups = []
+    for v in members:
+        # An applicability depends on the age band, regime and condition only, and repeats
+        # over every code: built once per export (`shared`), then reused.
+        slot = (v.value("age_min"), v.value("age_max"), v.value("condition"), v.regime,
+                language, other, conditional)  # fmt: skip
+        applicability = shared.get(slot)
+        if applicability is None:
+            applicability = shared[slot] = [
                 {
                     "description": describe(v, language, conditional),
                     **(
@@ -174,11 +184,11 @@ def charge_item_definition(members: list[Valorisation], base: str) -> dict[str, 
                     "language": FHIRPATH,
                     "expression": expression(v, conditional),
                 }
-            ],
-            "priceComponent": _price_components(v, base),
-        }
-        for v in members
-    ]
+            ]
+        groups.append(
+            {"applicability": applicability, "priceComponent": _price_components(v, base)}
+        )
+    resource["propertyGroup"] = groups
     return resource
 
 
@@ -188,8 +198,9 @@ def _entries(records: Iterable[Valorisation], base: str) -> Iterator[dict[str, A
     for v in records:
         codes = tuple(v.value(name) for name in CODE_COLUMNS)
         groups.setdefault((codes, v.valid_from, v.valid_to, v.circular), []).append(v)
+    shared: dict[tuple[Any, ...], Any] = {}
     for members in groups.values():
-        resource = charge_item_definition(members, base)
+        resource = charge_item_definition(members, base, shared)
         yield {"fullUrl": resource["url"], "resource": resource}
 
 

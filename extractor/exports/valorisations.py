@@ -24,11 +24,11 @@ from extractor.columns import (
     FEE,
     KEY_COLUMNS,
     REGIMES,
+    TEXT_OF,
     Key,
     Regime,
     key_order,
     row_key,
-    to_text,
 )
 from extractor.exports.validity import Validity, superseded, valid_to
 from extractor.model import TariffRow
@@ -128,26 +128,33 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
+# (name, place in the key, value → export text) of the code and the applicability columns.
+_CODE_TEXTS = tuple((name, _KEY_INDEX[name], TEXT_OF[name]) for name in CODE_COLUMNS)
+_APPLICABILITY_TEXTS = tuple(
+    (name, _KEY_INDEX[name], TEXT_OF[name]) for name in APPLICABILITY_COLUMNS
+)
+
+
 def record(valorisation: Valorisation) -> dict[str, Any]:
     """One valorisation as JSON: amounts as decimal strings, dates ISO, None for none."""
     v = valorisation
-    key = dict(zip(KEY_COLUMNS, v.key, strict=True))
+    key = v.key
     labels, sources = dict(v.labels), dict(v.sources)
-    return {
-        **{name: to_text(name, key[name]) for name in CODE_COLUMNS},
-        "valid_from": v.valid_from.isoformat(),
-        "valid_to": v.valid_to.isoformat() if v.valid_to else None,
-        "applicability": {
-            **{name: to_text(name, key[name]) for name in APPLICABILITY_COLUMNS},
-            "preferential": v.regime == "preferential",
-        },
-        "fee": None if v.fee is None else f"{v.fee:f}",
-        "reimbursement": None if v.reimbursement is None else f"{v.reimbursement:f}",
-        "patient_share": None if v.patient_share is None else f"{v.patient_share:f}",
-        "labels": {language: labels.get(language) for language in LANGUAGES},
-        "circular": v.circular,
-        "source": {language: sources.get(language) for language in LANGUAGES},
+    data: dict[str, Any] = {name: text(key[index]) for name, index, text in _CODE_TEXTS}
+    data["valid_from"] = v.valid_from.isoformat()
+    data["valid_to"] = v.valid_to.isoformat() if v.valid_to else None
+    applicability: dict[str, Any] = {
+        name: text(key[index]) for name, index, text in _APPLICABILITY_TEXTS
     }
+    applicability["preferential"] = v.regime == "preferential"
+    data["applicability"] = applicability
+    data["fee"] = None if v.fee is None else f"{v.fee:f}"
+    data["reimbursement"] = None if v.reimbursement is None else f"{v.reimbursement:f}"
+    data["patient_share"] = None if v.patient_share is None else f"{v.patient_share:f}"
+    data["labels"] = {language: labels.get(language) for language in LANGUAGES}
+    data["circular"] = v.circular
+    data["source"] = {language: sources.get(language) for language in LANGUAGES}
+    return data
 
 
 def valorisations_json(records: list[Valorisation]) -> Iterator[str]:
@@ -211,16 +218,26 @@ FlatLine = dict[str, str | int | None]
 
 
 def flat(valorisation: Valorisation) -> FlatLine:
-    """One valorisation as a CSV line's values: record() with its nested objects spread out."""
-    data = record(valorisation)
-    applicability, labels, sources = (
-        data.pop("applicability"), data.pop("labels"), data.pop("source"),
-    )  # fmt: skip
-    applicability["preferential"] = "true" if applicability["preferential"] else "false"
-    data.update(applicability)
-    data.update({f"label_{language}": text for language, text in labels.items()})
-    data.update({f"source_{language}": text for language, text in sources.items()})
-    return {name: data[name] for name in FIELD_NAMES}
+    """One valorisation as a CSV line's values, in FIELD_NAMES order: record() with its nested
+    objects spread out, built directly (tests/exports hold the two equal)."""
+    v = valorisation
+    key = v.key
+    labels, sources = dict(v.labels), dict(v.sources)
+    line: FlatLine = {name: text(key[index]) for name, index, text in _CODE_TEXTS}
+    line["valid_from"] = v.valid_from.isoformat()
+    line["valid_to"] = v.valid_to.isoformat() if v.valid_to else None
+    for name, index, text in _APPLICABILITY_TEXTS:
+        line[name] = text(key[index])
+    line["preferential"] = "true" if v.regime == "preferential" else "false"
+    line["fee"] = None if v.fee is None else f"{v.fee:f}"
+    line["reimbursement"] = None if v.reimbursement is None else f"{v.reimbursement:f}"
+    line["patient_share"] = None if v.patient_share is None else f"{v.patient_share:f}"
+    for language in LANGUAGES:
+        line[f"label_{language}"] = labels.get(language)
+    line["circular"] = v.circular
+    for language in LANGUAGES:
+        line[f"source_{language}"] = sources.get(language)
+    return line
 
 
 def valorisations_csv(records: list[Valorisation]) -> str:

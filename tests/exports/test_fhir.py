@@ -148,3 +148,33 @@ def test_a_condition_is_in_the_expression_and_the_description() -> None:
     descriptions = [g["description"] for g in groups]
     assert "à partir de 24 ans, avec régime préférentiel, tarif général" in descriptions
     assert "à partir de 24 ans, sans régime préférentiel, condition : MET GMD 'B'" in descriptions
+
+
+def test_each_resource_is_the_same_built_alone_or_among_others() -> None:
+    """Applicabilities are built once per export and reused: a resource's must still be its
+    own (a general tariff beside a conditional one, one language beside two)."""
+    from dataclasses import replace
+
+    from extractor.api import extract_file
+    from extractor.exports.fhir import bundle
+    from extractor.exports.valorisations import valorisations
+
+    [french] = extract_file(FR_2025)
+    [dutch] = extract_file(SAMPLES / "V1 - Psychologische zorg - 01-01-2025-omzendbrief VI.xlsx")
+    codes = sorted({r.code_amb for r in french.rows})[:3]
+    conditional = [replace(r, condition="MET GMD") for r in french.rows if r.code_amb == codes[0]]
+    rows = [r for r in [*french.rows, *dutch.rows] if r.code_amb in codes[:2]]
+    rows += [r for r in french.rows if r.code_amb == codes[2]] + conditional
+    records = valorisations(rows)
+    together = bundle(records, DEFAULT_FHIR_BASE)["entry"]
+    alone = [
+        entry
+        for code in codes
+        for entry in bundle([v for v in records if v.value("code_amb") == code], DEFAULT_FHIR_BASE)[
+            "entry"
+        ]
+    ]
+    assert len(together) == 3
+    assert sorted(json.dumps(e, sort_keys=True) for e in together) == sorted(
+        json.dumps(e, sort_keys=True) for e in alone
+    )

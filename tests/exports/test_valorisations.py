@@ -16,6 +16,7 @@ import pytest
 from extractor import api
 from extractor.api import extract_file
 from extractor.cli import main
+from extractor.columns import AMOUNT_COLUMNS, row_key
 from extractor.errors import LookupFailedError
 from extractor.exports.valorisations import FIELD_NAMES, flat, record, valorisations
 from tests.conftest import GOLDEN, SAMPLES, assert_golden
@@ -23,6 +24,10 @@ from tests.exports.conftest import FOLDERS
 
 FR_2025 = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
 NL_2025 = SAMPLES / "V1 - Psychologische zorg - 01-01-2025-omzendbrief VI.xlsx"
+
+
+def _amounts(row: Any) -> tuple[Any, ...]:
+    return tuple(getattr(row, name) for name in AMOUNT_COLUMNS)
 
 
 def _records(folder: Path) -> list[dict[str, Any]]:
@@ -156,6 +161,38 @@ def test_csv_is_the_json_flattened(demo_run: Path) -> None:
         assert line["preferential"] == str(data["applicability"]["preferential"]).lower()
         assert line["label_nl"] == data["labels"]["nl"]
         assert line["valid_to"] == (data["valid_to"] or "")
+
+
+def _spread(data: dict[str, Any]) -> dict[str, Any]:
+    """A record's nested objects spread out, in the CSV's column order (how flat() is meant)."""
+    data = dict(data)
+    applicability, labels, sources = (
+        data.pop("applicability"),
+        data.pop("labels"),
+        data.pop("source"),
+    )
+    applicability["preferential"] = "true" if applicability["preferential"] else "false"
+    data.update(applicability)
+    data.update({f"label_{language}": text for language, text in labels.items()})
+    data.update({f"source_{language}": text for language, text in sources.items()})
+    return {name: data[name] for name in FIELD_NAMES}
+
+
+def test_each_flat_line_is_its_record_spread_out_in_column_order() -> None:
+    [french] = extract_file(FR_2025)
+    [dutch] = extract_file(NL_2025)
+    # One language alone, both together, amounts missing, a condition, a validity end.
+    odd = [replace(dutch.rows[0], fee=None, condition="MET GMD", age_min=None, age_max=7)]
+    validity = {
+        (row_key(row), row.effective_from): (date(2025, 6, 30), _amounts(row))
+        for row in french.rows[:4]
+    }
+    found = valorisations([*french.rows, *dutch.rows[1:], *odd], validity)
+    assert any(v.valid_to for v in found) and any(len(v.labels) == 2 for v in found)
+    assert any(len(v.labels) == 1 for v in found) and any(v.fee is None for v in found)
+    for valorisation in found:
+        line = flat(valorisation)
+        assert list(line.items()) == list(_spread(record(valorisation)).items())
 
 
 def test_a_formula_label_is_quoted_in_the_csv() -> None:
