@@ -27,6 +27,7 @@ from extractor.errors import (
 from extractor.export import write_atomic, write_exports
 from extractor.exports.validity import validity_in_store
 from extractor.folders import report_folder
+from extractor.hidden_sheets import attach, no_visible_table, report_hidden_sheets
 from extractor.location import Location
 from extractor.lookup import Tariff
 from extractor.metadata import describe
@@ -82,7 +83,7 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
     path = Path(path)
     extractions = []
     try:
-        documents = readers.read(path, options.settings)
+        documents, hidden_lines = report_hidden_sheets(readers.read(path, options.settings))
         for document in documents:
             try:
                 extraction = _extract_document(document, options.overrides)
@@ -102,9 +103,8 @@ def extract_file(path: Path | str, options: Options | None = None) -> list[Extra
             path,
         ) from error
     if not extractions:
-        raise NoTariffTableError(
-            "no tariff table found (no header naming code, description and amount columns)", path
-        )
+        raise NoTariffTableError(no_visible_table(hidden_lines), path)
+    attach(extractions, hidden_lines)
     if not any(extraction.rows or extraction.issues for extraction in extractions):
         raise NoTariffTableError("a table header but no tariff line under it", path)
     _refuse_when_all_refused(extractions, path)

@@ -76,6 +76,9 @@ class RawDocument:
     # Lines the reader could not place in a row or leave out as text (a description line
     # between two rows that could belong to either): reported, never dropped.
     issues: tuple[Issue, ...] = ()
+    # A workbook sheet the workbook hides: "hidden" or "veryHidden". Not data: its tariff lines
+    # are reported (extractor/hidden_sheets.py), never read as in force.
+    hidden: str = ""
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,14 @@ HIDDEN_COLUMN = Rule(
     "a hidden workbook column holds a value on a table line: hidden columns are not data, so the"
     " value is not in the table, shown here; unhide the column if it belongs to the table",
 )
+HIDDEN_SHEET = Rule(
+    "hidden-sheet",
+    "error",
+    "a hidden or very hidden workbook sheet holds tariff lines (lines we would read or flag,"
+    " as every line holding a code is): hidden sheets are not data, so each line is left out, shown with its"
+    " values and the sheet's count of lines; unhide the sheet if it belongs to the circular. A"
+    " hidden sheet without any (notes, lookups) is not reported",
+)
 DESCRIPTION_MISSING = Rule(
     "description-missing",
     "error",
@@ -196,6 +204,7 @@ REGISTRY: dict[str, Rule] = {
         FORMULA_NOT_COMPUTED,
         HIDDEN_ROW,
         HIDDEN_COLUMN,
+        HIDDEN_SHEET,
         DESCRIPTION_MISSING,
         AGE_UNREADABLE,
     )

@@ -31,8 +31,10 @@ def write_workbook(
     hidden_columns: Sequence[str] = (),
     sheet: str = "Feuil1",
     extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
+    sheet_states: dict[str, str] | None = None,
 ) -> Path:
-    """A workbook whose first sheet holds `rows` from A1; merges like 'A5:B5'."""
+    """A workbook whose first sheet holds `rows` from A1; merges like 'A5:B5'; `sheet_states`
+    hides sheets by name ("hidden" or "veryHidden")."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -51,6 +53,8 @@ def write_workbook(
         extra = workbook.create_sheet(name)
         for values in sheet_rows:
             extra.append(list(values))
+    for name, state in (sheet_states or {}).items():
+        workbook[name].sheet_state = state
     workbook.save(path)
     return path
 

@@ -34,14 +34,19 @@ def _book(
     title: str = TITLE,
     hidden_rows: tuple[int, ...] = (),
     hidden_columns: tuple[str, ...] = (),
+    hidden_sheet: list[list[Any]] | None = None,
 ) -> Callable[[Path], list[Path]]:
-    """A workbook: title row, `before` rows, the two-row header, then `body`."""
+    """A workbook: title row, `before` rows, the two-row header, then `body`; `hidden_sheet`:
+    rows of a second sheet, "Cachée", that the workbook hides."""
 
     def build(folder: Path) -> list[Path]:
         lines = before or []
         head, merges = header_rows(2 + len(lines), header)
         rows = [[title], *lines, *head, *body]
         hidden = {"hidden_rows": hidden_rows, "hidden_columns": hidden_columns}
+        if hidden_sheet is not None:
+            extra = {"extra_sheets": {"Cachée": hidden_sheet}, "sheet_states": {"Cachée": "hidden"}}
+            return [write_workbook(folder / name, rows, merges=merges, **hidden, **extra)]
         return [write_workbook(folder / name, rows, merges=merges, **hidden)]
 
     return build
@@ -192,6 +197,9 @@ TRIGGERS: dict[str, Trigger] = {
         _book("x.xlsx", [[*GOOD, 5.05]], header=([*FR_HEADER[0], "Note"], [*FR_HEADER[1], None]),
               hidden_columns=("I",)),
         "warning", f"{X}!I4", "726530", ("726530",)),
+    "hidden-sheet": Trigger(
+        _book("x.xlsx", [GOOD], hidden_sheet=[[TITLE], [726552, "-", "Cachée", *OK]]), "error",
+        "x.xlsx#Cachée!2", "726552", ("726530",)),
     "age-unreadable": Trigger(
         _book("x.xlsx", [[*GOOD, "24 ans et plus"], [726552, "-", "Âge", *OK, "0-17"]],
               header=([*FR_HEADER[0], "Âge"], [*FR_HEADER[1], None])),

@@ -1,4 +1,5 @@
-"""XLSX annexes → raw rows: visible cells only, cached formula values, merged headers as spans.
+"""XLSX annexes → raw rows: visible cells only, cached formula values, merged headers as spans;
+a hidden sheet is handed on marked as such, for its tariff lines to be reported, not read.
 
 Two engines hand over the same sheets (calamine.py, the default, fast one; reference.py, the
 openpyxl reading the tests hold it equal to); the grid of cells with their places is built
@@ -205,13 +206,15 @@ def read_xlsx(
 def _documents(
     path: Path, sheets: Iterator[Sheet], deadline: Deadline, engine: str
 ) -> list[RawDocument]:
+    """The visible sheets' documents in workbook order, then the hidden sheets' (not data:
+    read only so that their tariff lines are reported, never lost unseen)."""
     documents = []
     for sheet in sheets:
         deadline.check()
         document = _document(path, sheet, deadline, engine)
         if document is not None:
             documents.append(document)
-    return documents
+    return sorted(documents, key=lambda document: bool(document.hidden))
 
 
 def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawDocument | None:
@@ -307,7 +310,7 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
     head = rows[:HEAD_LINES]  # all metadata reads: titles and notes sit above the table
     text = "\n".join(" ".join(cell.text for cell in row.cells if cell.text) for row in head)
     title = next((cell.text for row in rows[:3] for cell in row.cells if cell.text), "")
-    return RawDocument(place, "xlsx", tuple(rows), text, title, engine)
+    return RawDocument(place, "xlsx", tuple(rows), text, title, engine, hidden=sheet.hidden)
 
 
 def _values_at(

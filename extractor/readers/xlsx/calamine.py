@@ -1,6 +1,6 @@
 """The calamine engine (python-calamine, a Rust reader: the default, fast one).
 
-Calamine does not say which rows and columns are hidden, nor keep error values (#N/A), nor tell
+Calamine tells hidden sheets (sheets_metadata), but does not say which rows and columns are hidden, nor keep error values (#N/A), nor tell
 a formula never computed from an empty cell: those are read from the sheet's XML (marks.py).
 """
 
@@ -17,15 +17,17 @@ from extractor.readers.xlsx.sheet import Sheet
 def calamine_sheets(path: Path) -> Iterator[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+    # The XML's words, as openpyxl gives them (calamine's enum values are not hashable).
+    hidden_states = [
+        (SheetVisibleEnum.Hidden, "hidden"),
+        (SheetVisibleEnum.VeryHidden, "veryHidden"),
+    ]
     with zipfile.ZipFile(path) as archive:
         parts = sheet_parts(archive, path)
         workbook = CalamineWorkbook.from_path(str(path))
         try:
             for metadata in workbook.sheets_metadata:
-                if (
-                    metadata.typ != SheetTypeEnum.WorkSheet
-                    or metadata.visible != SheetVisibleEnum.Visible
-                ):
+                if metadata.typ != SheetTypeEnum.WorkSheet:
                     continue
                 sheet = workbook.get_sheet_by_name(metadata.name)
                 if sheet.end is None:
@@ -47,6 +49,7 @@ def calamine_sheets(path: Path) -> Iterator[Sheet]:
                     merges,
                     marks.errors,
                     marks.formulas,
+                    next((word for state, word in hidden_states if metadata.visible == state), ""),
                 )
         finally:
             workbook.close()

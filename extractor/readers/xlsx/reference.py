@@ -32,8 +32,6 @@ def openpyxl_sheets(path: Path) -> Iterator[Sheet]:
         # openpyxl reads a formula never computed as an empty cell: its XML tells them apart.
         formulas = {name: scan_sheet(archive.read(part)).formulas for name, part in parts.items()}
     for sheet in workbook.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
         merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges]
         filled = [
             (cell.row, cell.column)
@@ -63,4 +61,5 @@ def openpyxl_sheets(path: Path) -> Iterator[Sheet]:
             hidden_columns,
             merges,
             formulas=formulas.get(sheet.title, {}),
+            hidden="" if sheet.sheet_state == "visible" else sheet.sheet_state,
         )

@@ -1,4 +1,4 @@
-"""One visible worksheet as an engine hands it over: the common ground of both engines."""
+"""One worksheet as an engine hands it over: the common ground of both engines."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 @dataclass
 class Sheet:
-    """One visible worksheet as an engine sees it; rows and columns count from 1."""
+    """One worksheet as an engine sees it; rows and columns count from 1."""
 
     title: str
     rows: Iterator[Sequence[Any]]  # from row 1, each from column 1
@@ -21,3 +21,5 @@ class Sheet:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → #N/A
     # (row, column) → the formula of a cell holding one but no computed value
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    # "hidden" or "veryHidden" (the XML's words) for a sheet the workbook hides; "" if shown
+    hidden: str = ""
