@@ -1,7 +1,8 @@
 """The command line's grammar: its commands, options and how each option's text is read.
 
-extractor/cli.py runs what this parser reads; a typed value that cannot be read is refused
-here, by argparse, with its usage line.
+extractor/cli.py runs what this parser reads; a typed value that cannot be read, or a
+missing or unknown argument, is refused here as a UsageError: one line naming the problem and
+the command's --help, exit 2 (argparse's usage lines would bury it).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from extractor import __version__
 from extractor.errors import UsageError
@@ -71,8 +73,16 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, its errors as one line (a UsageError) that points to the command's --help;
+    each command's parser is one too (add_subparsers makes them of the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="inami-tariffs",
         description="Turn INAMI/RIZIV tariff circulars (PDF, XLSX; French and Dutch) into "
         "validated tariff tables and exports.",
@@ -81,22 +91,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print the version and exit")  # fmt: skip
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="show tracebacks on errors (also accepted after the command)")  # fmt: skip
-    common = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print nothing but errors and the answer asked for (also accepted "
+                        "after the command)")  # fmt: skip
+    common = Parser(add_help=False)
     # SUPPRESS: a -v after the command sets it; none there leaves the one before the command.
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks on errors")  # fmt: skip
+    # The same for -q: after the command or before it, every command takes it.
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="print nothing but errors and the answer asked for: no summary, "
+                        "warnings or progress (lookup, history and --json print their answer)")  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    store = argparse.ArgumentParser(add_help=False)
+    store = Parser(add_help=False)
     store.add_argument("--store", type=Path, default=None, metavar="PATH",
                        help="the SQLite store of versions (default: output/tariffs.sqlite; "
                        "for run: DIR/tariffs.sqlite)")  # fmt: skip
-    as_json = argparse.ArgumentParser(add_help=False)
+    as_json = Parser(add_help=False)
     as_json.add_argument("--json", action="store_true",
                          help="print the answer as JSON on stdout (amounts as decimal text)")  # fmt: skip
-    quiet = argparse.ArgumentParser(add_help=False)
-    quiet.add_argument("-q", "--quiet", action="store_true",
-                       help="print nothing but errors (no summary, warnings or progress)")  # fmt: skip
-    settings = argparse.ArgumentParser(add_help=False)
+    settings = Parser(add_help=False)
     group = settings.add_argument_group(
         "reading (engines, limits that refuse hostile or broken input)"
     )
@@ -111,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                        help="give up on an input file after this long (default: none)")  # fmt: skip
 
-    exports = argparse.ArgumentParser(add_help=False)
+    exports = Parser(add_help=False)
     written = exports.add_argument_group("exports")
     written.add_argument("--formats", type=_formats, default=frozenset(FORMATS), metavar="LIST",
                          help=f"comma-separated exports to write, among {','.join(FORMATS)} "
@@ -121,20 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="canonical base of the ChargeItemDefinitions' urls "
                          f"(default: {DEFAULT_FHIR_BASE})")  # fmt: skip
 
-    overrides = argparse.ArgumentParser(add_help=False)
+    overrides = Parser(add_help=False)
     overrides.add_argument("--effective-from", type=_date, metavar="YYYY-MM-DD",
                            help="effective date, when the document does not say or says wrong "
                            "(DD/MM/YYYY also accepted)")  # fmt: skip
     overrides.add_argument("--circular", type=_circular, metavar="YYYY/NNN",
                            help="circular number, when the document does not print it")  # fmt: skip
-    strict = argparse.ArgumentParser(add_help=False)
+    strict = Parser(add_help=False)
     strict.add_argument("--strict", action="store_true",
                         help="exit 1 when any source line was flagged (for CI)")  # fmt: skip
     reading = [common, settings, overrides]
 
     extract = commands.add_parser(
         "extract",
-        parents=[*reading, exports, strict, quiet],
+        parents=[*reading, exports, strict],
         help="read circulars and write tariffs.csv/.json/.xlsx, valorisations, FHIR, issues.json",
         description="Read circulars (PDF or XLSX, French or Dutch) and write the validated "
         "tariff table and its issues into DIR. With --out -, tariffs.csv goes to stdout "
@@ -148,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        parents=[*reading, store, exports, strict, quiet],
+        parents=[*reading, store, exports, strict],
         help="extract, store, compare with the previous version and write the change report",
         description="Extract and validate the circulars, store them (one transaction), compare "
         "each with the previous version of the same tariff set and write exports and "

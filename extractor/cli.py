@@ -61,8 +61,9 @@ def _options(arguments: argparse.Namespace, on_step: Callable[..., None] | None 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    arguments = parser.parse_args(argv)
+    arguments = argparse.Namespace(verbose=False)
     try:
+        arguments = parser.parse_args(argv)  # a wrong argument: a UsageError, one line
         with _fewer_collections():
             return _run(arguments)
     except ExtractorError as error:
@@ -127,7 +128,7 @@ def _run(arguments: argparse.Namespace) -> int:
                     "written": [str(arguments.out / name) for name in api.REPORT_FILES],
                 }
             )
-        else:
+        elif not arguments.quiet:
             for part in report.languages:
                 print(console.diff_summary(part))
             print(f"wrote {arguments.out}/changes.md, changes.html, changes.json")
@@ -149,10 +150,11 @@ def _run(arguments: argparse.Namespace) -> int:
         return 0
     if arguments.command == "retract":
         for unit in storeverbs.retract(arguments.circular, store=arguments.store):
-            print(
-                f"retracted {unit.source_file} ({unit.language}), circular {unit.circular or '?'}"
-                f" effective {unit.effective_from}"
-            )
+            if not arguments.quiet:
+                print(
+                    f"retracted {unit.source_file} ({unit.language}), circular {unit.circular or '?'}"
+                    f" effective {unit.effective_from}"
+                )
         return 0
     if arguments.command != "lookup":  # pragma: no cover - argparse enforces the choices
         raise UsageError(f"unknown command {arguments.command}")

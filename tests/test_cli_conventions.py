@@ -242,3 +242,50 @@ def test_readme_layout_names_every_module() -> None:
         if not path.name.startswith("__")
     )
     assert [module for module in modules if Path(module).name not in layout] == []
+
+
+# --- -q anywhere, like -v; argument errors in one line ------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["before", "after", "none"])
+def test_quiet_goes_anywhere_like_verbose(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    extract = ["extract", str(FR_2025), "--out", str(tmp_path / "x")]
+    diff = ["diff", str(FR_2024), str(FR_2025), "--out", str(tmp_path / "d")]
+    for command in (extract, diff):
+        arguments = {"before": ["-q", *command], "after": [*command, "-q"], "none": command}
+        capsys.readouterr()
+        assert main(arguments[where]) == 0
+        captured = capsys.readouterr()
+        said = captured.out + captured.err
+        assert (said == "") == (where != "none"), (command[0], said)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "problem", "command"),
+    [
+        (["lookup", "726530"], "the following arguments are required: --date", "lookup"),
+        (["diff", "old.csv"], "the following arguments are required: NEW", "diff"),
+        (["run", "x.xlsx", "--scope", "half"], "argument --scope: invalid choice: 'half'", "run"),
+        (["extract", "x.xlsx", "--formats", "csv,pdf"], "unknown export format pdf", "extract"),
+        (
+            ["lookup", "726530", "--date", "2025-03-01", "--bogus"],
+            "unrecognized arguments: --bogus",
+            "",
+        ),
+        (["frobnicate"], "invalid choice: 'frobnicate'", ""),
+    ],
+)
+def test_an_argument_error_is_one_line_pointing_to_help(
+    arguments: list[str], problem: str, command: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor", *arguments], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("inami-tariffs: error: ") and problem in line
+    prog = f"inami-tariffs {command}".strip()
+    assert line.endswith(f" (see {prog} --help)")

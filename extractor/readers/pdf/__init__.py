@@ -79,7 +79,7 @@ def read_pdf_with_layout(
         tuple(reader.rows),
         text,
         reader.title,
-        settings.pdf_engine,
+        stream.engine,  # the layer that read the pages, which may not be the one asked for
         tuple(reader.issues),
     )
     return document, reader.layouts

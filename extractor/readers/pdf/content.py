@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from extractor import vocabulary
 from extractor.readers.pdf.geometry import Column, Line
-from extractor.readers.pdf.phrases import header_roles, is_amount, phrases, span
+from extractor.readers.pdf.phrases import header_roles, is_amount, span
 from extractor.values import looks_like_code
 
 SAMPLE = 12  # coded lines looked at
@@ -43,7 +43,7 @@ def with_content_columns(columns: list[Column], region: list[Line]) -> list[Colu
     before: list[tuple[float, float, str]] = []
     after: list[tuple[float, float, str]] = []
     for line in coded:
-        for phrase in phrases(line.words):
+        for phrase in line.phrases:
             x0, x1 = span(phrase)
             text = " ".join(w.text for w in phrase)
             if (x0 + x1) / 2 < left:

@@ -69,6 +69,14 @@ class Line:
         return statistics.median(w.size for w in self.words)
 
     @functools.cached_property
+    def phrases(self) -> list[list[Word]]:
+        """The line cut into phrases (one cell's text each), worked out once: finding the
+        header, the boundaries, the rows and their strays all ask for them."""
+        from extractor.readers.pdf.phrases import phrases  # phrases is built on this module
+
+        return phrases(self.words)
+
+    @functools.cached_property
     def text(self) -> str:
         """Read once the line is complete (after lines_of has grouped it)."""
         parts = []

@@ -194,10 +194,30 @@ def label_words(line: Line) -> list[Word]:
 
 
 def next_header(lines: list[Line], start: int, rules: Rules) -> int:
-    for index in range(start + 1, len(lines)):
-        if header_block_end(lines, index, rules) is not None:
-            return index
-    return len(lines)
+    return HeaderScan(lines, rules).next_header(start)
+
+
+class HeaderScan:
+    """Where header blocks end on one page, each line's answer worked out once: layout asks
+    again for lines it has looked at (the content under a header, then its rows)."""
+
+    def __init__(self, lines: list[Line], rules: Rules) -> None:
+        self.lines = lines
+        self.rules = rules
+        self.ends: dict[int, int | None] = {}
+
+    def block_end(self, start: int) -> int | None:
+        """header_block_end(lines, start, rules)."""
+        if start not in self.ends:
+            self.ends[start] = header_block_end(self.lines, start, self.rules)
+        return self.ends[start]
+
+    def next_header(self, start: int) -> int:
+        """The first line after `start` where a header block starts, or the number of lines."""
+        for index in range(start + 1, len(self.lines)):
+            if self.block_end(index) is not None:
+                return index
+        return len(self.lines)
 
 
 def columns_of(header_lines: list[Line]) -> list[Column]:
@@ -446,7 +466,7 @@ def refined_boundaries(
             line.text
         ):
             continue
-        for phrase in phrases(line.words):
+        for phrase in line.phrases:
             x0, x1 = span(phrase)
             column = column_of((x0, x1), boundaries)
             starts[column].append(x0)

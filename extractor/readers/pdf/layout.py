@@ -10,10 +10,9 @@ from extractor.readers.pdf.agegroups import age_row, is_age_line
 from extractor.readers.pdf.content import with_content_columns
 from extractor.readers.pdf.geometry import Column, Line, PageLayout, Rules
 from extractor.readers.pdf.header import (
+    HeaderScan,
     boundaries_between,
     columns_of,
-    header_block_end,
-    next_header,
     refined_boundaries,
 )
 from extractor.readers.pdf.rows import (
@@ -48,18 +47,19 @@ class PageReader:
         layout = PageLayout(number, width, height)
         self.layouts.append(layout)
         line_numbers = {id(line): n for n, line in enumerate(lines, 1)}
+        headers = HeaderScan(lines, rules)
         index = 0
         age_line: Line | None = None
         while index < len(lines):
-            if is_age_line(lines[index]) and header_block_end(lines, index + 1, rules):
+            if is_age_line(lines[index]) and headers.block_end(index + 1):
                 age_line, index = lines[index], index + 1  # age groups over the header below
                 continue
-            header_end = header_block_end(lines, index, rules)
+            header_end = headers.block_end(index)
             if header_end is not None:
                 header_lines = lines[index:header_end]
                 self.columns = with_content_columns(
                     columns_of(header_lines),
-                    lines[header_end : next_header(lines, header_end, rules)],
+                    lines[header_end : headers.next_header(header_end)],
                 )
                 self.boundaries = boundaries_between(self.columns, rules.vertical)
                 self.refine = True
@@ -73,7 +73,7 @@ class PageReader:
                 self.rows.append(header_row(self.columns, self.file_name, number, index + 1))
                 index = header_end
                 continue
-            block_end = next_header(lines, index, rules)
+            block_end = headers.next_header(index)
             if index < block_end - 1 < len(lines) - 1 and is_age_line(lines[block_end - 1]):
                 block_end -= 1  # the age groups above the next header are read with it
             region = lines[index:block_end]

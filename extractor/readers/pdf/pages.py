@@ -24,6 +24,7 @@ class TextLayer(Protocol):
     """An open PDF as one engine reads it."""
 
     page_count: int
+    engine: str  # its name in ReadSettings.pdf_engine, for provenance
 
     def read(self, settings: ReadSettings) -> Generator[PageData, None, None]:
         """Every page, in order; reading may start before the first page is asked for."""
@@ -32,11 +33,30 @@ class TextLayer(Protocol):
     def close(self) -> None: ...
 
 
-def pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Iterator[PageData]:
+class Pages(Iterator[PageData]):
+    """The pages, in order, and the engine whose text layer read them: pdfium gives way to
+    pdfminer (pdfplumber) on a file it cannot open, and the rows' provenance must say so."""
+
+    def __init__(self, path: Path, settings: ReadSettings, deadline: Deadline) -> None:
+        self.engine = settings.pdf_engine  # until a layer is open: the engine asked for
+        self._stream = _pages(self, path, settings, deadline)
+
+    def __next__(self) -> PageData:
+        return next(self._stream)
+
+
+def pages(path: Path, settings: ReadSettings, deadline: Deadline) -> Pages:
+    return Pages(path, settings, deadline)
+
+
+def _pages(
+    reading: Pages, path: Path, settings: ReadSettings, deadline: Deadline
+) -> Iterator[PageData]:
     check_complete(path)
     try:
         with contextlib.ExitStack() as cleanup:
             layer = _open(path, settings.pdf_engine)
+            reading.engine = layer.engine
             cleanup.callback(layer.close)
             if layer.page_count > settings.max_pages:
                 raise LimitExceededError(

@@ -20,6 +20,8 @@ from extractor.values import clean_text
 class PdfiumLayer:
     """An open PDF read by pdfium: in this process, or by a second one when it is long."""
 
+    engine = "pdfium"
+
     def __init__(self, path: Path, page_count: int) -> None:
         self.path = path
         self.page_count = page_count

@@ -13,8 +13,9 @@ from extractor.readers.pdf.geometry import PHRASE_GAP, Word
 from extractor.values import ValueParseError, looks_like_code, parse_amount
 
 
-def header_roles(text: str) -> set[str]:
-    return set(vocabulary.header_roles(text))
+@functools.lru_cache(maxsize=65536)  # the same labels and lines are asked about on every page
+def header_roles(text: str) -> frozenset[str]:
+    return frozenset(vocabulary.header_roles(text))
 
 
 def phrases(words: list[Word]) -> list[list[Word]]:
@@ -55,6 +56,7 @@ def is_atomic(text: str) -> bool:
     return looks_like_code(text) or is_amount(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_amount(text: str) -> bool:
     if not re.search(r"\d", text):
         return False

@@ -19,6 +19,8 @@ class PlumberLayer:
     """An open PDF read by pdfplumber, page by page, releasing each page's parsed objects
     before the next: memory stays flat."""
 
+    engine = "pdfplumber"
+
     def __init__(self, path: Path) -> None:
         import pdfplumber
 

@@ -14,7 +14,6 @@ from extractor.readers.pdf.phrases import (
     header_roles,
     is_amount,
     overlap,
-    phrases,
     span,
 )
 from extractor.readers.pdf.strays import Strays, attach_strays, leading_text
@@ -136,7 +135,7 @@ def block_row(
     amounts_in_amount_columns = 0
     prose = False
     for line in block:
-        for phrase in phrases(line.words):
+        for phrase in line.phrases:
             extent = span(phrase)
             column = column_of(extent, boundaries)
             prose = prose or _across_columns(extent, boundaries, line.size)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from extractor import vocabulary
 from extractor.readers.pdf.geometry import Line, Rules
-from extractor.readers.pdf.phrases import column_of, phrases, span
+from extractor.readers.pdf.phrases import column_of, span
 from extractor.values import age_band_at, looks_like_code
 
 # In font sizes, from the top of one line to the top of the next (tops are where capitals and
@@ -232,7 +232,7 @@ def _is_stray(block: list[Line], description: int, boundaries: list[float]) -> b
             or age_band_at(text) is not None
         ):
             return False
-        for phrase in phrases(line.words):
+        for phrase in line.phrases:
             if column_of(span(phrase), boundaries) != description:
                 return False
     return True
