@@ -67,6 +67,8 @@ def is_amount(text: str) -> bool:
 
 
 def span(phrase: list[Word]) -> tuple[float, float]:
+    if len(phrase) == 1:  # most phrases: a code, an amount, a short label
+        return phrase[0].x0, phrase[0].x1
     return min(w.x0 for w in phrase), max(w.x1 for w in phrase)
 
 
@@ -75,13 +77,18 @@ def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def column_of(extent: tuple[float, float], boundaries: list[float]) -> int:
-    """The column a phrase overlaps most, given the boundaries between columns."""
+    """The column a phrase overlaps most, given the boundaries between columns.
+
+    Asked for every phrase of every row: min and max are written out (with their exact
+    choices, NaN included), and the last column, open to the right, is counted apart."""
     x0, x1 = extent
     best, most = 0, float("-inf")
     left = float("-inf")
-    for index, right in enumerate([*boundaries, float("inf")]):
-        shared = min(x1, right) - max(x0, left)
+    for index, right in enumerate(boundaries):
+        shared = (right if right < x1 else x1) - (left if left > x0 else x0)
         if shared > most:  # ties go to the leftmost column
             best, most = index, shared
         left = right
+    if x1 - (left if left > x0 else x0) > most:  # the last column: min(x1, inf) is x1
+        best = len(boundaries)
     return best
