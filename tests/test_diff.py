@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.columns import key_order
@@ -451,3 +451,93 @@ def test_the_diff_is_of_the_language_asked() -> None:
     result = diff_versions([*french, *dutch], [*french, dutch[0]], "nl")
     assert result.language == "nl"
     assert [r.code_amb for r in result.removed] == ["726552"] and result.unchanged == 1
+
+
+# The rates that explain an amount span 1 / old of a cent of rate: for an amount under 0.50 €
+# that is over 2 % (200 hundredths of a percent). The search stopped 200 hundredths above the
+# first such rate (issue 16's mutation round: `low + 200`), so a small amount did not count
+# for its own indexation; found while killing the survivors of that bound.
+def test_small_copayments_indexed_with_the_fees_are_told_at_the_fees_rate() -> None:
+    """Co-payments of 0.40 € indexed with the fees by +3.34 %: 0.40 × 1.0334 = 0.41336 → 0.41.
+    0.40 → 0.41 is explained by every rate from +1.25 % (0.405, half up 0.41) to +3.74 %
+    (0.41496; +3.75 % gives 0.415 → 0.42), the fees' +3.34 % among them: that is the rate
+    told, not the roundest of the first 200 (+2.00 %, as before)."""
+    old = [tariff(code, "86.69", copay_pref="0.40") for code in CODES]
+    new = [tariff(code, "89.59", copay_pref="0.41") for code in CODES]
+    index = diff_versions(old, new, "fr").indexation
+    assert (index.percent, index.copayment_percent) == ("+3.34 %", "+3.34 %")
+    assert (index.copayments_changed, index.following) == (6, 6)
+
+
+def test_co_payments_of_one_euro_indexed_with_the_fees_are_told_at_the_fees_rate() -> None:
+    """1.00 → 1.03 is explained by +2.50 % (1.025 → 1.03) to +3.49 % (1.0349): the fees'
+    +3.34 % (1.0334 → 1.03) is told, not the roundest, +3.00 %."""
+    old = [tariff(code, "86.69", copay_std="1.00") for code in CODES]
+    new = [tariff(code, "89.59", copay_std="1.03") for code in CODES]
+    index = diff_versions(old, new, "fr").indexation
+    assert (index.rate, index.copayment_rate) == (Decimal("0.0334"), Decimal("0.0334"))
+
+
+def test_a_rate_explains_amounts_under_fifty_cents_too() -> None:
+    """+7.01 % explains all six: 0.10 × 1.0701 = 0.10701 → 0.11 and 100.00 × 1.0701 = 107.01.
+    0.10 → 0.11 alone is explained by +5.00 % (0.105 → 0.11) to +14.99 % (0.114990)."""
+    from extractor.diff import _common_rate
+
+    pairs = [(Decimal("0.10"), Decimal("0.11"))] * 3 + [(Decimal("100.00"), Decimal("107.01"))] * 3
+    assert _common_rate(pairs) == Decimal("0.0701")
+    # alone, the roundest of its rates: of the whole percents +5 % to +14 %, the nearest to zero
+    assert _common_rate(pairs[:3]) == Decimal("0.05")
+    # +14.95 % to +14.99 % explain both: 0.10 × 1.1495 = 0.11495 → 0.11 and 10.00 × 1.1495
+    # = 11.495 → 11.50, up to 0.11499 and 11.499; at +15 %, 0.115 → 0.12
+    upper = [(Decimal("0.10"), Decimal("0.11"))] * 3 + [(Decimal("10.00"), Decimal("11.50"))] * 3
+    assert _common_rate(upper) == Decimal("0.1495")
+
+
+def _explained(old_cents: int, new_cents: int, hundredths: int) -> bool:
+    """old × (1 + rate) rounded half up to the cent is new, in whole numbers: a (10000 + h)
+    / 10000 lies in [b − ½, b + ½), times 20000."""
+    value = 2 * old_cents * (10000 + hundredths)
+    return 20000 * new_cents - 10000 <= value < 20000 * new_cents + 10000
+
+
+def _rate_by_trying_every_rate(
+    pairs: list[tuple[int, int]], preferred: int | None
+) -> Decimal | None:
+    """What _common_rate promises, by counting every rate from −15 % to +25 % one by one
+    (wide enough: an amount of 0.20 € a cent off spans rates at most 7.5 % from its own)."""
+    counts = {h: sum(_explained(a, b, h) for a, b in pairs if a) for h in range(-1500, 2501)}
+    best = max(counts.values())
+    if best < 3 or best * 2 <= len(pairs):
+        return None
+    if preferred is not None and counts[preferred] == best:
+        return Decimal(preferred) / 10000
+    ties = [h for h, n in counts.items() if n == best]
+    return Decimal(min(ties, key=lambda h: (h % 100 != 0, h % 10 != 0, abs(h), h))) / 10000
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=-500, max_value=1500),  # the indexation: −5 % to +15 %
+    st.lists(
+        st.tuples(
+            # old amount, cents: under 0.50 € (each spans over 2 % of rates) or up to 3.00 €
+            st.one_of(st.integers(min_value=20, max_value=49), st.integers(50, 300)),
+            st.sampled_from([0, 0, 0, 0, 1, -1]),  # a cent more or less: not indexed
+        ),
+        min_size=1,
+        max_size=7,
+    ),
+    st.sampled_from([None, "the indexation", 334]),
+)
+def test_the_rate_is_the_one_that_explains_most_amounts_of_any_size(
+    hundredths: int, cases: list[tuple[int, int]], preferred: str | int | None
+) -> None:
+    # old × (1 + rate) rounded half up, in whole numbers: (2 a (10000 + h) + 10000) // 20000
+    pairs = [(a, (2 * a * (10000 + hundredths) + 10000) // 20000 + error) for a, error in cases]
+    fees = hundredths if preferred == "the indexation" else preferred
+    assert fees is None or isinstance(fees, int)
+    from extractor.diff import _common_rate
+
+    expected = _rate_by_trying_every_rate(pairs, fees)
+    amounts = [(Decimal(a) / 100, Decimal(b) / 100) for a, b in pairs]
+    assert _common_rate(amounts, None if fees is None else Decimal(fees) / 10000) == expected
