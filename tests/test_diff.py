@@ -453,8 +453,8 @@ def test_the_diff_is_of_the_language_asked() -> None:
     assert [r.code_amb for r in result.removed] == ["726552"] and result.unchanged == 1
 
 
-# The rates that explain an amount span 1 / old of a cent of rate: for an amount under 0.50 €
-# that is over 2 % (200 hundredths of a percent). The search stopped 200 hundredths above the
+# The rates that explain an amount's change span one cent divided by the amount: for an amount
+# under 0.50 € that is over 2 % (200 hundredths of a percent). The search stopped 200 hundredths above the
 # first such rate (issue 16's mutation round: `low + 200`), so a small amount did not count
 # for its own indexation; found while killing the survivors of that bound.
 def test_small_copayments_indexed_with_the_fees_are_told_at_the_fees_rate() -> None:
