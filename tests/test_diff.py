@@ -541,3 +541,38 @@ def test_the_rate_is_the_one_that_explains_most_amounts_of_any_size(
     expected = _rate_by_trying_every_rate(pairs, fees)
     amounts = [(Decimal(a) / 100, Decimal(b) / 100) for a, b in pairs]
     assert _common_rate(amounts, None if fees is None else Decimal(fees) / 10000) == expected
+
+
+@pytest.mark.parametrize(
+    ("regime", "old", "new", "alone"),
+    [
+        # 1.35 × 1.0334 = 1.39509 → 1.40, but × 1.0333 = 1.394955 → 1.39: +3.34 % is the lowest
+        # rate giving 1.40, the highest +4.07 % (1.404945; +4.08 %: 1.40508 → 1.41); alone,
+        # the roundest of them, +4 %, would be told
+        ("copay_pref", "1.35", "1.40", "+4.00 %"),
+        # 2.84 × 1.0334 = 2.934856 → 2.93, but × 1.0335 = 2.93514 → 2.94: +3.34 % is the
+        # highest rate giving 2.93, the lowest +3.00 % (2.9252; +2.99 %: 2.924916 → 2.92)
+        ("copay_std", "2.84", "2.93", "+3.00 %"),
+    ],
+)
+def test_the_fees_rate_is_told_for_copayments_it_explains_at_the_edge_of_their_rates(
+    regime: str, old: str, new: str, alone: str
+) -> None:
+    before = [tariff(code, "86.69", **{regime: old}) for code in CODES]  # type: ignore[arg-type]
+    after = [tariff(code, "89.59", **{regime: new}) for code in CODES]  # type: ignore[arg-type]
+    index = diff_versions(before, after, "fr").indexation
+    assert (index.percent, index.copayment_percent) == ("+3.34 %", "+3.34 %")
+    # the same co-payments changed with no fee: no rate to prefer, the roundest is told
+    fixed = [tariff(code, "86.69", **{regime: new}) for code in CODES]  # type: ignore[arg-type]
+    index = diff_versions(before, fixed, "fr").indexation
+    assert (index.percent, index.copayment_percent) == ("", alone)
+
+
+def test_a_decrease_is_told_at_the_rate_nearest_zero_that_explains_it() -> None:
+    """−5.01 % explains all six: 0.10 × 0.9499 = 0.09499 → 0.09 and 10.00 × 0.9499 = 9.499 →
+    9.50. −5.00 % does not: 0.10 × 0.95 = 0.095, half up 0.10. 0.10 → 0.09 is explained by
+    −15.00 % (0.085 → 0.09) to −5.01 %, 10.00 → 9.50 by −5.05 % (9.495) to −4.96 % (9.504)."""
+    from extractor.diff import _common_rate
+
+    pairs = [(Decimal("0.10"), Decimal("0.09"))] * 3 + [(Decimal("10.00"), Decimal("9.50"))] * 3
+    assert _common_rate(pairs) == Decimal("-0.0501")
