@@ -576,3 +576,19 @@ def test_a_decrease_is_told_at_the_rate_nearest_zero_that_explains_it() -> None:
 
     pairs = [(Decimal("0.10"), Decimal("0.09"))] * 3 + [(Decimal("10.00"), Decimal("9.50"))] * 3
     assert _common_rate(pairs) == Decimal("-0.0501")
+
+
+def test_a_rise_of_one_cent_on_100_euros_is_told_as_a_hundredth_of_a_percent() -> None:
+    """100.00 × 1.0001 = 100.01 exactly; × 1.0002 = 100.02: +0.01 % is the only rate, and it
+    is told, not +0.00 % (which would leave 100.00 as it was)."""
+    from extractor.diff import _common_rate
+
+    assert _common_rate([(Decimal("100.00"), Decimal("100.01"))] * 3) == Decimal("0.0001")
+
+
+def test_the_whole_percent_at_the_top_of_the_rates_is_told() -> None:
+    """50.00 → 51.00 is explained by +1.99 % (50.995, half up 51.00) and +2.00 % (51.00), not
+    +2.01 % (51.005 → 51.01): of the two, the whole percent."""
+    from extractor.diff import _common_rate
+
+    assert _common_rate([(Decimal("50.00"), Decimal("51.00"))] * 3) == Decimal("0.02")
