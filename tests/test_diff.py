@@ -576,6 +576,10 @@ def test_a_decrease_is_told_at_the_rate_nearest_zero_that_explains_it() -> None:
 
     pairs = [(Decimal("0.10"), Decimal("0.09"))] * 3 + [(Decimal("10.00"), Decimal("9.50"))] * 3
     assert _common_rate(pairs) == Decimal("-0.0501")
+    # 8.94 → 8.64: −3.30 % (8.94 × 0.967 = 8.64498) is the last rate giving it (−3.29 %:
+    # 8.645874 → 8.65), −3.41 % the first (8.635146; −3.42 %: 8.634252 → 8.63); the tenth
+    # nearest zero is told, −3.3 %, not −3.4 %
+    assert _common_rate([(Decimal("8.94"), Decimal("8.64"))] * 3) == Decimal("-0.033")
 
 
 def test_a_rise_of_one_cent_on_100_euros_is_told_as_a_hundredth_of_a_percent() -> None:
@@ -584,6 +588,9 @@ def test_a_rise_of_one_cent_on_100_euros_is_told_as_a_hundredth_of_a_percent() -
     from extractor.diff import _common_rate
 
     assert _common_rate([(Decimal("100.00"), Decimal("100.01"))] * 3) == Decimal("0.0001")
+    # 50.00 → 50.01: +0.01 % (50.005, half up) and +0.02 % (50.01), not +0.03 % (50.015 →
+    # 50.02): the nearer to zero, +0.01 %
+    assert _common_rate([(Decimal("50.00"), Decimal("50.01"))] * 3) == Decimal("0.0001")
 
 
 def test_the_whole_percent_at_the_top_of_the_rates_is_told() -> None:
