@@ -599,3 +599,25 @@ def test_the_whole_percent_at_the_top_of_the_rates_is_told() -> None:
     from extractor.diff import _common_rate
 
     assert _common_rate([(Decimal("50.00"), Decimal("51.00"))] * 3) == Decimal("0.02")
+
+
+@pytest.mark.parametrize(
+    ("pairs", "told"),
+    [
+        # 0.40 → 0.41 (twice) is explained by +1.25 % to +3.74 %, 1.00 → 1.02 by +1.50 % to
+        # +2.49 %, 10.00 → 10.35 by +3.45 % to +3.54 %: +1.50 % to +2.49 % and +3.45 % to
+        # +3.54 % each explain three of the four; the roundest of both, +2 %, is told
+        ((("0.40", "0.41"), ("0.40", "0.41"), ("1.00", "1.02"), ("10.00", "10.35")), "0.02"),
+        # 10.00 → 10.15 by +1.45 % to +1.54 %, 10.00 → 10.30 by +2.95 % to +3.04 %: a whole
+        # percent, +3 %, is rounder than +1.5 %, nearer zero as that is
+        ((("0.40", "0.41"), ("0.40", "0.41"), ("10.00", "10.15"), ("10.00", "10.30")), "0.03"),
+    ],
+    ids=["earlier-group", "whole-percent-over-tenth"],
+)
+def test_of_two_groups_of_rates_explaining_as_many_amounts_the_roundest_rate_is_told(
+    pairs: tuple[tuple[str, str], ...], told: str
+) -> None:
+    from extractor.diff import _common_rate
+
+    amounts = [(Decimal(old), Decimal(new)) for old, new in pairs]
+    assert _common_rate(amounts) == Decimal(told)
