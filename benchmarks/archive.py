@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -144,8 +144,19 @@ def report_fill(timings: list[tuple[int, int, float, float, str]], filled: float
     return stored
 
 
+def _timed(call: Callable[[], object], wall: list[float], cpu: list[float]) -> None:
+    begun, used = time.perf_counter(), time.process_time()
+    call()
+    cpu.append(time.process_time() - used)
+    wall.append(time.perf_counter() - begun)
+
+
 def measure(path: Path, recompute: bool) -> None:
-    """Lookup and history on a filled store (and one full recomputation, when asked)."""
+    """Lookup and history on a filled store (and one full recomputation, when asked): wall
+    and CPU time of each call, median and best (the CPU time moves less with the load)."""
+    names = ("in_force", "history", "lookup")
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
     with Store(path) as store:
         stored = store.connection.execute("SELECT count(*) FROM tariffs").fetchone()[0]
         code = store.connection.execute(
@@ -153,37 +164,30 @@ def measure(path: Path, recompute: bool) -> None:
         ).fetchone()[0]
         on = date(2015, 3, 1)
         versions = len(store.history(code))
-        times: dict[str, list[float]] = {"in_force": [], "history": []}
         for _ in range(200):
-            for name, call in (("in_force", lambda: store.in_force(code, on)),
-                               ("history", lambda: store.history(code))):  # fmt: skip
-                begun = time.perf_counter()
-                call()
-                times[name].append(time.perf_counter() - begun)
+            _timed(lambda: store.in_force(code, on), wall["in_force"], cpu["in_force"])
+            _timed(lambda: store.history(code), wall["history"], cpu["history"])
         recomputed = None
         if recompute:
             begun = time.perf_counter()
             with store.transaction():
                 store.update_effective_to()
             recomputed = time.perf_counter() - begun
-    lookups = []
     for _ in range(50):
-        begun = time.perf_counter()
-        api.lookup(code, on, age=30, store=path)
-        lookups.append(time.perf_counter() - begun)
-    times["lookup"] = lookups
+        _timed(lambda: api.lookup(code, on, age=30, store=path), wall["lookup"], cpu["lookup"])
     print()
-    print(f"| on the filled store ({stored:,} rows) | ms, median (best) |")
-    print("|---|---:|")
+    print(f"| on the filled store ({stored:,} rows) | wall ms, median (best) | CPU ms, median (best) |")  # fmt: skip
+    print("|---|---:|---:|")
     load = os.getloadavg()[0]
-    for name, label in (("in_force", "store.in_force(code, day), 200 calls"),
-                        ("history", f"store.history(code) ({versions} stored rows), 200 calls"),
-                        ("lookup", "api.lookup incl. opening the store, 50 calls")):  # fmt: skip
-        print(f"| {label} | {statistics.median(times[name]) * 1e3:.3f}"
-              f" ({min(times[name]) * 1e3:.3f}) |")  # fmt: skip
+    labels = ("store.in_force(code, day), 200 calls",
+              f"store.history(code) ({versions} stored rows), 200 calls",
+              "api.lookup incl. opening the store, 50 calls")  # fmt: skip
+    for name, label in zip(names, labels, strict=True):
+        print(f"| {label} | {statistics.median(wall[name]) * 1e3:.3f} ({min(wall[name]) * 1e3:.3f})"
+              f" | {statistics.median(cpu[name]) * 1e3:.3f} ({min(cpu[name]) * 1e3:.3f}) |")  # fmt: skip
     if recomputed is not None:
-        print(f"| one full recomputation of every row's validity (each ingestion before) | {recomputed * 1e3:,.0f} |")  # fmt: skip
-    print(f"| load average at the end (2 cores) | {load:.1f} |")
+        print(f"| one full recomputation of every row's validity (each ingestion before) | {recomputed * 1e3:,.0f} | |")  # fmt: skip
+    print(f"| load average at the end (2 cores) | {load:.1f} | |")
 
 
 def main() -> None:

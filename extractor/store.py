@@ -33,7 +33,7 @@ from extractor.stored import (
     restated,
     sheet_of,
     stored_circular,
-    stored_row_of,
+    stored_rows_of,
     to_store,
 )
 from extractor.versions import VersionRow, validity
@@ -346,4 +346,4 @@ class Store(VersionQueries):
             f" ORDER BY {sql_order('t')}, c.ingested_at, c.id",
             parameters,
         )
-        return [stored_row_of(row) for row in cursor.fetchall()]
+        return stored_rows_of(cursor.fetchall())
