@@ -217,6 +217,7 @@ assert tuple(f.name for f in fields(TariffRow)) == ("circular", *STORED, "group_
 _STORED_ROW_FIELDS = ("row", "effective_to", "circular", "superseded", "recorded_at", "scope", "id")
 assert tuple(f.name for f in fields(StoredRow)) == _STORED_ROW_FIELDS
 CHUNK = 4096  # rows converted together: the distinct values of a chunk are read once
+FEW = 8  # below this many rows, one by one is faster (a lookup's few rows in force)
 
 
 def _read_each(values: tuple[Any, ...], read: Callable[[Any], Any]) -> Sequence[Any]:
@@ -271,10 +272,14 @@ def _stored_rows(chunk: list[tuple[Any, ...]]) -> list[StoredRow]:
     return built
 
 
-def stored_rows_of(rows: list[tuple[Any, ...]], chunk_size: int = CHUNK) -> list[StoredRow]:
+def stored_rows_of(
+    rows: list[tuple[Any, ...]], chunk_size: int = CHUNK, few: int = FEW
+) -> list[StoredRow]:
     """[stored_row_of(values) for values in rows], a column at a time (tests/test_stored.py
-    holds the two equal); a chunk that cannot be read so is read row by row, which raises
-    what reading row by row raises."""
+    holds the two equal); fewer than `few` rows, or a chunk that cannot be read so, are read
+    row by row (which raises what reading row by row raises)."""
+    if len(rows) < few:
+        return [stored_row_of(values) for values in rows]
     built: list[StoredRow] = []
     for start in range(0, len(rows), chunk_size):
         chunk = rows[start : start + chunk_size]
