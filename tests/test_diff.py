@@ -611,8 +611,11 @@ def test_the_whole_percent_at_the_top_of_the_rates_is_told() -> None:
         # 10.00 → 10.15 by +1.45 % to +1.54 %, 10.00 → 10.30 by +2.95 % to +3.04 %: a whole
         # percent, +3 %, is rounder than +1.5 %, nearer zero as that is
         ((("0.40", "0.41"), ("0.40", "0.41"), ("10.00", "10.15"), ("10.00", "10.30")), "0.03"),
+        # 20.00 → 20.31 by +1.53 % (20.306) to +1.57 % (20.314; +1.58 %: 20.316 → 20.32), no
+        # tenth among them; 10.00 → 10.35 by +3.45 % to +3.54 %: the tenth, +3.5 %, is told
+        ((("0.40", "0.41"), ("0.40", "0.41"), ("20.00", "20.31"), ("10.00", "10.35")), "0.035"),
     ],
-    ids=["earlier-group", "whole-percent-over-tenth"],
+    ids=["earlier-group", "whole-percent-over-tenth", "tenth-over-hundredth"],
 )
 def test_of_two_groups_of_rates_explaining_as_many_amounts_the_roundest_rate_is_told(
     pairs: tuple[tuple[str, str], ...], told: str
