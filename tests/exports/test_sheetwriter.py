@@ -52,3 +52,11 @@ def test_column_letters() -> None:
         "AZ",
         "AAA",
     ]
+
+
+def test_the_theme_is_the_one_openpyxl_writes() -> None:
+    from openpyxl.writer.theme import theme_xml
+
+    from extractor.exports.theme import THEME_XML
+
+    assert theme_xml == THEME_XML
