@@ -51,12 +51,14 @@ class Sheet:
 
 def _text(value: str) -> str:
     """An inline string; spaces at either end kept, characters XML cannot hold refused."""
-    if _ILLEGAL.search(value):
+    if not value.isprintable() and _ILLEGAL.search(value):  # they are all unprintable
         from openpyxl.utils.exceptions import IllegalCharacterError
 
         raise IllegalCharacterError(f"{value!r} cannot be used in worksheets.")
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f"<is><t{space}>{escape(value)}</t></is>"
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    return f"<is><t{space}>{value}</t></is>"
 
 
 def _cells(row: int, values: Sequence[Any], style: int = 0) -> str:
@@ -64,9 +66,18 @@ def _cells(row: int, values: Sequence[Any], style: int = 0) -> str:
     parts = [f'<row r="{row}">']
     bold = f' s="{style}"' if style else ""
     for letter, value in zip(_LETTERS, values, strict=False):
+        kind = type(value)
+        if kind is str:  # the most frequent kinds first, with their own emptiness tests
+            if value:
+                parts.append(f'<c r="{letter}{row}"{bold} t="inlineStr">{_text(value)}</c>')
+            continue
+        if kind is Decimal:
+            parts.append(
+                f'<c r="{letter}{row}" s="{AMOUNT}" t="n"><v>{value.normalize():f}</v></c>'
+            )
+            continue
         if value is None or value == "":
             continue
-        kind = type(value)
         if kind not in _KINDS:  # a subclass (an enum's text): written as its base type
             base = next((k for k in (str, Decimal, int) if isinstance(value, k)), None)
             value, kind = (value, kind) if base is None else (base(value), base)
