@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extractor.api import extract_file
-from extractor.model import Extraction
+from extractor.model import Extraction, Issue
 from extractor.store import Store, StoreError
 from tests.conftest import SAMPLES
 
@@ -58,7 +58,7 @@ def test_same_file_twice_changes_nothing(
             assert store.ingest(old, "a").new
         with store.transaction():
             again = store.ingest(old, "a")
-        assert not again.new and again.note == "already in the store"
+        assert again.new is False and again.note == "already in the store"
         assert store.connection.execute("SELECT COUNT(*) FROM tariffs").fetchone()[0] == 75
 
 
@@ -364,3 +364,217 @@ def test_replacing_or_retracting_a_version_recomputes_the_ends_of_the_others(
     assert older_replaced == replaced
     assert retracted == {key: None for key in retracted}
     assert ("727016", "2024-01-01") in retracted
+
+
+# --- Survivors of the mutation run of 2026-12-06 (benchmarks/mutation.md) ----------------------
+def _unit(
+    language: str,
+    day: str,
+    fee: str,
+    *,
+    file: str = "",
+    codes: tuple[str, ...] = ("726530",),
+    circular: str = "2024/1",
+    scope: str = "full",
+    sheet: str | None = "Feuil1",
+    issued_on: date | None = None,
+    issues: tuple[Issue, ...] = (),
+) -> Extraction:
+    """A unit of one or a few tariffs (ages all, no condition) at one fee, in a workbook sheet
+    (or, with sheet None, on a PDF page), built by hand."""
+    from extractor.location import Location
+    from extractor.model import CircularInfo, TariffRow
+
+    effective = date.fromisoformat(day)
+    name = file or f"{language}-{day}.xlsx"
+    info = CircularInfo(
+        circular,
+        language,  # type: ignore[arg-type]
+        effective,
+        "Soins psychologiques",
+        (name,),
+        "xlsx" if sheet else "pdf",
+        issued_on=issued_on,
+        domain="Soins psychologiques",
+        scope=scope,
+    )
+    no = None
+    rows = [
+        TariffRow(circular, language, effective, code, no, no, no, no, no, Decimal(fee), no, no,
+                  no, no, "Séance", "", "", Location(name, sheet, None if sheet else 1, line))
+        for line, code in enumerate(codes, 5)
+    ]  # fmt: skip
+    return Extraction(info, rows, list(issues))
+
+
+def _history(store: Store, code: str = "726530") -> list[tuple[str, str, str | None, str]]:
+    return [
+        (r.row.language, str(r.row.effective_from), r.effective_to and str(r.effective_to),
+         str(r.row.fee))
+        for r in store.history(code)
+    ]  # fmt: skip
+
+
+def test_a_second_run_waits_ten_seconds_for_the_lock_by_default(tmp_path: Path) -> None:
+    """README: two runs on one store, the second waits for the first (10 s), then fails."""
+    with Store(tmp_path / "t.sqlite") as store:
+        assert store.connection.execute("PRAGMA busy_timeout").fetchone() == (10_000,)
+
+
+def test_french_and_dutch_amounts_that_disagree_need_an_authoritative_language(
+    tmp_path: Path,
+) -> None:
+    """Stored without saying whose amounts are right, the Dutch 88.00 against the stored
+    French 80.00 is refused word for word with nothing stored; with "nl", it is stored and
+    its amounts are the ones in force (the French row is superseded, keeping its words)."""
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(_unit("fr", "2025-01-01", "80.00"), "fr")
+        with pytest.raises(StoreError) as raised, store.transaction():
+            store.ingest(_unit("nl", "2025-01-01", "88.00"), "nl")
+        assert str(raised.value) == (
+            "nl-2025-01-01.xlsx: French and Dutch amounts disagree for 1 tariffs effective"
+            " 2025-01-01: 726530: fee 80.00 in fr-2025-01-01.xlsx#Feuil1!5 vs 88.00 in"
+            " nl-2025-01-01.xlsx#Feuil1!5; nothing stored: pass --authoritative fr or nl to say"
+            " whose amounts are right"
+        )
+        assert [c.language for c in store.circulars()] == ["fr"]
+        with store.transaction():
+            store.ingest(_unit("nl", "2025-01-01", "88.00"), "nl", authoritative="nl")
+        answers = store.in_force("726530", date(2025, 3, 1))
+    assert [(r.row.language, str(r.row.fee), r.superseded) for r in answers] == [
+        ("fr", "80.00", True),
+        ("nl", "88.00", False),
+    ]
+
+
+def test_each_unit_keeps_its_own_digest_and_its_files(tmp_path: Path) -> None:
+    """Two sheets of one workbook (same file, same language) are two units: each is stored,
+    under the SHA-256 of "<file's SHA-256>#<sheet>"; a PDF's one unit under its file's SHA-256;
+    every unit keeps its file's SHA-256 too."""
+    import hashlib
+
+    workbook, pdf = "ab" * 32, "cd" * 32
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(_unit("fr", "2025-01-01", "80.00", codes=("726530",)), workbook)
+            store.ingest(
+                _unit("fr", "2025-01-01", "80.00", codes=("726552",), sheet="Feuil2"), workbook
+            )
+            store.ingest(
+                _unit("fr", "2024-01-01", "75.00", file="c.pdf", circular="2023/1", sheet=None),
+                pdf,
+            )
+        stored = store.connection.execute(
+            "SELECT sheet, sha256, file_sha256 FROM circulars ORDER BY id"
+        ).fetchall()
+    assert stored == [
+        ("Feuil1", hashlib.sha256(f"{workbook}#Feuil1".encode()).hexdigest(), workbook),
+        ("Feuil2", hashlib.sha256(f"{workbook}#Feuil2".encode()).hexdigest(), workbook),
+        ("", pdf, pdf),
+    ]
+
+
+def test_a_unit_keeps_its_issue_date_and_the_utc_time_the_store_learnt_it(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            before = datetime.now(UTC).replace(microsecond=0)
+            unit = store.ingest(_unit("fr", "2025-01-01", "80.00", issued_on=date(2024, 12, 11)),
+                                "a").circular  # fmt: skip
+            after = datetime.now(UTC)
+        [issued_on] = store.connection.execute("SELECT issued_on FROM circulars").fetchone()
+    assert issued_on == "2024-12-11"
+    learnt = datetime.fromisoformat(unit.recorded_at)
+    assert unit.recorded_at.endswith("+00:00") and learnt.utcoffset() == timedelta(0)
+    assert before <= learnt <= after
+
+
+def test_flagged_lines_come_back_from_the_store_as_they_were_reported(tmp_path: Path) -> None:
+    """A line we could not read keeps its place and its raw cells in the store: the issues of
+    the unit read back (for a report written again) equal those of the extraction."""
+    from extractor.location import Location
+
+    unreadable = Issue(
+        "error",
+        "row-unrecognised",
+        "a tariff line whose amounts could not be read",
+        Location("fr-2025-01-01.xlsx", "Feuil1", line=9, column="B"),
+        ("726552", "Séance de groupe", "8O,OO"),
+        "726552",
+    )
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            unit = store.ingest(_unit("fr", "2025-01-01", "80.00", issues=(unreadable,)),
+                                "a").circular  # fmt: skip
+        assert store.issues_of(unit.id) == [unreadable]
+        [flag] = store.flagged("726552")
+    assert str(flag.location) == "fr-2025-01-01.xlsx#Feuil1!B9"
+
+
+def test_a_file_restated_to_another_date_moves_the_ends_of_the_other_versions(
+    tmp_path: Path,
+) -> None:
+    """2025 (85.00) stored, then a file of 2024 (80.00): 2024 ends 2024-12-31, 2025 is open.
+    That file restated as taking effect in 2026 (--replace): 2025 now ends 2025-12-31 (it had
+    no end). Restated again to 2028: 2025 ends 2027-12-31, not where the file's 2026 date
+    had ended it, although it was no longer in force on the eve of 2028."""
+    from dataclasses import replace
+
+    moved = _unit("fr", "2024-01-01", "80.00", file="moved.xlsx", circular="2023/1")
+
+    def restated(day: str) -> Extraction:
+        effective = date.fromisoformat(day)
+        return replace(
+            moved,
+            info=replace(moved.info, effective_from=effective),
+            rows=[replace(row, effective_from=effective) for row in moved.rows],
+        )
+
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(_unit("fr", "2025-01-01", "85.00"), "a")
+            store.ingest(moved, "b")
+        assert _history(store) == [
+            ("fr", "2024-01-01", "2024-12-31", "80.00"),
+            ("fr", "2025-01-01", None, "85.00"),
+        ]
+        with store.transaction():
+            store.ingest(restated("2026-01-01"), "b", replace=True)
+        assert _history(store) == [
+            ("fr", "2025-01-01", "2025-12-31", "85.00"),
+            ("fr", "2026-01-01", None, "80.00"),
+        ]
+        with store.transaction():
+            store.ingest(restated("2028-01-01"), "b", replace=True)
+        assert _history(store) == [
+            ("fr", "2025-01-01", "2027-12-31", "85.00"),
+            ("fr", "2028-01-01", None, "80.00"),
+        ]
+        assert [str(r.row.fee) for r in store.in_force("726530", date(2026, 6, 1))] == ["85.00"]
+
+
+def test_a_retracted_corrigendum_gives_the_amounts_back_to_the_circular_it_corrected(
+    tmp_path: Path,
+) -> None:
+    """A corrigendum of the same date (82.00) supersedes the circular's row (80.00); retracted,
+    the circular's row is the one in force again: no longer superseded, its end unchanged."""
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(_unit("fr", "2025-01-01", "80.00"), "o")
+            store.ingest(
+                _unit("fr", "2025-01-01", "82.00", file="c.xlsx", circular="2024/2",
+                      scope="corrigendum"), "c",
+            )  # fmt: skip
+        on = date(2025, 3, 1)
+        assert [(str(r.row.fee), r.superseded) for r in store.in_force("726530", on)] == [
+            ("80.00", True),
+            ("82.00", False),
+        ]
+        with store.transaction():
+            store.retract("2024/2")
+        assert [(str(r.row.fee), r.superseded, r.effective_to)
+                for r in store.in_force("726530", on)] == [("80.00", False, None)]  # fmt: skip
