@@ -219,6 +219,39 @@ def test_export_returns_every_file_it_wrote_in_writing_order(tmp_path: Path) -> 
     assert all(path.is_file() for path in written)
 
 
+def test_a_format_not_asked_for_cannot_refuse_the_export(tmp_path: Path) -> None:
+    """Two French files of one date whose fees differ by 1.00 on every row: valorisations (one
+    record per key, regime, date and language) refuse them, and so FHIR; tariffs.json alone,
+    asked without either, is written with both versions of every row, nothing left out."""
+    from dataclasses import replace
+
+    from extractor.api import export, extract_file
+    from extractor.settings import ExportSettings, Options
+
+    [french] = extract_file(FR_2025)
+    other = replace(
+        french,
+        info=replace(french.info, source_files=("copy.xlsx",)),
+        rows=[
+            replace(row, fee=None if row.fee is None else row.fee + Decimal("1.00"))
+            for row in french.rows
+        ],
+    )
+    only_json = Options(exports=ExportSettings(formats=frozenset({"json"})))
+    assert export([french, other], tmp_path / "json", only_json) == [
+        tmp_path / "json" / "tariffs.json",
+        tmp_path / "json" / "issues.json",
+    ]
+    rows = json.loads((tmp_path / "json" / "tariffs.json").read_text(encoding="utf-8"))["rows"]
+    fees = [(row["code_amb"], row["fee"]) for row in rows]
+    assert len(fees) == 2 * len(french.rows)
+    assert ("727016", "89.59") in fees and ("727016", "90.59") in fees
+    for formats in ({"valorisations"}, {"fhir"}):
+        with pytest.raises(Exception, match="one-record-per-key-regime-start-language"):
+            export([french, other], tmp_path / "refused",
+                   Options(exports=ExportSettings(formats=frozenset(formats))))  # fmt: skip
+
+
 def test_the_fhir_base_names_every_charge_item_definition(tmp_path: Path) -> None:
     from extractor.api import export, extract_file
     from extractor.settings import ExportSettings, Options
