@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -379,6 +380,8 @@ def _unit(
     sheet: str | None = "Feuil1",
     issued_on: date | None = None,
     issues: tuple[Issue, ...] = (),
+    domain: str = "Soins psychologiques",
+    corrects: str = "",
 ) -> Extraction:
     """A unit of one or a few tariffs (ages all, no condition) at one fee, in a workbook sheet
     (or, with sheet None, on a PDF page), built by hand."""
@@ -395,8 +398,9 @@ def _unit(
         (name,),
         "xlsx" if sheet else "pdf",
         issued_on=issued_on,
-        domain="Soins psychologiques",
+        domain=domain,
         scope=scope,
+        corrects=corrects,
     )
     no = None
     rows = [
@@ -578,3 +582,144 @@ def test_a_retracted_corrigendum_gives_the_amounts_back_to_the_circular_it_corre
             store.retract("2024/2")
         assert [(str(r.row.fee), r.superseded, r.effective_to)
                 for r in store.in_force("726530", on)] == [("80.00", False, None)]  # fmt: skip
+
+
+# --- What the store admits (extractor/admission.py), as `run` asks it -------------------------
+TEN = tuple(f"{726000 + 11 * n}" for n in range(10))  # ten codes of one domain
+
+
+def _admit(
+    store: Store, extraction: Extraction, digest: str, stored_scope: str | None = None, **how: Any
+) -> None:
+    """What run does with each unit: settle its scope, then store it, in one transaction."""
+    from extractor.admission import settle_scope
+
+    with store.transaction():
+        settle_scope(store, extraction, stored_scope)
+        store.ingest(extraction, digest, **how)
+
+
+def _ten_in_force(path: Path, day: str = "2024-01-01") -> Store:
+    """A store whose domain "Soins psychologiques" has ten tariffs from `day`."""
+    store = Store(path)
+    _admit(store, _unit("fr", day, "80.00", file="ten.xlsx", codes=TEN, circular="2023/1"), "t")
+    return store
+
+
+def test_a_circular_that_says_no_scope_is_full_when_it_lists_half_its_domain(
+    tmp_path: Path,
+) -> None:
+    """Ten tariffs in force on the eve: a circular listing four, saying nothing of its scope,
+    is refused word for word; listing five (half), it is a full circular and ends the others."""
+    from extractor.errors import UsageError
+
+    with _ten_in_force(tmp_path / "t.sqlite") as store:
+        with pytest.raises(UsageError) as raised:
+            _admit(store, _unit("fr", "2025-01-01", "85.00", codes=TEN[:4], scope=""), "four")
+        assert str(raised.value) == (
+            "fr-2025-01-01.xlsx: lists 4 tariffs where its domain 'Soins psychologiques' has 10"
+            " in force on 2024-12-31: say what it is with --scope partial (the others stay in"
+            " force), full (the others end) or corrigendum"
+        )
+        _admit(store, _unit("fr", "2025-01-01", "85.00", codes=TEN[:5], scope=""), "five")
+        assert store.circulars()[-1].scope == "full"
+        assert [str(r.effective_to) for r in store.history(TEN[9])] == ["2024-12-31"]
+
+
+def test_what_is_in_force_on_the_eve_decides_even_what_took_effect_that_day(
+    tmp_path: Path,
+) -> None:
+    """Ten tariffs from 2025-01-01: a two-tariff circular of 2025-01-02 meets them in force on
+    its eve (refused without --scope); one of 2024-12-31 meets nothing (taken as full)."""
+    from extractor.errors import UsageError
+
+    with (
+        _ten_in_force(tmp_path / "a.sqlite", "2025-01-01") as store,
+        pytest.raises(UsageError, match="has 10 in force on 2025-01-01"),
+    ):
+        _admit(store, _unit("fr", "2025-01-02", "85.00", codes=TEN[:2], scope=""), "b")
+    with _ten_in_force(tmp_path / "b.sqlite", "2025-01-01") as store:
+        _admit(store, _unit("fr", "2024-12-31", "75.00", codes=TEN[:2], scope=""), "b")
+        assert [(c.effective_from, c.scope) for c in store.circulars()] == [
+            (date(2024, 12, 31), "full"),
+            (date(2025, 1, 1), "full"),
+        ]
+
+
+def test_another_domains_tariffs_do_not_count_against_a_circular(tmp_path: Path) -> None:
+    """The store's first unit is of another domain (ten dental tariffs): a one-tariff circular
+    of psychological care without a scope meets nothing of its own domain, and is stored."""
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, _unit("fr", "2024-01-01", "30.00", file="d.xlsx", codes=TEN, circular="2023/9",
+                            domain="Soins dentaires"), "d")  # fmt: skip
+        _admit(store, _unit("fr", "2025-01-01", "85.00", codes=("727016",), scope=""), "p")
+        assert [(c.domain, c.scope) for c in store.circulars()][-1] == (
+            "Soins psychologiques",
+            "full",
+        )
+
+
+@pytest.mark.parametrize(("domain", "named"), [("Psychologische zorg", "Psychologische zorg"),
+                                              ("", "?")])  # fmt: skip
+def test_the_dutch_twin_of_a_circular_counts_its_french_domains_tariffs(
+    tmp_path: Path, domain: str, named: str
+) -> None:
+    """The Dutch version of 2024/356 (its domain a name the store has not seen, or none found)
+    is linked to the French domain by its number and date: listing two of the ten French
+    tariffs in force on its eve, without --scope, it is refused, not taken as full."""
+    from extractor.errors import UsageError
+
+    with _ten_in_force(tmp_path / "t.sqlite") as store:
+        _admit(store, _unit("fr", "2025-01-01", "80.00", codes=TEN, circular="2024/356"), "f")
+        dutch = _unit("nl", "2025-01-01", "80.00", codes=TEN[:2], circular="2024/356", scope="",
+                      domain=domain)  # fmt: skip
+        with pytest.raises(UsageError) as raised:
+            _admit(store, dutch, "n")
+    assert str(raised.value).startswith(
+        f"nl-2025-01-01.xlsx: lists 2 tariffs where its domain '{named}' has 10 in force on"
+        " 2024-12-31: say what it is with --scope"
+    )
+
+
+def test_a_partial_circular_stored_again_stays_partial(tmp_path: Path) -> None:
+    """A partial circular (one of ten tariffs) stored with --scope partial, then the same file
+    restated (another number, --replace) without --scope: it keeps the scope it was stored
+    with, and the nine tariffs it does not list stay in force."""
+    from dataclasses import replace
+
+    with _ten_in_force(tmp_path / "t.sqlite") as store:
+        partial = _unit("fr", "2025-01-01", "85.00", codes=TEN[:1], circular="2024/9",
+                        scope="partial")  # fmt: skip
+        _admit(store, partial, "p")
+        again = replace(partial, info=replace(partial.info, circular="2024/10", scope=""))
+        _admit(store, again, "p", stored_scope="partial", replace=True)
+        assert [(c.circular, c.scope) for c in store.circulars()][-1] == ("2024/10", "partial")
+        assert [r.effective_to for r in store.history(TEN[9])] == [None]
+
+
+def test_a_corrigendum_that_names_nothing_corrects_the_circulars_of_its_date(
+    tmp_path: Path,
+) -> None:
+    """Stored: 2023/5 (2024), 2024/1 and 2024/2 (2025, full, French; 2024/1 in Dutch too) and a
+    corrigendum 2024/7 of 2025. A new corrigendum of 2025 that does not say what it corrects
+    corrects the full circulars of its date: "2024/1, 2024/2" (not 2023/5, not 2024/7)."""
+    with _ten_in_force(tmp_path / "t.sqlite") as store:
+        for unit, digest in [
+            (_unit("fr", "2024-01-01", "70.00", file="o.xlsx", codes=("727016",),
+                   circular="2023/5"), "o"),
+            (_unit("fr", "2025-01-01", "80.00", codes=TEN[:5], circular="2024/1"), "a"),
+            (_unit("nl", "2025-01-01", "80.00", codes=TEN[:5], circular="2024/1",
+                   domain="Psychologische zorg"), "n"),
+            (_unit("fr", "2025-01-01", "80.00", file="b.xlsx", codes=TEN[5:], circular="2024/2"),
+             "b"),
+            (_unit("fr", "2025-01-01", "81.00", file="c7.xlsx", codes=TEN[:1], circular="2024/7",
+                   scope="corrigendum", corrects="2024/1"), "c7"),
+        ]:  # fmt: skip
+            _admit(store, unit, digest)
+        _admit(store, _unit("fr", "2025-01-01", "82.00", file="c8.xlsx", codes=TEN[1:2],
+                            circular="2024/8", scope="corrigendum"), "c8")  # fmt: skip
+        assert [(c.circular, c.scope, c.corrects) for c in store.circulars()][-1] == (
+            "2024/8",
+            "corrigendum",
+            "2024/1, 2024/2",
+        )
