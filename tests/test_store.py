@@ -723,3 +723,24 @@ def test_a_corrigendum_that_names_nothing_corrects_the_circulars_of_its_date(
             "corrigendum",
             "2024/1, 2024/2",
         )
+
+
+def test_a_refusal_names_three_rows_then_counts_the_others(tmp_path: Path) -> None:
+    """French and Dutch disagree on three tariffs: all three are named; on five: three are
+    named, then "and 2 more" (fee 80.00 stored in French, 88.00 in the Dutch file)."""
+
+    def detail(n: int) -> str:
+        return (f"{TEN[n]}: fee 80.00 in fr-2025-01-01.xlsx#Feuil1!{5 + n} vs 88.00 in"
+                f" nl-2025-01-01.xlsx#Feuil1!{5 + n}")  # fmt: skip
+
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, _unit("fr", "2025-01-01", "80.00", codes=TEN[:5]), "f")
+        for count, listed in ((3, "; ".join(map(detail, range(3)))),
+                              (5, "; ".join(map(detail, range(3))) + " and 2 more")):  # fmt: skip
+            with pytest.raises(StoreError) as raised:
+                _admit(store, _unit("nl", "2025-01-01", "88.00", codes=TEN[:count]), f"n{count}")
+            assert str(raised.value) == (
+                f"nl-2025-01-01.xlsx: French and Dutch amounts disagree for {count} tariffs"
+                f" effective 2025-01-01: {listed}; nothing stored: pass --authoritative fr or nl"
+                " to say whose amounts are right"
+            )
