@@ -744,3 +744,29 @@ def test_a_refusal_names_three_rows_then_counts_the_others(tmp_path: Path) -> No
                 f" effective 2025-01-01: {listed}; nothing stored: pass --authoritative fr or nl"
                 " to say whose amounts are right"
             )
+
+
+def test_a_refused_row_is_named_by_its_whole_key_and_every_amount_that_differs(
+    tmp_path: Path,
+) -> None:
+    """The row of ages 24–64 with condition MET GMD disagrees on its fee and its standard
+    reimbursement: the refusal names the code, the band and the condition, then each amount."""
+    from dataclasses import replace
+
+    def banded(language: str, fee: str, reimbursement: str) -> Extraction:
+        unit = _unit(language, "2025-01-01", fee)
+        rows = [replace(row, age_min=24, age_max=64, condition="MET GMD",
+                        reimbursement_standard=Decimal(reimbursement)) for row in unit.rows]  # fmt: skip
+        return replace(unit, rows=rows)
+
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, banded("fr", "80.00", "50.00"), "f")
+        with pytest.raises(StoreError) as raised:
+            _admit(store, banded("nl", "88.00", "55.00"), "n")
+    assert str(raised.value) == (
+        "nl-2025-01-01.xlsx: French and Dutch amounts disagree for 1 tariffs effective"
+        " 2025-01-01: 726530 ages 24–64 MET GMD: fee 80.00 in fr-2025-01-01.xlsx#Feuil1!5 vs"
+        " 88.00 in nl-2025-01-01.xlsx#Feuil1!5, reimbursement_standard 50.00 in"
+        " fr-2025-01-01.xlsx#Feuil1!5 vs 55.00 in nl-2025-01-01.xlsx#Feuil1!5; nothing stored:"
+        " pass --authoritative fr or nl to say whose amounts are right"
+    )
