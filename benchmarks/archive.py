@@ -1,6 +1,7 @@
 """The store at archive scale: twenty years of every domain, from generated circulars.
 
     .venv/bin/python benchmarks/archive.py [ROWS]     # default 2,000,000 (BENCH_ARCHIVE_ROWS)
+    BENCH_ARCHIVE_STORE=PATH .venv/bin/python benchmarks/archive.py [ROWS]
 
 Fills a store, in the order they take effect, with FR and NL units of 25 domains: each year a
 full circular (every tariff, indexed) and a partial one (a few tariffs); times every ingestion
@@ -8,6 +9,11 @@ full circular (every tariff, indexed) and a partial one (a few tariffs); times e
 full circular per row of that circular, which stays flat when the cost follows the circular
 and not the store; then what one full recomputation of every row's validity (what every
 ingestion did before) costs at that size; then lookup and history on the filled store.
+
+BENCH_ARCHIVE_STORE=PATH keeps the filled store at PATH; when PATH already holds a store, it is
+not filled again (ROWS is then ignored) and only lookup and history are measured on it, so that
+they can be measured again, old code against new, without a fill of many minutes; everything is
+measured when it is filled (the recomputation of every row's validity with it).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -118,60 +124,89 @@ def fill(path: Path, total_rows: int) -> list[tuple[int, int, float, float, str]
     return timings
 
 
-def main() -> None:
-    total = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BENCH_ARCHIVE_ROWS", 2e6))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "archive.sqlite"
-        started = time.perf_counter()
-        timings = fill(path, total)
-        filled = time.perf_counter() - started
-        stored = timings[-1][0] + timings[-1][1]
-        print(f"archive: {stored:,} rows in {len(timings):,} units, filled in {filled:.0f} s")
-        print()
-        rows_full = timings[0][1]
-        print(f"| store size before (rows) | full circulars ({rows_full:,} rows): µs per row |"
-              f" partial circulars ({2 * PARTIAL} rows): ms each | commit (disk sync): ms |")  # fmt: skip
-        print("|---:|---:|---:|---:|")
-        for tenth in range(10):
-            low, high = stored * tenth // 10, stored * (tenth + 1) // 10
-            part = [t for t in timings if low <= t[0] < high]
-            full = [s / n * 1e6 for _, n, s, _, scope in part if scope == "full"] or [0.0]
-            partial = [s * 1e3 for _, _, s, _, scope in part if scope == "partial"] or [0.0]
-            sync = [c * 1e3 for *_, c, _ in part] or [0.0]
-            print(f"| {low:,}–{high:,} | {statistics.median(full):.1f} |"
-                  f" {statistics.median(partial):.1f} | {statistics.median(sync):.1f} |")  # fmt: skip
-        with Store(path) as store:
-            code = store.connection.execute(
-                "SELECT code_amb FROM tariffs ORDER BY id DESC LIMIT 1"
-            ).fetchone()[0]
-            on = date(2015, 3, 1)
-            versions = len(store.history(code))
-            times = {"in_force": [], "history": []}
-            for _ in range(200):
-                for name, call in (("in_force", lambda: store.in_force(code, on)),
-                                   ("history", lambda: store.history(code))):  # fmt: skip
-                    begun = time.perf_counter()
-                    call()
-                    times[name].append(time.perf_counter() - begun)
+def report_fill(timings: list[tuple[int, int, float, float, str]], filled: float) -> int:
+    """Print the fill per tenth of the store's size; the rows stored."""
+    stored = timings[-1][0] + timings[-1][1]
+    print(f"archive: {stored:,} rows in {len(timings):,} units, filled in {filled:.0f} s")
+    print()
+    rows_full = timings[0][1]
+    print(f"| store size before (rows) | full circulars ({rows_full:,} rows): µs per row |"
+          f" partial circulars ({2 * PARTIAL} rows): ms each | commit (disk sync): ms |")  # fmt: skip
+    print("|---:|---:|---:|---:|")
+    for tenth in range(10):
+        low, high = stored * tenth // 10, stored * (tenth + 1) // 10
+        part = [t for t in timings if low <= t[0] < high]
+        full = [s / n * 1e6 for _, n, s, _, scope in part if scope == "full"] or [0.0]
+        partial = [s * 1e3 for _, _, s, _, scope in part if scope == "partial"] or [0.0]
+        sync = [c * 1e3 for *_, c, _ in part] or [0.0]
+        print(f"| {low:,}–{high:,} | {statistics.median(full):.1f} |"
+              f" {statistics.median(partial):.1f} | {statistics.median(sync):.1f} |")  # fmt: skip
+    return stored
+
+
+def _timed(call: Callable[[], object], wall: list[float], cpu: list[float]) -> None:
+    begun, used = time.perf_counter(), time.process_time()
+    call()
+    cpu.append(time.process_time() - used)
+    wall.append(time.perf_counter() - begun)
+
+
+def measure(path: Path, recompute: bool) -> None:
+    """Lookup and history on a filled store (and one full recomputation, when asked): wall
+    and CPU time of each call, median and best (the CPU time moves less with the load)."""
+    names = ("in_force", "history", "lookup")
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    with Store(path) as store:
+        stored = store.connection.execute("SELECT count(*) FROM tariffs").fetchone()[0]
+        code = store.connection.execute(
+            "SELECT code_amb FROM tariffs ORDER BY id DESC LIMIT 1"
+        ).fetchone()[0]
+        on = date(2015, 3, 1)
+        versions = len(store.history(code))
+        for _ in range(200):
+            _timed(lambda: store.in_force(code, on), wall["in_force"], cpu["in_force"])
+            _timed(lambda: store.history(code), wall["history"], cpu["history"])
+        recomputed = None
+        if recompute:
             begun = time.perf_counter()
             with store.transaction():
                 store.update_effective_to()
-            recompute = time.perf_counter() - begun
-        begun = time.perf_counter()
-        for _ in range(20):
-            api.lookup(code, on, age=30, store=path)
-        per_lookup = (time.perf_counter() - begun) / 20
-        print()
-        print(f"| on the filled store ({stored:,} rows) | ms |")
-        print("|---|---:|")
-        load = os.getloadavg()[0]
-        for name, label in (("in_force", "store.in_force(code, day)"),
-                            ("history", f"store.history(code) ({versions} stored rows)")):  # fmt: skip
-            print(f"| {label}, median of 200 (best) | {statistics.median(times[name]) * 1e3:.3f}"
-                  f" ({min(times[name]) * 1e3:.3f}) |")  # fmt: skip
-        print(f"| api.lookup incl. opening the store, mean of 20 | {per_lookup * 1e3:.3f} |")
-        print(f"| one full recomputation of every row's validity (each ingestion before) | {recompute * 1e3:,.0f} |")  # fmt: skip
-        print(f"| load average at the end (2 cores) | {load:.1f} |")
+            recomputed = time.perf_counter() - begun
+    for _ in range(50):
+        _timed(lambda: api.lookup(code, on, age=30, store=path), wall["lookup"], cpu["lookup"])
+    print()
+    print(f"| on the filled store ({stored:,} rows) | wall ms, median (best) | CPU ms, median (best) |")  # fmt: skip
+    print("|---|---:|---:|")
+    load = os.getloadavg()[0]
+    labels = ("store.in_force(code, day), 200 calls",
+              f"store.history(code) ({versions} stored rows), 200 calls",
+              "api.lookup incl. opening the store, 50 calls")  # fmt: skip
+    for name, label in zip(names, labels, strict=True):
+        print(f"| {label} | {statistics.median(wall[name]) * 1e3:.3f} ({min(wall[name]) * 1e3:.3f})"
+              f" | {statistics.median(cpu[name]) * 1e3:.3f} ({min(cpu[name]) * 1e3:.3f}) |")  # fmt: skip
+    if recomputed is not None:
+        print(f"| one full recomputation of every row's validity (each ingestion before) | {recomputed * 1e3:,.0f} | |")  # fmt: skip
+    print(f"| load average at the end (2 cores) | {load:.1f} | |")
+
+
+def main() -> None:
+    total = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BENCH_ARCHIVE_ROWS", 2e6))
+    kept = os.environ.get("BENCH_ARCHIVE_STORE")
+    if kept and Path(kept).exists():
+        print(f"archive: the store at {kept}, filled before (not filled again)")
+        measure(Path(kept), recompute=False)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        # A kept store is filled beside its place and moved there once whole: an interrupted
+        # fill is never taken for a filled store.
+        filling = Path(f"{kept}.filling") if kept else Path(folder) / "archive.sqlite"
+        filling.unlink(missing_ok=True)
+        started = time.perf_counter()
+        timings = fill(filling, total)
+        report_fill(timings, time.perf_counter() - started)
+        path = filling.replace(kept) if kept else filling
+        measure(path, recompute=True)
 
 
 if __name__ == "__main__":

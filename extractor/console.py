@@ -9,14 +9,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from extractor.columns import AMOUNT_COLUMNS, BY_NAME
 from extractor.lookup import Tariff
 from extractor.model import Extraction
-from extractor.report import ChangeReport, LanguageReport
 from extractor.store import StoredRow
 from extractor.values import format_age_band
+
+if TYPE_CHECKING:  # the diff and its report: not imported by lookup, history and --help
+    from extractor.report import ChangeReport, LanguageReport
 
 PROG = "inami-tariffs"
 MOST_FLAGGED_SHOWN = 20  # per file; the rest are in issues.json

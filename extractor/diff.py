@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 from collections import Counter
@@ -163,32 +164,60 @@ def analyse_indexation(changes: list[RowChange]) -> tuple[Indexation, list[bool]
 MIN_INDEXED = 3  # rows a rate must explain to be called an indexation
 
 
+def _span(old: Decimal, new: Decimal) -> tuple[int, int] | None:
+    """The rates, in hundredths of a percent, that index `old` to `new` (indexed()): every one
+    from the first to the last, since a higher rate never gives a lower amount. None: none."""
+    low = math.ceil(((new - CENT / 2) / old - 1) * 10000)
+    high = math.floor(((new + CENT / 2) / old - 1) * 10000)
+    if low <= high and indexed(old, Decimal(high) / 10000) != new:
+        high -= 1  # exactly half a cent above `new`: rounded up, past it
+    if low > high or indexed(old, Decimal(low) / 10000) != new:
+        return None
+    return low, high
+
+
+def _roundest(low: int, high: int) -> int:
+    """Of the rates low..high (hundredths of a percent), a whole percent if there is one, else
+    a whole tenth, else any; of those, the nearest to zero."""
+    if low <= 0 <= high:
+        return 0
+    for unit in (100, 10):
+        nearest = -(-low // unit) * unit if low > 0 else high // unit * unit
+        if low <= nearest <= high:
+            return nearest
+    return low if low > 0 else high
+
+
 def _common_rate(
     pairs: list[tuple[Decimal, Decimal]], preferred: Decimal | None = None
 ) -> Decimal | None:
     """The rate that turns most old amounts into the new ones, if it explains at least
-    MIN_INDEXED of them and more than half; of equals, `preferred` (the fees' rate)."""
-    candidates: Counter[Decimal] = Counter()
-    for old, new in pairs:
-        if not old:
-            continue
-        # Every rate in hundredths of a percent that rounds the old amount to the new one.
-        low = math.ceil(((new - CENT / 2) / old - 1) * 10000)
-        high = math.floor(((new + CENT / 2) / old - 1) * 10000)
-        for hundredths in range(low, min(high, low + 200) + 1):
-            rate = Decimal(hundredths) / 10000
-            if indexed(old, rate) == new:
-                candidates[rate] += 1
-    best = max(candidates.values(), default=0)
+    MIN_INDEXED of them and more than half; of equals, `preferred` (the fees' rate), else the
+    roundest (small amounts round alike at many rates), then the smallest."""
+    spans = [span for old, new in pairs if old and (span := _span(old, new)) is not None]
+    # Every rate explains the amounts whose span holds it: count them from span end to span
+    # end, in order (a span's length does not matter: a tiny amount spans thousands of rates).
+    steps: Counter[int] = Counter()
+    for low, high in spans:
+        steps[low] += 1
+        steps[high + 1] -= 1
+    best, explained = 0, 0
+    stretches: list[tuple[int, int]] = []  # the rates, low..high, that explain `best` amounts
+    for start, stop in itertools.pairwise(sorted(steps)):
+        explained += steps[start]
+        if explained > best:
+            best, stretches = explained, []
+        if explained == best:
+            stretches.append((start, stop - 1))
     if best < MIN_INDEXED or best * 2 <= len(pairs):
         return None
-    if preferred is not None and candidates[preferred] == best:
-        return preferred
-    # Of equals (small amounts round alike at several rates), the roundest, then the smallest.
-    return min(
-        (r for r, n in candidates.items() if n == best),
-        key=lambda r: (r % Decimal("0.01") != 0, r % Decimal("0.001") != 0, abs(r), r),
-    )
+    if preferred is not None:
+        wanted = int(preferred * 10000)  # the fees' rate: whole hundredths of a percent
+        if sum(low <= wanted <= high for low, high in spans) == best:
+            return preferred
+    rates = [_roundest(low, high) for low, high in stretches]
+    roundest = min(rates, key=lambda r: (r % 100 != 0, r % 10 != 0, abs(r), r))
+    return Decimal(roundest) / 10000
 
 
 def _fee(change: RowChange) -> tuple[Decimal, Decimal] | None:

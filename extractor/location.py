@@ -61,7 +61,7 @@ class Location:
             row = cell[len(letters) :]
             capitals = letters.isascii() and letters.isalpha() and letters.isupper()
             if row and len(letters) <= 3 and (capitals or not letters):
-                return cls(file, sheet, line=int(row), column=letters or None)
+                return cls(file, sheet, None, int(row), letters or None)  # positional: faster
         if page := _PAGE.fullmatch(place):
             line = page.group("line")
             return cls(file, page=int(page.group("page")), line=int(line) if line else None)

@@ -33,7 +33,7 @@ from extractor.stored import (
     restated,
     sheet_of,
     stored_circular,
-    stored_row_of,
+    stored_rows_of,
     to_store,
 )
 from extractor.versions import VersionRow, validity
@@ -339,11 +339,14 @@ class Store(VersionQueries):
         return None if found is None else self.circular(found[0])
 
     def select(self, where: str, parameters: tuple[object, ...]) -> list[StoredRow]:
-        cursor = self.connection.execute(
-            f"SELECT t.id AS row_id, c.circular, t.group_session, t.effective_to, t.superseded,"
-            f" c.ingested_at, c.scope, {', '.join(f't.{name}' for name in STORED)}"
-            f" FROM tariffs t JOIN circulars c ON c.id = t.circular_id WHERE {where}"
-            f" ORDER BY {sql_order('t')}, c.ingested_at, c.id",
-            parameters,
-        )
-        return [stored_row_of(row) for row in cursor.fetchall()]
+        cursor = self.connection.execute(_SELECT + where + _ORDER, parameters)
+        return stored_rows_of(cursor.fetchall())
+
+
+# What Store.select reads (stored.SELECTED) and in which order, written once.
+_SELECT = (
+    "SELECT t.id AS row_id, c.circular, t.group_session, t.effective_to, t.superseded,"
+    f" c.ingested_at, c.scope, {', '.join(f't.{name}' for name in STORED)}"
+    " FROM tariffs t JOIN circulars c ON c.id = t.circular_id WHERE "
+)
+_ORDER = f" ORDER BY {sql_order('t')}, c.ingested_at, c.id"

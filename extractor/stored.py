@@ -3,8 +3,8 @@ and the conversions between rows and the store's columns."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -188,6 +188,10 @@ SELECTED = ("row_id", "circular", "group_session", "effective_to", "superseded",
             "scope", *STORED)  # fmt: skip
 
 
+def _end(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
 def stored_row_of(values: tuple[Any, ...]) -> StoredRow:
     """A stored row from the values of SELECTED, in order."""
     identifier, circular, group_session, effective_to, superseded, ingested_at, scope = values[:7]
@@ -196,16 +200,94 @@ def stored_row_of(values: tuple[Any, ...]) -> StoredRow:
         cells[position] = read(cells[position])
     tariff = TariffRow(str(circular), *cells)
     tariff.group_session = bool(group_session)
-    end = None if effective_to is None else date.fromisoformat(effective_to)
     return StoredRow(
         tariff,
-        end,
+        _end(effective_to),
         tariff.circular,
         bool(superseded),
         str(ingested_at),
         str(scope),
         int(identifier),
     )
+
+
+# stored_rows_of builds rows a column at a time: TariffRow takes the circular, the stored
+# columns and group_session positionally, and a StoredRow's fields are written into its dict.
+assert tuple(f.name for f in fields(TariffRow)) == ("circular", *STORED, "group_session", "raw")
+_STORED_ROW_FIELDS = ("row", "effective_to", "circular", "superseded", "recorded_at", "scope", "id")
+assert tuple(f.name for f in fields(StoredRow)) == _STORED_ROW_FIELDS
+CHUNK = 4096  # rows converted together: the distinct values of a chunk are read once
+FEW = 8  # below this many rows, one by one is faster (a lookup's few rows in force)
+
+
+def _read_each(values: tuple[Any, ...], read: Callable[[Any], Any]) -> Sequence[Any]:
+    """read(value) for every value, each distinct value read once (a code's history repeats
+    its dates, amounts, files and empty cells). SQLite hands back None, int, float, text or
+    bytes: only an int and a float can be equal and read differently (1 and 1.0), so a column
+    holding numbers is read value by value."""
+    distinct = dict.fromkeys(values)
+    kinds = set(map(type, distinct))
+    if int in kinds or float in kinds:
+        return list(map(read, values))
+    known = {value: read(value) for value in distinct}
+    return list(map(known.__getitem__, values))
+
+
+def _texts(values: tuple[Any, ...]) -> Sequence[str]:
+    """str(value) for every value: the values themselves when all are text already."""
+    return values if set(map(type, values)) == {str} else list(map(str, values))
+
+
+def _stored_rows(chunk: list[tuple[Any, ...]]) -> list[StoredRow]:
+    identifiers, circulars, group_sessions, ends, superseded, ingested_at, scopes, *cells = zip(
+        *chunk, strict=True
+    )
+    read: list[Sequence[Any]] = list(cells)
+    for position, reader in READERS:
+        read[position] = _read_each(cells[position], reader)
+    numbers = _texts(circulars)
+    tariffs = map(TariffRow, numbers, *read, map(bool, group_sessions))
+    new = object.__new__
+    built = []
+    for tariff, end, number, replaced, recorded_at, scope, identifier in zip(
+        tariffs,
+        _read_each(ends, _end),
+        numbers,
+        map(bool, superseded),
+        _texts(ingested_at),
+        _texts(scopes),
+        map(int, identifiers),
+        strict=True,
+    ):
+        row = new(StoredRow)  # its fields written as StoredRow.__init__ would (checked above)
+        attributes = row.__dict__
+        attributes["row"] = tariff
+        attributes["effective_to"] = end
+        attributes["circular"] = number
+        attributes["superseded"] = replaced
+        attributes["recorded_at"] = recorded_at
+        attributes["scope"] = scope
+        attributes["id"] = identifier
+        built.append(row)
+    return built
+
+
+def stored_rows_of(
+    rows: list[tuple[Any, ...]], chunk_size: int = CHUNK, few: int = FEW
+) -> list[StoredRow]:
+    """[stored_row_of(values) for values in rows], a column at a time (tests/test_stored.py
+    holds the two equal); fewer than `few` rows, or a chunk that cannot be read so, are read
+    row by row (which raises what reading row by row raises)."""
+    if len(rows) < few:
+        return [stored_row_of(values) for values in rows]
+    built: list[StoredRow] = []
+    for start in range(0, len(rows), chunk_size):
+        chunk = rows[start : start + chunk_size]
+        try:
+            built += _stored_rows(chunk)
+        except Exception:
+            built += [stored_row_of(values) for values in chunk]
+    return built
 
 
 def with_validity(row: StoredRow, valid: Validity) -> StoredRow:

@@ -22,7 +22,8 @@ from extractor.rules import AGE_BAND_ORDER, FEE_NOT_SUM, KEY_LETTERS_SUM, REGIST
 
 
 def _is_code(value: object) -> bool:
-    return isinstance(value, str) and len(value) == 6 and value.isdigit()
+    """Six ASCII digits: str.isdigit() alone also takes "７２６５３０" or "٧٢٦٥٣٠"."""
+    return isinstance(value, str) and len(value) == 6 and value.isascii() and value.isdigit()
 
 
 def _is_none(value: object) -> bool:

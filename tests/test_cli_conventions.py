@@ -20,6 +20,7 @@ import pytest
 from extractor import __version__, api
 from extractor.cli import build_parser, main
 from extractor.errors import ExtractorError, LookupFailedError
+from extractor.store import Store
 from tests.conftest import ROOT, SAMPLES
 
 FR_2024 = SAMPLES / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx"
@@ -289,3 +290,29 @@ def test_an_argument_error_is_one_line_pointing_to_help(
     assert line.startswith("inami-tariffs: error: ") and problem in line
     prog = f"inami-tariffs {command}".strip()
     assert line.endswith(f" (see {prog} --help)")
+
+
+# --- start-up: what the quick commands import ------------------------------------------------------
+
+
+def test_lookup_and_history_start_without_the_diff_report_or_validation(tmp_path: Path) -> None:
+    """Issue 15: `--help`, `lookup` and `history` start under 0.3 s; they import the store
+    verbs, not the diff, its report, pandas or pandera."""
+    script = (
+        "import sys\n"
+        "from extractor.cli import main\n"
+        "for arguments in (['history', '726530', '--store', sys.argv[1]],\n"
+        "                  ['lookup', '726530', '--date', '2025-03-01', '--store', sys.argv[1]]):\n"
+        "    try:\n"
+        "        main(arguments)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('extractor.report', 'extractor.diff', 'pandas', 'pandera', 'jinja2')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    store = tmp_path / "tariffs.sqlite"
+    Store(store).close()  # an empty store: both commands read it and answer "none" (exit 1)
+    found = subprocess.run(
+        [sys.executable, "-c", script, str(store)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert found.stdout.strip() == "[]", found.stderr

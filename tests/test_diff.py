@@ -7,12 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.columns import key_order
 from extractor.diff import (
+    ColumnChange,
     LanguageMismatch,
+    RowChange,
     analyse_indexation,
     compare_languages,
     diff_versions,
@@ -298,3 +300,244 @@ def test_an_amount_that_was_zero_is_passed_over_not_the_end() -> None:
 
     pairs = [(Decimal("0.00"), Decimal("1.00")), *[(Decimal("1.00"), Decimal("1.02"))] * 5]
     assert _common_rate(pairs) == Decimal("0.02")
+
+
+# Survivors of `make mutate` (benchmarks/mutation.md, issue 16): which rows follow the
+# indexation when an amount appears, disappears or a regime has none, and what each change
+# and count holds. Worked by hand: at +3.34 % the fee 86.69 becomes 89.59 (86.69 × 1.0334 =
+# 89.585446); with co-payments fixed at 4.00 and 11.00 the reimbursements are the new fee
+# less them, 85.59 and 78.59 (were 82.69 and 75.69); indexed, the co-payments would be 4.13
+# (4.1336) and 11.37 (11.3674), the reimbursements then 85.46 and 78.22.
+def _amounts(fee: str | None, pref: str | None, std: str | None, copay_pref: str | None,
+             copay_std: str | None) -> dict[str, Decimal | None]:  # fmt: skip
+    values = (fee, pref, std, copay_pref, copay_std)
+    names = ("fee", "reimbursement_preferential", "reimbursement_standard",
+             "copayment_preferential", "copayment_standard")  # fmt: skip
+    return {name: None if v is None else Decimal(v) for name, v in zip(names, values, strict=True)}
+
+
+OLD = ("86.69", "82.69", "75.69", "4.00", "11.00")
+NEW = ("89.59", "85.59", "78.59", "4.00", "11.00")
+E = None  # an empty cell
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "follows", "fees_changed", "copayments_changed"),
+    [
+        # a fee, or every amount, that appears or disappears is no indexation
+        ((E, E, E, E, E), NEW, False, 5, 0),
+        (OLD, (E, E, E, E, E), False, 5, 0),
+        # a reimbursement that disappears or appears: not explained
+        (OLD, ("89.59", "85.59", E, "4.00", "11.00"), False, 6, 0),
+        (("86.69", "82.69", E, "4.00", "11.00"), NEW, False, 6, 0),
+        (OLD, ("89.59", E, "78.59", "4.00", "11.00"), False, 6, 0),
+        # a regime with no amounts in either version is not a reason to refuse the row...
+        (("86.69", "82.69", E, "4.00", E), ("89.59", "85.59", E, "4.00", E), True, 6, 0),
+        (("86.69", E, "75.69", E, "11.00"), ("89.59", E, "78.59", E, "11.00"), True, 6, 0),
+        # ...nor to accept it: the other regime's frozen reimbursement is still checked
+        (("86.69", E, "75.69", E, "11.00"), ("89.59", E, "75.69", E, "11.00"), False, 6, 0),
+        # co-payments indexed at the fees' rate follow it; one that disappears does not
+        (OLD, ("89.59", "85.46", "78.22", "4.13", "11.37"), True, 6, 2),
+        (OLD, ("89.59", "85.59", "78.59", "4.00", E), False, 6, 0),
+    ],
+    ids=[
+        "fee-appears", "amounts-disappear", "standard-reimbursement-disappears",
+        "standard-reimbursement-appears", "preferential-reimbursement-disappears",
+        "no-standard-regime", "no-preferential-regime", "no-preferential-regime-frozen-standard",
+        "copayments-indexed", "copayment-disappears",
+    ],
+)  # fmt: skip
+def test_a_row_follows_only_when_every_amount_is_explained(
+    old: tuple[str | None, ...],
+    new: tuple[str | None, ...],
+    follows: bool,
+    fees_changed: int,
+    copayments_changed: int,
+) -> None:
+    """Five rows indexed by +3.34 % set the rate; the sixth, CODES[-1], is the case."""
+    before = [tariff(code, "86.69") for code in CODES[:-1]]
+    after = [tariff(code, "89.59") for code in CODES[:-1]]
+    before.append(replace(tariff(CODES[-1], "86.69"), **_amounts(*old)))  # type: ignore[arg-type]
+    after.append(replace(tariff(CODES[-1], "89.59"), **_amounts(*new)))  # type: ignore[arg-type]
+    result = diff_versions(before, after, "fr")
+    index = result.indexation
+    assert index.rate == Decimal("0.0334")
+    [case] = [c for c in result.changed if c.new.code_amb == CODES[-1]]
+    assert case.follows_indexation is follows
+    assert index.following == 5 + follows
+    assert [c.new.code_amb for c in index.not_following] == ([] if follows else [CODES[-1]])
+    assert (index.fees_changed, index.copayments_changed) == (fees_changed, copayments_changed)
+    # Fixed co-payments are no finding; two indexed ones are too few to be a rate of their own.
+    assert index.copayment_rate is None and index.copayment_percent == ""
+
+
+def test_indexed_copayments_are_counted_with_the_fees() -> None:
+    """Six rows: 6 fees and 12 co-payments (4.00 → 4.13, 11.00 → 11.37) changed, all +3.34 %."""
+    old = [tariff(code, "86.69") for code in CODES]
+    new = [tariff(code, "89.59", copay_pref="4.13", copay_std="11.37") for code in CODES]
+    index = diff_versions(old, new, "fr").indexation
+    assert (index.fees_changed, index.copayments_changed) == (6, 12)
+    assert (index.percent, index.copayment_percent) == ("+3.34 %", "+3.34 %")
+
+
+def test_without_an_indexation_no_row_follows_one() -> None:
+    """Three fees raised by three different amounts: no rate explains most, none follows."""
+    old = [tariff(code, "86.69") for code in CODES[:3]]
+    new = [tariff(code, fee) for code, fee in zip(CODES, ("90.00", "91.00", "92.00"), strict=False)]
+    result = diff_versions(old, new, "fr")
+    assert result.indexation.rate is None and result.indexation.percent == ""
+    assert [c.follows_indexation for c in result.changed] == [False, False, False]
+    assert [c.new.code_amb for c in result.indexation.not_following] == CODES[:3]
+    assert result.indexation.following == 0
+
+
+def test_each_changed_amount_is_told_old_and_new() -> None:
+    """86.69 → 89.59 with co-payments fixed: three columns change; +2.90 is +3.3453 %
+    of 86.69 (2.90 / 86.69 = 0.0334525…, six places half up)."""
+    old, new = tariff("726530", "86.69"), tariff("726530", "89.59")
+    [change] = diff_versions([old], [new], "fr").changed
+    assert change.amounts == (
+        ColumnChange("fee", Decimal("86.69"), Decimal("89.59")),
+        ColumnChange("reimbursement_preferential", Decimal("82.69"), Decimal("85.59")),
+        ColumnChange("reimbursement_standard", Decimal("75.69"), Decimal("78.59")),
+    )
+    assert (change.amounts[0].absolute, change.amounts[0].relative) == (
+        Decimal("2.90"),
+        Decimal("0.033453"),
+    )
+    assert change.description_changed is False
+
+
+def test_a_changed_row_tells_whether_its_description_changed_too() -> None:
+    old = [tariff("726530", "86.69"), tariff("726552", "86.69")]
+    new = [tariff("726530", "89.59", description="Séance individuelle"), tariff("726552", "89.59")]
+    result = diff_versions(old, new, "fr")
+    assert [(c.new.code_amb, c.description_changed) for c in result.changed] == [
+        ("726530", True),
+        ("726552", False),
+    ]
+    assert result.description_only == []
+
+
+def test_a_description_only_change_has_no_amounts() -> None:
+    old, new = tariff("726530", "89.59"), tariff("726530", "89.59", description="Autre libellé")
+    result = diff_versions([old], [new], "fr")
+    assert result.description_only == [RowChange(old, new, (), True)]
+    [change] = result.description_only
+    assert change.amounts == () and change.description_changed is True
+    assert result.changed == [] and result.unchanged == 0
+
+
+def test_equal_rows_read_twice_are_unchanged() -> None:
+    """Two readings of one circular give equal rows, not the same objects: all unchanged."""
+    old = [tariff(code, "89.59") for code in CODES]
+    new = [tariff(code, "89.59") for code in CODES]
+    result = diff_versions(old, new, "fr")
+    assert result.unchanged == len(CODES) and result.is_empty
+    assert result.changed == [] and result.description_only == []
+
+
+def test_a_flagged_code_missing_from_the_new_version_is_unreadable_not_removed() -> None:
+    old = [tariff("726530", "89.59"), tariff("726552", "89.59"), tariff("726574", "89.59")]
+    new = [old[0]]
+    result = diff_versions(old, new, "fr", flagged={"726552"})
+    assert [r.code_amb for r in result.unreadable] == ["726552"]
+    assert [r.code_amb for r in result.removed] == ["726574"]
+
+
+def test_the_diff_is_of_the_language_asked() -> None:
+    french = [tariff("726530", "86.69"), tariff("726552", "86.69")]
+    dutch = [replace(row, language="nl") for row in french]
+    result = diff_versions([*french, *dutch], [*french, dutch[0]], "nl")
+    assert result.language == "nl"
+    assert [r.code_amb for r in result.removed] == ["726552"] and result.unchanged == 1
+
+
+# The rates that explain an amount's change span one cent divided by the amount: for an amount
+# under 0.50 € that is over 2 % (200 hundredths of a percent). The search stopped 200 hundredths above the
+# first such rate (issue 16's mutation round: `low + 200`), so a small amount did not count
+# for its own indexation; found while killing the survivors of that bound.
+def test_small_copayments_indexed_with_the_fees_are_told_at_the_fees_rate() -> None:
+    """Co-payments of 0.40 € indexed with the fees by +3.34 %: 0.40 × 1.0334 = 0.41336 → 0.41.
+    0.40 → 0.41 is explained by every rate from +1.25 % (0.405, half up 0.41) to +3.74 %
+    (0.41496; +3.75 % gives 0.415 → 0.42), the fees' +3.34 % among them: that is the rate
+    told, not the roundest of the first 200 (+2.00 %, as before)."""
+    old = [tariff(code, "86.69", copay_pref="0.40") for code in CODES]
+    new = [tariff(code, "89.59", copay_pref="0.41") for code in CODES]
+    index = diff_versions(old, new, "fr").indexation
+    assert (index.percent, index.copayment_percent) == ("+3.34 %", "+3.34 %")
+    assert (index.copayments_changed, index.following) == (6, 6)
+
+
+def test_co_payments_of_one_euro_indexed_with_the_fees_are_told_at_the_fees_rate() -> None:
+    """1.00 → 1.03 is explained by +2.50 % (1.025 → 1.03) to +3.49 % (1.0349): the fees'
+    +3.34 % (1.0334 → 1.03) is told, not the roundest, +3.00 %."""
+    old = [tariff(code, "86.69", copay_std="1.00") for code in CODES]
+    new = [tariff(code, "89.59", copay_std="1.03") for code in CODES]
+    index = diff_versions(old, new, "fr").indexation
+    assert (index.rate, index.copayment_rate) == (Decimal("0.0334"), Decimal("0.0334"))
+
+
+def test_a_rate_explains_amounts_under_fifty_cents_too() -> None:
+    """+7.01 % explains all six: 0.10 × 1.0701 = 0.10701 → 0.11 and 100.00 × 1.0701 = 107.01.
+    0.10 → 0.11 alone is explained by +5.00 % (0.105 → 0.11) to +14.99 % (0.114990)."""
+    from extractor.diff import _common_rate
+
+    pairs = [(Decimal("0.10"), Decimal("0.11"))] * 3 + [(Decimal("100.00"), Decimal("107.01"))] * 3
+    assert _common_rate(pairs) == Decimal("0.0701")
+    # alone, the roundest of its rates: of the whole percents +5 % to +14 %, the nearest to zero
+    assert _common_rate(pairs[:3]) == Decimal("0.05")
+    # +14.95 % to +14.99 % explain both: 0.10 × 1.1495 = 0.11495 → 0.11 and 10.00 × 1.1495
+    # = 11.495 → 11.50, up to 0.11499 and 11.499; at +15 %, 0.115 → 0.12
+    upper = [(Decimal("0.10"), Decimal("0.11"))] * 3 + [(Decimal("10.00"), Decimal("11.50"))] * 3
+    assert _common_rate(upper) == Decimal("0.1495")
+
+
+def _explained(old_cents: int, new_cents: int, hundredths: int) -> bool:
+    """old × (1 + rate) rounded half up to the cent is new, in whole numbers: a (10000 + h)
+    / 10000 lies in [b − ½, b + ½), times 20000."""
+    value = 2 * old_cents * (10000 + hundredths)
+    return 20000 * new_cents - 10000 <= value < 20000 * new_cents + 10000
+
+
+def _rate_by_trying_every_rate(
+    pairs: list[tuple[int, int]], preferred: int | None
+) -> Decimal | None:
+    """What _common_rate promises, by counting every rate from −15 % to +25 % one by one
+    (wide enough: an amount of 0.20 € a cent off spans rates at most 7.5 % from its own)."""
+    counts = {h: sum(_explained(a, b, h) for a, b in pairs if a) for h in range(-1500, 2501)}
+    best = max(counts.values())
+    if best < 3 or best * 2 <= len(pairs):
+        return None
+    if preferred is not None and counts[preferred] == best:
+        return Decimal(preferred) / 10000
+    ties = [h for h, n in counts.items() if n == best]
+    return Decimal(min(ties, key=lambda h: (h % 100 != 0, h % 10 != 0, abs(h), h))) / 10000
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=-500, max_value=1500),  # the indexation: −5 % to +15 %
+    st.lists(
+        st.tuples(
+            # old amount, cents: under 0.50 € (each spans over 2 % of rates) or up to 3.00 €
+            st.one_of(st.integers(min_value=20, max_value=49), st.integers(50, 300)),
+            st.sampled_from([0, 0, 0, 0, 1, -1]),  # a cent more or less: not indexed
+        ),
+        min_size=1,
+        max_size=7,
+    ),
+    st.sampled_from([None, "the indexation", 334]),
+)
+def test_the_rate_is_the_one_that_explains_most_amounts_of_any_size(
+    hundredths: int, cases: list[tuple[int, int]], preferred: str | int | None
+) -> None:
+    # old × (1 + rate) rounded half up, in whole numbers: (2 a (10000 + h) + 10000) // 20000
+    pairs = [(a, (2 * a * (10000 + hundredths) + 10000) // 20000 + error) for a, error in cases]
+    fees = hundredths if preferred == "the indexation" else preferred
+    assert fees is None or isinstance(fees, int)
+    from extractor.diff import _common_rate
+
+    expected = _rate_by_trying_every_rate(pairs, fees)
+    amounts = [(Decimal(a) / 100, Decimal(b) / 100) for a, b in pairs]
+    assert _common_rate(amounts, None if fees is None else Decimal(fees) / 10000) == expected
