@@ -770,3 +770,21 @@ def test_a_refused_row_is_named_by_its_whole_key_and_every_amount_that_differs(
         " fr-2025-01-01.xlsx#Feuil1!5 vs 55.00 in nl-2025-01-01.xlsx#Feuil1!5; nothing stored:"
         " pass --authoritative fr or nl to say whose amounts are right"
     )
+
+
+def test_other_amounts_in_the_same_language_are_refused_naming_the_stored_file(
+    tmp_path: Path,
+) -> None:
+    """A second French file of the same date with another fee: refused word for word, naming
+    the file the stored amounts came from and what to do."""
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, _unit("fr", "2025-01-01", "80.00"), "f")
+        with pytest.raises(StoreError) as raised:
+            _admit(store, _unit("fr", "2025-01-01", "88.00", file="other.xlsx", circular="2024/2"),
+                   "o")  # fmt: skip
+    assert str(raised.value) == (
+        "other.xlsx: the store already holds other fr tariffs effective 2025-01-01 for 1 of these"
+        " tariffs (from fr-2025-01-01.xlsx: 726530: fee 80.00 in fr-2025-01-01.xlsx#Feuil1!5 vs"
+        " 88.00 in other.xlsx#Feuil1!5); if this circular corrects them pass --scope"
+        " corrigendum, if the stored one is wrong `retract` it"
+    )
