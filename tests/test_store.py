@@ -788,3 +788,29 @@ def test_other_amounts_in_the_same_language_are_refused_naming_the_stored_file(
         " 88.00 in other.xlsx#Feuil1!5); if this circular corrects them pass --scope"
         " corrigendum, if the stored one is wrong `retract` it"
     )
+
+
+def test_a_row_that_agrees_does_not_end_the_comparison(tmp_path: Path) -> None:
+    """Stored in French: 726530 for ages ≤23 and for 24+ at 80.00. Another French file of the
+    same date lists both, one at 80.00 (it agrees) and the other at 88.00: whichever is compared
+    first, the one that differs is found and the file refused, naming it."""
+    from dataclasses import replace
+
+    def bands(unit: Extraction, fees: dict[tuple[int | None, int | None], str]) -> Extraction:
+        rows = [replace(unit.rows[0], age_min=low, age_max=high, fee=Decimal(fee),
+                        source=unit.rows[0].source.at(n))
+                for n, ((low, high), fee) in enumerate(fees.items(), 5)]  # fmt: skip
+        return replace(unit, rows=rows)
+
+    young, adult = (None, 23), (24, None)
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, bands(_unit("fr", "2025-01-01", "80.00"), {young: "80.00", adult: "80.00"}),
+               "f")  # fmt: skip
+        other = _unit("fr", "2025-01-01", "80.00", file="other.xlsx", circular="2024/2")
+        for fees, shown in (({young: "80.00", adult: "88.00"}, "24+"),
+                            ({young: "88.00", adult: "80.00"}, "≤23")):  # fmt: skip
+            with pytest.raises(StoreError) as raised:
+                _admit(store, bands(other, fees), "o")
+            assert f"for 1 of these tariffs (from fr-2025-01-01.xlsx: 726530 ages {shown}: fee" in (
+                str(raised.value)
+            )
