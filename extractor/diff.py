@@ -212,7 +212,7 @@ def _common_rate(
     if best < MIN_INDEXED or best * 2 <= len(pairs):
         return None
     if preferred is not None:
-        wanted = int(preferred * 10000)  # the fees' rate: whole hundredths of a percent
+        wanted = preferred * 10000  # the fees' rate, in hundredths of a percent
         if sum(low <= wanted <= high for low, high in spans) == best:
             return preferred
     rates = [_roundest(low, high) for low, high in stretches]

@@ -541,3 +541,83 @@ def test_the_rate_is_the_one_that_explains_most_amounts_of_any_size(
     expected = _rate_by_trying_every_rate(pairs, fees)
     amounts = [(Decimal(a) / 100, Decimal(b) / 100) for a, b in pairs]
     assert _common_rate(amounts, None if fees is None else Decimal(fees) / 10000) == expected
+
+
+@pytest.mark.parametrize(
+    ("regime", "old", "new", "alone"),
+    [
+        # 1.35 × 1.0334 = 1.39509 → 1.40, but × 1.0333 = 1.394955 → 1.39: +3.34 % is the lowest
+        # rate giving 1.40, the highest +4.07 % (1.404945; +4.08 %: 1.40508 → 1.41); alone,
+        # the roundest of them, +4 %, would be told
+        ("copay_pref", "1.35", "1.40", "+4.00 %"),
+        # 2.84 × 1.0334 = 2.934856 → 2.93, but × 1.0335 = 2.93514 → 2.94: +3.34 % is the
+        # highest rate giving 2.93, the lowest +3.00 % (2.9252; +2.99 %: 2.924916 → 2.92)
+        ("copay_std", "2.84", "2.93", "+3.00 %"),
+    ],
+)
+def test_the_fees_rate_is_told_for_copayments_it_explains_at_the_edge_of_their_rates(
+    regime: str, old: str, new: str, alone: str
+) -> None:
+    before = [tariff(code, "86.69", **{regime: old}) for code in CODES]  # type: ignore[arg-type]
+    after = [tariff(code, "89.59", **{regime: new}) for code in CODES]  # type: ignore[arg-type]
+    index = diff_versions(before, after, "fr").indexation
+    assert (index.percent, index.copayment_percent) == ("+3.34 %", "+3.34 %")
+    # the same co-payments changed with no fee: no rate to prefer, the roundest is told
+    fixed = [tariff(code, "86.69", **{regime: new}) for code in CODES]  # type: ignore[arg-type]
+    index = diff_versions(before, fixed, "fr").indexation
+    assert (index.percent, index.copayment_percent) == ("", alone)
+
+
+def test_a_decrease_is_told_at_the_rate_nearest_zero_that_explains_it() -> None:
+    """−5.01 % explains all six: 0.10 × 0.9499 = 0.09499 → 0.09 and 10.00 × 0.9499 = 9.499 →
+    9.50. −5.00 % does not: 0.10 × 0.95 = 0.095, half up 0.10. 0.10 → 0.09 is explained by
+    −15.00 % (0.085 → 0.09) to −5.01 %, 10.00 → 9.50 by −5.05 % (9.495) to −4.96 % (9.504)."""
+    from extractor.diff import _common_rate
+
+    pairs = [(Decimal("0.10"), Decimal("0.09"))] * 3 + [(Decimal("10.00"), Decimal("9.50"))] * 3
+    assert _common_rate(pairs) == Decimal("-0.0501")
+    # 8.94 → 8.64: −3.30 % (8.94 × 0.967 = 8.64498) is the last rate giving it (−3.29 %:
+    # 8.645874 → 8.65), −3.41 % the first (8.635146; −3.42 %: 8.634252 → 8.63); the tenth
+    # nearest zero is told, −3.3 %, not −3.4 %
+    assert _common_rate([(Decimal("8.94"), Decimal("8.64"))] * 3) == Decimal("-0.033")
+
+
+def test_a_rise_of_one_cent_on_100_euros_is_told_as_a_hundredth_of_a_percent() -> None:
+    """100.00 × 1.0001 = 100.01 exactly; × 1.0002 = 100.02: +0.01 % is the only rate, and it
+    is told, not +0.00 % (which would leave 100.00 as it was)."""
+    from extractor.diff import _common_rate
+
+    assert _common_rate([(Decimal("100.00"), Decimal("100.01"))] * 3) == Decimal("0.0001")
+    # 50.00 → 50.01: +0.01 % (50.005, half up) and +0.02 % (50.01), not +0.03 % (50.015 →
+    # 50.02): the nearer to zero, +0.01 %
+    assert _common_rate([(Decimal("50.00"), Decimal("50.01"))] * 3) == Decimal("0.0001")
+
+
+def test_the_whole_percent_at_the_top_of_the_rates_is_told() -> None:
+    """50.00 → 51.00 is explained by +1.99 % (50.995, half up 51.00) and +2.00 % (51.00), not
+    +2.01 % (51.005 → 51.01): of the two, the whole percent."""
+    from extractor.diff import _common_rate
+
+    assert _common_rate([(Decimal("50.00"), Decimal("51.00"))] * 3) == Decimal("0.02")
+
+
+@pytest.mark.parametrize(
+    ("pairs", "told"),
+    [
+        # 0.40 → 0.41 (twice) is explained by +1.25 % to +3.74 %, 1.00 → 1.02 by +1.50 % to
+        # +2.49 %, 10.00 → 10.35 by +3.45 % to +3.54 %: +1.50 % to +2.49 % and +3.45 % to
+        # +3.54 % each explain three of the four; the roundest of both, +2 %, is told
+        ((("0.40", "0.41"), ("0.40", "0.41"), ("1.00", "1.02"), ("10.00", "10.35")), "0.02"),
+        # 10.00 → 10.15 by +1.45 % to +1.54 %, 10.00 → 10.30 by +2.95 % to +3.04 %: a whole
+        # percent, +3 %, is rounder than +1.5 %, nearer zero as that is
+        ((("0.40", "0.41"), ("0.40", "0.41"), ("10.00", "10.15"), ("10.00", "10.30")), "0.03"),
+    ],
+    ids=["earlier-group", "whole-percent-over-tenth"],
+)
+def test_of_two_groups_of_rates_explaining_as_many_amounts_the_roundest_rate_is_told(
+    pairs: tuple[tuple[str, str], ...], told: str
+) -> None:
+    from extractor.diff import _common_rate
+
+    amounts = [(Decimal(old), Decimal(new)) for old, new in pairs]
+    assert _common_rate(amounts) == Decimal(told)

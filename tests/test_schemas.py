@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pandera.pandas as pa
 import pytest
 
@@ -189,3 +190,24 @@ def test_a_valorisation_date_that_is_no_iso_day_is_refused(day: str) -> None:
         validate_valorisations(lines)  # type: ignore[arg-type]
     cases = refused.value.failure_cases
     assert set(cases["check"]) == {"iso-date"} and list(cases["index"]) == [1]
+
+
+def test_a_column_built_now_names_the_row_of_a_bad_value_after_empty_ones() -> None:
+    """As test_columns builds each column from its specification at test time (the schema
+    module builds them once, at import): the check of a nullable column sees only the filled
+    values, and its failure must fall on the row that holds the bad one (index 2)."""
+    from extractor.columns import TABLE
+    from schemas.tariffs import _schema_column
+
+    for name, bad in (("code_hos", "72657X"), ("fee", Decimal("-1.00"))):
+        [column] = [c for c in TABLE if c.name == name]
+        values = [None, "726552", bad] if name == "code_hos" else [None, Decimal("1.00"), bad]
+        frame = pd.DataFrame(
+            {name: pd.Series(values, dtype="str" if name == "code_hos" else object)}
+        )
+        with pytest.raises(pa.errors.SchemaErrors) as refused:
+            pa.DataFrameSchema({name: _schema_column(column)}).validate(frame, lazy=True)
+        cases = refused.value.failure_cases
+        assert list(zip(cases["check"], cases["index"], strict=True)) == [
+            ("code-format" if name == "code_hos" else "amount-negative", 2)
+        ]
