@@ -72,6 +72,16 @@ class Location:
         return cls(file, place)
 
 
+def column_letter(index: int) -> str:
+    """A sheet column's letters from its number: 1 → A, 27 → AA (as openpyxl's
+    get_column_letter, without importing openpyxl)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 _PAGE = re.compile(r"page=(?P<page>\d+)(?:&line=(?P<line>\d+))?")
 _CELL = re.compile(r"(?P<column>[A-Z]{0,3})(?P<row>\d+)")
 _DIGITS = "0123456789"

@@ -143,3 +143,20 @@ def test_a_command_leaves_the_callers_garbage_collector_as_it_found_it(tmp_path:
     before = gc.get_threshold()
     assert main(["extract", str(tmp_path / "missing.xlsx"), "--out", str(tmp_path), "-q"]) == 2
     assert gc.get_threshold() == before
+
+
+def test_extracting_a_workbook_with_calamine_does_not_import_openpyxl(tmp_path: Path) -> None:
+    """openpyxl (about 0.3 s of imports) is the reference engine only: the default reading and
+    every export go without it."""
+    script = (
+        "import sys\n"
+        "from extractor.cli import main\n"
+        f"code = main(['extract', {str(SAMPLES / 'V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx')!r},"
+        f" '--out', {str(tmp_path)!r}, '-q'])\n"
+        "print(code, sorted(name for name in sys.modules if name.split('.')[0] == 'openpyxl'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[-2] == "0 []"
+    assert (tmp_path / "tariffs.xlsx").exists()

@@ -47,3 +47,13 @@ def test_source_order_is_by_page_line_and_column() -> None:
     ]
     pages = [Location("c.pdf", page=10, line=1), Location("c.pdf", page=2, line=30)]
     assert sorted(pages, key=lambda p: p.order) == pages[::-1]
+
+
+def test_column_letters_are_openpyxl_s_for_every_three_letter_column() -> None:
+    from openpyxl.utils import get_column_letter
+
+    from extractor.location import column_letter
+
+    assert [column_letter(n) for n in range(1, 18279)] == [
+        get_column_letter(n) for n in range(1, 18279)
+    ]

@@ -131,6 +131,22 @@ def charge_item_definition(
     """One code over one validity period, with a propertyGroup per applicability; `shared`
     keeps the applicabilities already built, for the next resources (read-only objects)."""
     shared = {} if shared is None else shared
+    resource, slots = _resource_head(members, base)
+    resource["propertyGroup"] = [
+        {
+            "applicability": _applicability(shared, v, slot),
+            "priceComponent": _price_components(v, base),
+        }
+        for v, slot in zip(members, slots, strict=True)
+    ]
+    return resource
+
+
+def _resource_head(
+    members: list[Valorisation], base: str
+) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """A resource but its propertyGroup (its last member), and each member's applicability
+    slot: what its applicability depends on (age band, regime, condition, languages)."""
     first = members[0]
     labels = dict(first.labels)
     language = next(lang for lang in LANGUAGES if lang in labels)  # the circular's language
@@ -165,41 +181,50 @@ def charge_item_definition(
     if first.valid_to is not None:
         period["end"] = first.valid_to.isoformat()
     resource["effectivePeriod"] = period
-    groups = []
-    for v in members:
-        # An applicability depends on the age band, regime and condition only, and repeats
-        # over every code: built once per export (`shared`), then reused.
-        slot = (v.value("age_min"), v.value("age_max"), v.value("condition"), v.regime,
-                language, other, conditional)  # fmt: skip
-        applicability = shared.get(slot)
-        if applicability is None:
-            applicability = shared[slot] = [
-                {
-                    "description": describe(v, language, conditional),
-                    **(
-                        {"_description": _translated(describe(v, other, conditional), other)}
-                        if other
-                        else {}
-                    ),
-                    "language": FHIRPATH,
-                    "expression": expression(v, conditional),
-                }
-            ]
-        groups.append(
-            {"applicability": applicability, "priceComponent": _price_components(v, base)}
-        )
-    resource["propertyGroup"] = groups
-    return resource
+    slots = [
+        (v.value("age_min"), v.value("age_max"), v.value("condition"), v.regime, language, other,
+         conditional)
+        for v in members
+    ]  # fmt: skip
+    return resource, slots
 
 
-def _entries(records: Iterable[Valorisation], base: str) -> Iterator[dict[str, Any]]:
-    """The Bundle's entries one at a time, in the valorisations' order."""
+def _applicability(
+    shared: dict[tuple[Any, ...], Any], v: Valorisation, slot: tuple[Any, ...]
+) -> Any:
+    """An applicability depends on its slot only, and repeats over every code: built once
+    per export (`shared`), then reused."""
+    applicability = shared.get(slot)
+    if applicability is None:
+        _, _, _, _, language, other, conditional = slot
+        applicability = shared[slot] = [
+            {
+                "description": describe(v, language, conditional),
+                **(
+                    {"_description": _translated(describe(v, other, conditional), other)}
+                    if other
+                    else {}
+                ),
+                "language": FHIRPATH,
+                "expression": expression(v, conditional),
+            }
+        ]
+    return applicability
+
+
+def _groups(records: Iterable[Valorisation]) -> Iterable[list[Valorisation]]:
+    """The valorisations of each resource (a code over one validity), in their order."""
     groups: dict[tuple[Any, ...], list[Valorisation]] = {}
     for v in records:
         codes = tuple(v.value(name) for name in CODE_COLUMNS)
         groups.setdefault((codes, v.valid_from, v.valid_to, v.circular), []).append(v)
+    return groups.values()
+
+
+def _entries(records: Iterable[Valorisation], base: str) -> Iterator[dict[str, Any]]:
+    """The Bundle's entries one at a time, in the valorisations' order."""
     shared: dict[tuple[Any, ...], Any] = {}
-    for members in groups.values():
+    for members in _groups(records):
         resource = charge_item_definition(members, base, shared)
         yield {"fullUrl": resource["url"], "resource": resource}
 
@@ -212,11 +237,67 @@ def bundle(records: Iterable[Valorisation], base: str) -> dict[str, Any]:
 def bundle_json(records: Iterable[Valorisation], base: str) -> Iterator[str]:
     """The Bundle with one entry per line (readable in a pull-request diff, and a fifth of the
     size of an indented one: FHIR nests deep), in pieces for the writer: each entry is built
-    and encoded when written, so a whole nomenclature's resources are never held at once."""
+    and encoded when written, so a whole nomenclature's resources are never held at once.
+
+    The text is what encoding `bundle()`'s entries gives (tests/exports hold them equal), but
+    the parts that repeat are encoded once: each applicability, and a price component but
+    its amount; the resource around them goes through the encoder."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
+    texts = _GroupTexts(base, encode)
     yield '{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": ['
     separator = "\n    "
-    for entry in _entries(records, base):
-        yield separator + _MARKED.sub(_number, encode(entry))
+    for members in _groups(records):
+        resource, slots = _resource_head(members, base)
+        head = _unmarked(encode(resource))
+        groups = ", ".join(texts.group(v, slot) for v, slot in zip(members, slots, strict=True))
+        yield (
+            f'{separator}{{"fullUrl": {_unmarked(encode(resource["url"]))}, "resource": '
+            f'{head[:-1]}, "propertyGroup": [{groups}]}}}}'
+        )
         separator = ",\n    "
     yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
+
+
+def _unmarked(text: str) -> str:
+    """A marked amount's quotes gone (a text holding none is searched no further)."""
+    return _MARKED.sub(_number, text) if "\\u0000" in text else text
+
+
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+class _GroupTexts:
+    """One export's propertyGroups as JSON text, each repeated part encoded once."""
+
+    def __init__(self, base: str, encode: Any) -> None:
+        self.encode = encode
+        self.applicabilities: dict[tuple[Any, ...], str] = {}
+        self.shared: dict[tuple[Any, ...], Any] = {}
+        coding = {"system": price_code_system(base)}
+        self.informational = {
+            code: _unmarked(
+                encode({"code": {"coding": [{**coding, "code": code, "display": display}]}})
+            )[1:-1]
+            for code, display in PRICE_CODE_DISPLAY.items()
+        }
+
+    def amount(self, value: Decimal) -> str:
+        text = f"{value:f}"
+        number = text if _NUMBER.fullmatch(text) else self.encode(f"{_MARK}{text}")
+        return f'{{"value": {number}, "currency": "EUR"}}'
+
+    def group(self, v: Valorisation, slot: tuple[Any, ...]) -> str:
+        applicability = self.applicabilities.get(slot)
+        if applicability is None:
+            built = _applicability(self.shared, v, slot)
+            applicability = self.applicabilities[slot] = _unmarked(self.encode(built))
+        components = []
+        if v.fee is not None:
+            components.append(f'{{"type": "base", "amount": {self.amount(v.fee)}}}')
+        for code, amount in ((REIMBURSEMENT, v.reimbursement), (PATIENT_FEE, v.patient_share)):
+            if amount is not None:
+                components.append(
+                    f'{{"type": "informational", {self.informational[code]},'
+                    f' "amount": {self.amount(amount)}}}'
+                )
+        return f'{{"applicability": {applicability}, "priceComponent": [{", ".join(components)}]}}'

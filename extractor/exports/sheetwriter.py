@@ -16,6 +16,9 @@ from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from extractor.exports.theme import THEME_XML
+from extractor.location import column_letter as column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -24,15 +27,6 @@ _EPOCH = date(1899, 12, 30)  # day 0 of the 1900 date system, as spreadsheets co
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 # Style ids in styles.xml: 0 plain, 1 bold (headers), 2 ISO date, 3 EUR amount.
 BOLD, DATE, AMOUNT = 1, 2, 3
-
-
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 _KINDS = (str, Decimal, bool, int, date)
@@ -57,12 +51,14 @@ class Sheet:
 
 def _text(value: str) -> str:
     """An inline string; spaces at either end kept, characters XML cannot hold refused."""
-    if _ILLEGAL.search(value):
+    if not value.isprintable() and _ILLEGAL.search(value):  # they are all unprintable
         from openpyxl.utils.exceptions import IllegalCharacterError
 
         raise IllegalCharacterError(f"{value!r} cannot be used in worksheets.")
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f"<is><t{space}>{escape(value)}</t></is>"
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    return f"<is><t{space}>{value}</t></is>"
 
 
 def _cells(row: int, values: Sequence[Any], style: int = 0) -> str:
@@ -70,9 +66,18 @@ def _cells(row: int, values: Sequence[Any], style: int = 0) -> str:
     parts = [f'<row r="{row}">']
     bold = f' s="{style}"' if style else ""
     for letter, value in zip(_LETTERS, values, strict=False):
+        kind = type(value)
+        if kind is str:  # the most frequent kinds first, with their own emptiness tests
+            if value:
+                parts.append(f'<c r="{letter}{row}"{bold} t="inlineStr">{_text(value)}</c>')
+            continue
+        if kind is Decimal:
+            parts.append(
+                f'<c r="{letter}{row}" s="{AMOUNT}" t="n"><v>{value.normalize():f}</v></c>'
+            )
+            continue
         if value is None or value == "":
             continue
-        kind = type(value)
         if kind not in _KINDS:  # a subclass (an enum's text): written as its base type
             base = next((k for k in (str, Decimal, int) if isinstance(value, k)), None)
             value, kind = (value, kind) if base is None else (base(value), base)
@@ -133,8 +138,6 @@ def write_workbook(
     target: IO[bytes], sheets: Sequence[Sheet], creator: str, fixed_time: datetime
 ) -> None:
     """The workbook into `target`; every zip entry gets `fixed_time` (byte-identical output)."""
-    from openpyxl.writer.theme import theme_xml
-
     stamp = fixed_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
 
@@ -148,7 +151,7 @@ def write_workbook(
         archive.writestr(
             entry("docProps/core.xml"), _CORE.format(creator=escape(creator), stamp=stamp)
         )
-        archive.writestr(entry("xl/theme/theme1.xml"), theme_xml)
+        archive.writestr(entry("xl/theme/theme1.xml"), THEME_XML)
         for number, sheet in enumerate(sheets, start=1):
             with archive.open(entry(f"xl/worksheets/sheet{number}.xml"), "w") as stream:
                 _write_sheet(stream, sheet)

@@ -9,6 +9,7 @@ properties and zip entry times.
 from __future__ import annotations
 
 import io
+import operator
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -69,14 +70,17 @@ def _sheet(
     lines: Iterable[Sequence[Any]],
     widths: Sequence[int] | None = None,
     count: int | None = None,
+    *,
+    written: bool = False,
 ) -> Sheet:
     """A sheet with a French and a Dutch header row, frozen, filters on the second; `count`:
-    how many lines `lines` yields, when it is not a list (the lines are then streamed)."""
+    how many lines `lines` yields, when it is not a list (the lines are then streamed);
+    `written`: the lines' values are already as written (_value)."""
     if count is None:
         lines = list(lines)
         count = len(lines)
     headers = [[pair[0] for pair in headings], [pair[1] for pair in headings]]
-    values = ([_value(value) for value in line] for line in lines)
+    values = lines if written else ([_value(value) for value in line] for line in lines)
     return Sheet(title, headers, values, widths or [16] * len(headings), count)
 
 
@@ -85,6 +89,35 @@ def _tariff_lines(rows: Iterable[TariffRow]) -> Iterable[list[Any]]:
     for row in rows:
         values = (getattr(row, name) for name in COLUMNS)
         yield [v if isinstance(v, int | Decimal | date | None) else str(v) for v in values]
+
+
+def _written(value: Any) -> Any:
+    """A tariff cell as written: _tariff_lines' value, then _sheet's (_value)."""
+    return _value(value if isinstance(value, int | Decimal | date | None) else str(value))
+
+
+def _written_text(value: Any) -> Any:
+    return value if type(value) is str else _written(value)
+
+
+def _written_amount(value: Any) -> Any:
+    return _number(value) if type(value) is Decimal else _written(value)
+
+
+# Per column, what its values usually are answered first: a text, an amount (the same as
+# _written gives for them, tests/exports hold it); anything else goes through _written.
+_WRITERS = tuple(
+    _written_text if BY_NAME[name].type == "string" else
+    _written_amount if BY_NAME[name].type == "number" else _written
+    for name in COLUMNS
+)  # fmt: skip
+_COLUMN_VALUES = operator.attrgetter(*COLUMNS)
+
+
+def _tariff_cells(rows: Iterable[TariffRow]) -> Iterable[list[Any]]:
+    """_tariff_lines as _sheet writes them, each column's values converted by its writer."""
+    for row in rows:
+        yield [write(value) for write, value in zip(_WRITERS, _COLUMN_VALUES(row), strict=True)]
 
 
 def _width(name: str) -> int:
@@ -164,8 +197,8 @@ def tariffs_xlsx(
     tariff_headings = [(BY_NAME[n].title_fr, BY_NAME[n].title_nl) for n in COLUMNS]
     issues = [issue for extraction in extractions for issue in extraction.issues]
     sheets = [
-        _sheet(SHEETS["tariffs"], tariff_headings, _tariff_lines(rows),
-               [_width(name) for name in COLUMNS], count=len(rows)),
+        _sheet(SHEETS["tariffs"], tariff_headings, _tariff_cells(rows),
+               [_width(name) for name in COLUMNS], count=len(rows), written=True),
         _sheet(SHEETS["changes"], _pairs(CHANGE_HEADINGS), _change_lines(report)),
         _sheet(SHEETS["summary"], _pairs(SUMMARY_HEADINGS), _summary_lines(extractions, report)),
         _sheet(SHEETS["flagged"], _pairs(FLAGGED_HEADINGS), _flagged_lines(issues),

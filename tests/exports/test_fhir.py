@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.cli import main
 from extractor.exports.fhir import NOMENCLATURE, PATIENT_FEE, REIMBURSEMENT, price_code_system
@@ -176,3 +179,84 @@ def test_each_resource_is_the_same_built_alone_or_among_others() -> None:
     assert sorted(json.dumps(e, sort_keys=True) for e in together) == sorted(
         json.dumps(e, sort_keys=True) for e in alone
     )
+
+
+def _encoded_entries(records: list[Any], base: str) -> list[str]:
+    """Each entry as bundle_json wrote it before it encoded repeated parts once: the whole
+    entry through the encoder, then the amounts' marks taken out."""
+    from extractor.exports.fhir import _MARKED, _number, bundle
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    return [_MARKED.sub(_number, encode(entry)) for entry in bundle(records, base)["entry"]]
+
+
+@functools.cache
+def _sample_rows() -> tuple[Any, ...]:
+    from extractor.api import extract_file
+
+    [french] = extract_file(FR_2025)
+    [dutch] = extract_file(SAMPLES / "V1 - Psychologische zorg - 01-01-2025-omzendbrief VI.xlsx")
+    return (*french.rows[:12], *dutch.rows[:12])
+
+
+_amounts = st.one_of(
+    st.none(),
+    st.decimals(min_value=0, max_value=10**6, places=2),
+    st.sampled_from([Decimal("0"), Decimal("-0.00"), Decimal("1E+3"), Decimal("12.3456")]),
+)
+_conditions = st.sampled_from([None, "MET GMD", "Tarif B 'x'", "\x00decimal:5", 'é \\ "'])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(_amounts, _amounts, _amounts, _conditions), min_size=1, max_size=24),
+    st.sampled_from([DEFAULT_FHIR_BASE, "https://fhir.example.be/r4/é"]),
+    st.booleans(),
+)
+def test_the_bundle_text_is_its_entries_encoded_whole(
+    changes: list[tuple[Any, Any, Any, str | None]], base: str, ended: bool
+) -> None:
+    """bundle_json encodes each applicability and price component once per export: its text
+    is, entry for entry, what encoding bundle()'s entries whole gives (amounts missing, odd
+    or negative zero, conditions, both languages, circulars unknown, validities ended)."""
+    from dataclasses import replace
+    from datetime import date
+
+    from extractor.columns import AMOUNT_COLUMNS, row_key
+    from extractor.exports.fhir import bundle_json
+    from extractor.exports.valorisations import valorisations
+
+    rows = [
+        replace(
+            row,
+            fee=fee,
+            reimbursement_preferential=reimbursement,
+            copayment_standard=copayment,
+            condition=condition,
+            description=condition or row.description,
+            circular="" if index % 4 == 0 else row.circular,
+        )
+        for index, (row, (fee, reimbursement, copayment, condition)) in enumerate(
+            zip(_sample_rows(), changes, strict=False)
+        )
+    ]
+    validity = None
+    if ended:
+        validity = {
+            (row_key(row), row.effective_from): (
+                date(2025, 12, 31),
+                tuple(getattr(row, name) for name in AMOUNT_COLUMNS),
+            )
+            for row in rows[::2]
+        }
+    records = valorisations(rows, validity)
+    expected = _encoded_entries(records, base)
+    lines = "".join(bundle_json(records, base)).split("\n")
+    assert lines[:4] == [
+        "{",
+        '  "resourceType": "Bundle",',
+        '  "type": "collection",',
+        '  "entry": [',
+    ]
+    assert [line.strip().removesuffix(",") for line in lines[4:-3]] == expected
+    assert lines[-3:] == ["  ]", "}", ""]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
@@ -52,3 +55,84 @@ def test_column_letters() -> None:
         "AZ",
         "AAA",
     ]
+
+
+def test_the_theme_is_the_one_openpyxl_writes() -> None:
+    from openpyxl.writer.theme import theme_xml
+
+    from extractor.exports.theme import THEME_XML
+
+    assert theme_xml == THEME_XML
+
+
+def _cells_before(row: int, values: list[object], style: int = 0) -> str:
+    """_cells as it was before it answered texts and amounts first: the oracle below."""
+    from xml.sax.saxutils import escape
+
+    from extractor.exports.sheetwriter import _EPOCH, _ILLEGAL, _KINDS, _LETTERS, AMOUNT, DATE
+
+    def text(value: str) -> str:
+        if _ILLEGAL.search(value):
+            raise IllegalCharacterError(f"{value!r} cannot be used in worksheets.")
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f"<is><t{space}>{escape(value)}</t></is>"
+
+    parts = [f'<row r="{row}">']
+    bold = f' s="{style}"' if style else ""
+    for letter, value in zip(_LETTERS, values, strict=False):
+        if value is None or value == "":
+            continue
+        kind: type = type(value)
+        if kind not in _KINDS:
+            base = next((k for k in (str, Decimal, int) if isinstance(value, k)), None)
+            value, kind = (value, kind) if base is None else (base(value), base)  # type: ignore[call-overload]
+        if kind is str:
+            parts.append(f'<c r="{letter}{row}"{bold} t="inlineStr">{text(value)}</c>')  # type: ignore[arg-type]
+        elif kind is Decimal:
+            parts.append(
+                f'<c r="{letter}{row}" s="{AMOUNT}" t="n"><v>{value.normalize():f}</v></c>'
+            )  # type: ignore[attr-defined]
+        elif kind is int:
+            parts.append(f'<c r="{letter}{row}" t="n"><v>{value}</v></c>')
+        elif kind is date:
+            days = (value - _EPOCH).days  # type: ignore[operator]
+            parts.append(f'<c r="{letter}{row}" s="{DATE}" t="n"><v>{days}</v></c>')
+        elif kind is bool:
+            parts.append(f'<c r="{letter}{row}" t="b"><v>{int(value)}</v></c>')  # type: ignore[call-overload]
+        else:
+            raise TypeError(f"no cell for {kind.__name__}")
+    parts.append("</row>")
+    return "".join(parts)
+
+
+class _Text(str):
+    pass
+
+
+_values = st.one_of(
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
+    st.sampled_from(["", " a ", "a&b", "<x", "x>", "\x07", "é\xa0", "\n", _Text("sub"), "=1"]),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.integers(),
+    st.booleans(),
+    st.dates(),
+)
+
+
+@given(st.lists(_values, max_size=10), st.sampled_from([0, 1]))
+def test_a_row_is_written_as_before_texts_and_amounts_came_first(
+    values: list[object], style: int
+) -> None:
+    """Texts and amounts are answered before the other kinds, an escape or a search for
+    characters XML cannot hold made only where one can be needed: the same XML, the same
+    refusals."""
+    from extractor.exports.sheetwriter import _cells
+
+    try:
+        expected = _cells_before(7, values, style)
+    except IllegalCharacterError as error:
+        with pytest.raises(IllegalCharacterError, match=re.escape(str(error))):
+            _cells(7, values, style)
+        return
+    assert _cells(7, values, style) == expected

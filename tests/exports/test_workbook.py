@@ -194,3 +194,36 @@ def test_libreoffice_reads_back_tariffs_csv(
     _assert_equal_to_csv(_csv_lines(folder / "tariffs.csv"), lines)
     if which == "hostile":
         assert any(HOSTILE in line for line in lines)
+
+
+class _Text(str):
+    pass
+
+
+class _Amount(Decimal):
+    pass
+
+
+def test_tariff_cells_are_the_lines_written_as_before() -> None:
+    """Each column's values converted by their column's writer: what _tariff_lines then
+    _value gave, for the values a column usually holds and for any other."""
+    from dataclasses import replace
+    from datetime import date
+
+    from extractor.api import extract_file
+    from extractor.exports.workbook import _tariff_cells, _tariff_lines, _value
+
+    [french] = extract_file(SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx")
+    rows = list(french.rows[:6])
+    rows += [
+        replace(rows[0], section=_Text("1. x"), description="=1+1", code_hos=None, fee=None),
+        replace(rows[1], fee=_Amount("1.10"), copayment_standard=Decimal("1E+3"), age_min=True),
+        replace(rows[2], circular=7, footnotes=Decimal("2.5"), effective_from=date(2025, 1, 2)),  # type: ignore[arg-type]
+        replace(rows[3], key_letters=date(2025, 1, 1), condition=b"x", age_max=None),  # type: ignore[arg-type]
+    ]
+    expected = [[_value(value) for value in line] for line in _tariff_lines(rows)]
+    cells = list(_tariff_cells(rows))
+    assert cells == expected
+    assert [[type(value) for value in line] for line in cells] == [
+        [type(value) for value in line] for line in expected
+    ]

@@ -13,8 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from extractor.readers import read
+from extractor.readers.xlsx.marks import _ERROR_TYPE, _FORMULA_TAG, _has_errors_or_formulas
 from extractor.settings import ReadSettings
 from tests.builders import header_rows, write_workbook
 
@@ -141,3 +144,24 @@ def test_a_merge_down_to_the_last_row_costs_nothing(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert merged == plain  # I8 is the last data row: the merge covers nothing we read
     assert peak < 20 * 1024 * 1024  # a million covered cells would take over 100 MB
+
+
+# Bytes and pieces of the two patterns' matches (and of near misses), mixed quotes included.
+_PIECES = [b"<", b"<x:", b"f", b"F", b"f ", b"f>", b"f/", b" ", b"\t", b"t", b"t=", b"=", b'"', b"'",
+           b"e", b'"e"', b"'e'", b'"e\'', b"'e\"", b":", b"x", b">", b"/", b"_"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map(b"".join))
+@example(b'<c t="e">')
+@example(b"<c t = 'e'>")
+@example(b"<c t=\"e'>")
+@example(b"<c t='e\">")
+@example(b'<c s="e">')
+@example(b"<f>1</f>")
+@example(b"<x:f/>")
+@example(b"<x:fx>")
+def test_the_byte_search_before_the_patterns_changes_no_answer(xml: bytes) -> None:
+    """Whether a sheet goes to the XML parser (an error cell or a formula may be there): the
+    same with the byte search first as with the two patterns alone."""
+    patterns = _ERROR_TYPE.search(xml) is not None or _FORMULA_TAG.search(xml) is not None
+    assert _has_errors_or_formulas(xml) == patterns

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError, NoTariffTableError, UnreadableInputError
-from extractor.location import Location
+from extractor.location import Location, column_letter
 from extractor.metadata import HEAD_LINES
 from extractor.model import CellValue, RawCell, RawDocument, RawRow
 from extractor.readers.xlsx.reference import openpyxl_sheets
@@ -224,8 +224,6 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
     every line it covers. Values the grid leaves out (hidden rows and columns) and formulas
     never computed ride along with their row, to be reported: nothing is dropped unseen.
     """
-    from openpyxl.utils import get_column_letter
-
     visible_columns = [c for c in range(1, sheet.width + 1) if c not in sheet.hidden_columns]
     hidden_columns = sorted(c for c in sheet.hidden_columns if c <= sheet.width)
     spans: dict[tuple[int, int], int] = {}
@@ -249,7 +247,7 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
             for row in range(first_row + 1, last_row + 1)
         )
     place = Location(path.name, sheet.title)
-    columns = [(c - 1, get_column_letter(c)) for c in visible_columns]
+    columns = [(c - 1, column_letter(c)) for c in visible_columns]
     formula_rows = {row for row, _ in sheet.formulas}
     special_rows = (
         {row for row, _ in covered}
@@ -257,8 +255,8 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
         | {row for row, _ in sheet.errors}
         | formula_rows
     )
-    every_column = [(c - 1, get_column_letter(c)) for c in range(1, sheet.width + 1)]
-    hidden_letters = [(c - 1, get_column_letter(c)) for c in hidden_columns]
+    every_column = [(c - 1, column_letter(c)) for c in range(1, sheet.width + 1)]
+    hidden_letters = [(c - 1, column_letter(c)) for c in hidden_columns]
     merged_lines: dict[tuple[int, int], RawCell] = {}  # a merge's first cell, on a coded line
     rows: list[RawRow] = []
     for row_number, values in enumerate(sheet.rows, start=1):

@@ -74,6 +74,18 @@ _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _TRUE = ("1", "true")
 
 
+_QUOTED_E = (b'"e"', b"'e'", b"\"e'", b"'e\"")  # every way _ERROR_TYPE ends
+
+
+def _has_errors_or_formulas(xml: bytes) -> bool:
+    """Whether an error cell or a formula tag may be there: _ERROR_TYPE's or _FORMULA_TAG's
+    answer, with a byte search first (a match holds a quoted e, or "<f" or ":f"), as the
+    patterns, with no fixed start, take 0.1 s over the XML of 20,000 rows."""
+    if any(quoted in xml for quoted in _QUOTED_E) and _ERROR_TYPE.search(xml) is not None:
+        return True
+    return (b"<f" in xml or b":f" in xml) and _FORMULA_TAG.search(xml) is not None
+
+
 def scan_sheet(xml: bytes) -> SheetMarks:
     """Hidden rows, hidden columns, error cells and formulas without a computed value.
 
@@ -81,9 +93,7 @@ def scan_sheet(xml: bytes) -> SheetMarks:
     is read with a tag pattern (exact there: every '<' opens a tag); anything else (error
     cells, formulas, comments, CDATA, another encoding) goes through a real XML parser.
     """
-    has_cells_to_look_at = (
-        _ERROR_TYPE.search(xml) is not None or _FORMULA_TAG.search(xml) is not None
-    )
+    has_cells_to_look_at = _has_errors_or_formulas(xml)
     plain = (
         xml.lstrip(b"\xef\xbb\xbf").startswith(b"<")
         and b"\x00" not in xml[:64]  # UTF-16 would hide "hidden" from a byte search
