@@ -78,8 +78,10 @@ mutate: $(STAMP)
 	$(MAKE) --no-print-directory mutation-report
 
 # benchmarks/mutation.md from the results in mutants/ (after `make mutate` module by module).
+# EARLIER=DIR: a copy of an earlier run's mutants/**/*.meta (same source) fills in what this run
+# did not check, e.g. after a change of the test selection made mutmut reset every result.
 mutation-report: $(STAMP)
-	$(BIN)/python benchmarks/mutation.py $(QUOTED_MUTANTS) > benchmarks/mutation.md
+	$(BIN)/python benchmarks/mutation.py $(if $(EARLIER),--earlier '$(EARLIER)') $(QUOTED_MUTANTS) > benchmarks/mutation.md
 
 clean:
 	rm -rf $(VENV) $(RUNTIME) output/* mutants

@@ -6,11 +6,12 @@ import sqlite3
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from extractor.api import extract_file
-from extractor.model import Extraction
+from extractor.model import Extraction, Issue
 from extractor.store import Store, StoreError
 from tests.conftest import SAMPLES
 
@@ -58,7 +59,7 @@ def test_same_file_twice_changes_nothing(
             assert store.ingest(old, "a").new
         with store.transaction():
             again = store.ingest(old, "a")
-        assert not again.new and again.note == "already in the store"
+        assert again.new is False and again.note == "already in the store"
         assert store.connection.execute("SELECT COUNT(*) FROM tariffs").fetchone()[0] == 75
 
 
@@ -364,3 +365,452 @@ def test_replacing_or_retracting_a_version_recomputes_the_ends_of_the_others(
     assert older_replaced == replaced
     assert retracted == {key: None for key in retracted}
     assert ("727016", "2024-01-01") in retracted
+
+
+# --- Survivors of the mutation run of 2026-12-06 (benchmarks/mutation.md) ----------------------
+def _unit(
+    language: str,
+    day: str,
+    fee: str,
+    *,
+    file: str = "",
+    codes: tuple[str, ...] = ("726530",),
+    circular: str = "2024/1",
+    scope: str = "full",
+    sheet: str | None = "Feuil1",
+    issued_on: date | None = None,
+    issues: tuple[Issue, ...] = (),
+    domain: str = "Soins psychologiques",
+    corrects: str = "",
+) -> Extraction:
+    """A unit of one or a few tariffs (ages all, no condition) at one fee, in a workbook sheet
+    (or, with sheet None, on a PDF page), built by hand."""
+    from extractor.location import Location
+    from extractor.model import CircularInfo, TariffRow
+
+    effective = date.fromisoformat(day)
+    name = file or f"{language}-{day}.xlsx"
+    info = CircularInfo(
+        circular,
+        language,  # type: ignore[arg-type]
+        effective,
+        "Soins psychologiques",
+        (name,),
+        "xlsx" if sheet else "pdf",
+        issued_on=issued_on,
+        domain=domain,
+        scope=scope,
+        corrects=corrects,
+    )
+    no = None
+    rows = [
+        TariffRow(circular, language, effective, code, no, no, no, no, no, Decimal(fee), no, no,
+                  no, no, "Séance", "", "", Location(name, sheet, None if sheet else 1, line))
+        for line, code in enumerate(codes, 5)
+    ]  # fmt: skip
+    return Extraction(info, rows, list(issues))
+
+
+def _history(store: Store, code: str = "726530") -> list[tuple[str, str, str | None, str]]:
+    return [
+        (r.row.language, str(r.row.effective_from), r.effective_to and str(r.effective_to),
+         str(r.row.fee))
+        for r in store.history(code)
+    ]  # fmt: skip
+
+
+def test_a_second_run_waits_ten_seconds_for_the_lock_by_default(tmp_path: Path) -> None:
+    """README: two runs on one store, the second waits for the first (10 s), then fails."""
+    with Store(tmp_path / "t.sqlite") as store:
+        assert store.connection.execute("PRAGMA busy_timeout").fetchone() == (10_000,)
+
+
+def test_french_and_dutch_amounts_that_disagree_need_an_authoritative_language(
+    tmp_path: Path,
+) -> None:
+    """Stored without saying whose amounts are right, the Dutch 88.00 against the stored
+    French 80.00 is refused word for word with nothing stored; with "nl", it is stored and
+    its amounts are the ones in force (the French row is superseded, keeping its words)."""
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(_unit("fr", "2025-01-01", "80.00"), "fr")
+        with pytest.raises(StoreError) as raised, store.transaction():
+            store.ingest(_unit("nl", "2025-01-01", "88.00"), "nl")
+        assert str(raised.value) == (
+            "nl-2025-01-01.xlsx: French and Dutch amounts disagree for 1 tariffs effective"
+            " 2025-01-01: 726530: fee 80.00 in fr-2025-01-01.xlsx#Feuil1!5 vs 88.00 in"
+            " nl-2025-01-01.xlsx#Feuil1!5; nothing stored: pass --authoritative fr or nl to say"
+            " whose amounts are right"
+        )
+        assert [c.language for c in store.circulars()] == ["fr"]
+        with store.transaction():
+            store.ingest(_unit("nl", "2025-01-01", "88.00"), "nl", authoritative="nl")
+        answers = store.in_force("726530", date(2025, 3, 1))
+    assert [(r.row.language, str(r.row.fee), r.superseded) for r in answers] == [
+        ("fr", "80.00", True),
+        ("nl", "88.00", False),
+    ]
+
+
+def test_each_unit_keeps_its_own_digest_and_its_files(tmp_path: Path) -> None:
+    """Two sheets of one workbook (same file, same language) are two units: each is stored,
+    under the SHA-256 of "<file's SHA-256>#<sheet>"; a PDF's one unit under its file's SHA-256;
+    every unit keeps its file's SHA-256 too."""
+    import hashlib
+
+    workbook, pdf = "ab" * 32, "cd" * 32
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(_unit("fr", "2025-01-01", "80.00", codes=("726530",)), workbook)
+            store.ingest(
+                _unit("fr", "2025-01-01", "80.00", codes=("726552",), sheet="Feuil2"), workbook
+            )
+            store.ingest(
+                _unit("fr", "2024-01-01", "75.00", file="c.pdf", circular="2023/1", sheet=None),
+                pdf,
+            )
+        stored = store.connection.execute(
+            "SELECT sheet, sha256, file_sha256 FROM circulars ORDER BY id"
+        ).fetchall()
+    assert stored == [
+        ("Feuil1", hashlib.sha256(f"{workbook}#Feuil1".encode()).hexdigest(), workbook),
+        ("Feuil2", hashlib.sha256(f"{workbook}#Feuil2".encode()).hexdigest(), workbook),
+        ("", pdf, pdf),
+    ]
+
+
+def test_a_unit_keeps_its_issue_date_and_the_utc_time_the_store_learnt_it(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            before = datetime.now(UTC).replace(microsecond=0)
+            unit = store.ingest(_unit("fr", "2025-01-01", "80.00", issued_on=date(2024, 12, 11)),
+                                "a").circular  # fmt: skip
+            after = datetime.now(UTC)
+        [issued_on] = store.connection.execute("SELECT issued_on FROM circulars").fetchone()
+    assert issued_on == "2024-12-11"
+    learnt = datetime.fromisoformat(unit.recorded_at)
+    assert unit.recorded_at.endswith("+00:00") and learnt.utcoffset() == timedelta(0)
+    assert before <= learnt <= after
+
+
+def test_flagged_lines_come_back_from_the_store_as_they_were_reported(tmp_path: Path) -> None:
+    """A line we could not read keeps its place and its raw cells in the store: the issues of
+    the unit read back (for a report written again) equal those of the extraction."""
+    from extractor.location import Location
+
+    unreadable = Issue(
+        "error",
+        "row-unrecognised",
+        "a tariff line whose amounts could not be read",
+        Location("fr-2025-01-01.xlsx", "Feuil1", line=9, column="B"),
+        ("726552", "Séance de groupe", "8O,OO"),
+        "726552",
+    )
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            unit = store.ingest(_unit("fr", "2025-01-01", "80.00", issues=(unreadable,)),
+                                "a").circular  # fmt: skip
+        assert store.issues_of(unit.id) == [unreadable]
+        [flag] = store.flagged("726552")
+    assert str(flag.location) == "fr-2025-01-01.xlsx#Feuil1!B9"
+
+
+def test_a_file_restated_to_another_date_moves_the_ends_of_the_other_versions(
+    tmp_path: Path,
+) -> None:
+    """2025 (85.00) stored, then a file of 2024 (80.00): 2024 ends 2024-12-31, 2025 is open.
+    That file restated as taking effect in 2026 (--replace): 2025 now ends 2025-12-31 (it had
+    no end). Restated again to 2028: 2025 ends 2027-12-31, not where the file's 2026 date
+    had ended it, although it was no longer in force on the eve of 2028."""
+    from dataclasses import replace
+
+    moved = _unit("fr", "2024-01-01", "80.00", file="moved.xlsx", circular="2023/1")
+
+    def restated(day: str) -> Extraction:
+        effective = date.fromisoformat(day)
+        return replace(
+            moved,
+            info=replace(moved.info, effective_from=effective),
+            rows=[replace(row, effective_from=effective) for row in moved.rows],
+        )
+
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(_unit("fr", "2025-01-01", "85.00"), "a")
+            store.ingest(moved, "b")
+        assert _history(store) == [
+            ("fr", "2024-01-01", "2024-12-31", "80.00"),
+            ("fr", "2025-01-01", None, "85.00"),
+        ]
+        with store.transaction():
+            store.ingest(restated("2026-01-01"), "b", replace=True)
+        assert _history(store) == [
+            ("fr", "2025-01-01", "2025-12-31", "85.00"),
+            ("fr", "2026-01-01", None, "80.00"),
+        ]
+        with store.transaction():
+            store.ingest(restated("2028-01-01"), "b", replace=True)
+        assert _history(store) == [
+            ("fr", "2025-01-01", "2027-12-31", "85.00"),
+            ("fr", "2028-01-01", None, "80.00"),
+        ]
+        assert [str(r.row.fee) for r in store.in_force("726530", date(2026, 6, 1))] == ["85.00"]
+
+
+def test_a_retracted_corrigendum_gives_the_amounts_back_to_the_circular_it_corrected(
+    tmp_path: Path,
+) -> None:
+    """A corrigendum of the same date (82.00) supersedes the circular's row (80.00); retracted,
+    the circular's row is the one in force again: no longer superseded, its end unchanged."""
+    with Store(tmp_path / "t.sqlite") as store:
+        with store.transaction():
+            store.ingest(_unit("fr", "2025-01-01", "80.00"), "o")
+            store.ingest(
+                _unit("fr", "2025-01-01", "82.00", file="c.xlsx", circular="2024/2",
+                      scope="corrigendum"), "c",
+            )  # fmt: skip
+        on = date(2025, 3, 1)
+        assert [(str(r.row.fee), r.superseded) for r in store.in_force("726530", on)] == [
+            ("80.00", True),
+            ("82.00", False),
+        ]
+        with store.transaction():
+            store.retract("2024/2")
+        assert [(str(r.row.fee), r.superseded, r.effective_to)
+                for r in store.in_force("726530", on)] == [("80.00", False, None)]  # fmt: skip
+
+
+# --- What the store admits (extractor/admission.py), as `run` asks it -------------------------
+TEN = tuple(f"{726000 + 11 * n}" for n in range(10))  # ten codes of one domain
+
+
+def _admit(
+    store: Store, extraction: Extraction, digest: str, stored_scope: str | None = None, **how: Any
+) -> None:
+    """What run does with each unit: settle its scope, then store it, in one transaction."""
+    from extractor.admission import settle_scope
+
+    with store.transaction():
+        settle_scope(store, extraction, stored_scope)
+        store.ingest(extraction, digest, **how)
+
+
+def _ten_in_force(path: Path, day: str = "2024-01-01") -> Store:
+    """A store whose domain "Soins psychologiques" has ten tariffs from `day`."""
+    store = Store(path)
+    _admit(store, _unit("fr", day, "80.00", file="ten.xlsx", codes=TEN, circular="2023/1"), "t")
+    return store
+
+
+def test_a_circular_that_says_no_scope_is_full_when_it_lists_half_its_domain(
+    tmp_path: Path,
+) -> None:
+    """Ten tariffs in force on the eve: a circular listing four, saying nothing of its scope,
+    is refused word for word; listing five (half), it is a full circular and ends the others."""
+    from extractor.errors import UsageError
+
+    with _ten_in_force(tmp_path / "t.sqlite") as store:
+        with pytest.raises(UsageError) as raised:
+            _admit(store, _unit("fr", "2025-01-01", "85.00", codes=TEN[:4], scope=""), "four")
+        assert str(raised.value) == (
+            "fr-2025-01-01.xlsx: lists 4 tariffs where its domain 'Soins psychologiques' has 10"
+            " in force on 2024-12-31: say what it is with --scope partial (the others stay in"
+            " force), full (the others end) or corrigendum"
+        )
+        _admit(store, _unit("fr", "2025-01-01", "85.00", codes=TEN[:5], scope=""), "five")
+        assert store.circulars()[-1].scope == "full"
+        assert [str(r.effective_to) for r in store.history(TEN[9])] == ["2024-12-31"]
+
+
+def test_what_is_in_force_on_the_eve_decides_even_what_took_effect_that_day(
+    tmp_path: Path,
+) -> None:
+    """Ten tariffs from 2025-01-01: a two-tariff circular of 2025-01-02 meets them in force on
+    its eve (refused without --scope); one of 2024-12-31 meets nothing (taken as full)."""
+    from extractor.errors import UsageError
+
+    with (
+        _ten_in_force(tmp_path / "a.sqlite", "2025-01-01") as store,
+        pytest.raises(UsageError, match="has 10 in force on 2025-01-01"),
+    ):
+        _admit(store, _unit("fr", "2025-01-02", "85.00", codes=TEN[:2], scope=""), "b")
+    with _ten_in_force(tmp_path / "b.sqlite", "2025-01-01") as store:
+        _admit(store, _unit("fr", "2024-12-31", "75.00", codes=TEN[:2], scope=""), "b")
+        assert [(c.effective_from, c.scope) for c in store.circulars()] == [
+            (date(2024, 12, 31), "full"),
+            (date(2025, 1, 1), "full"),
+        ]
+
+
+def test_another_domains_tariffs_do_not_count_against_a_circular(tmp_path: Path) -> None:
+    """The store's first unit is of another domain (ten dental tariffs): a one-tariff circular
+    of psychological care without a scope meets nothing of its own domain, and is stored."""
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, _unit("fr", "2024-01-01", "30.00", file="d.xlsx", codes=TEN, circular="2023/9",
+                            domain="Soins dentaires"), "d")  # fmt: skip
+        _admit(store, _unit("fr", "2025-01-01", "85.00", codes=("727016",), scope=""), "p")
+        assert [(c.domain, c.scope) for c in store.circulars()][-1] == (
+            "Soins psychologiques",
+            "full",
+        )
+
+
+@pytest.mark.parametrize(("domain", "named"), [("Psychologische zorg", "Psychologische zorg"),
+                                              ("", "?")])  # fmt: skip
+def test_the_dutch_twin_of_a_circular_counts_its_french_domains_tariffs(
+    tmp_path: Path, domain: str, named: str
+) -> None:
+    """The Dutch version of 2024/356 (its domain a name the store has not seen, or none found)
+    is linked to the French domain by its number and date: listing two of the ten French
+    tariffs in force on its eve, without --scope, it is refused, not taken as full."""
+    from extractor.errors import UsageError
+
+    with _ten_in_force(tmp_path / "t.sqlite") as store:
+        _admit(store, _unit("fr", "2025-01-01", "80.00", codes=TEN, circular="2024/356"), "f")
+        dutch = _unit("nl", "2025-01-01", "80.00", codes=TEN[:2], circular="2024/356", scope="",
+                      domain=domain)  # fmt: skip
+        with pytest.raises(UsageError) as raised:
+            _admit(store, dutch, "n")
+    assert str(raised.value).startswith(
+        f"nl-2025-01-01.xlsx: lists 2 tariffs where its domain '{named}' has 10 in force on"
+        " 2024-12-31: say what it is with --scope"
+    )
+
+
+def test_a_partial_circular_stored_again_stays_partial(tmp_path: Path) -> None:
+    """A partial circular (one of ten tariffs) stored with --scope partial, then the same file
+    restated (another number, --replace) without --scope: it keeps the scope it was stored
+    with, and the nine tariffs it does not list stay in force."""
+    from dataclasses import replace
+
+    with _ten_in_force(tmp_path / "t.sqlite") as store:
+        partial = _unit("fr", "2025-01-01", "85.00", codes=TEN[:1], circular="2024/9",
+                        scope="partial")  # fmt: skip
+        _admit(store, partial, "p")
+        again = replace(partial, info=replace(partial.info, circular="2024/10", scope=""))
+        _admit(store, again, "p", stored_scope="partial", replace=True)
+        assert [(c.circular, c.scope) for c in store.circulars()][-1] == ("2024/10", "partial")
+        assert [r.effective_to for r in store.history(TEN[9])] == [None]
+
+
+def test_a_corrigendum_that_names_nothing_corrects_the_circulars_of_its_date(
+    tmp_path: Path,
+) -> None:
+    """Stored: 2023/5 (2024), 2024/1 and 2024/2 (2025, full, French; 2024/1 in Dutch too) and a
+    corrigendum 2024/7 of 2025. A new corrigendum of 2025 that does not say what it corrects
+    corrects the full circulars of its date: "2024/1, 2024/2" (not 2023/5, not 2024/7)."""
+    with _ten_in_force(tmp_path / "t.sqlite") as store:
+        for unit, digest in [
+            (_unit("fr", "2024-01-01", "70.00", file="o.xlsx", codes=("727016",),
+                   circular="2023/5"), "o"),
+            (_unit("fr", "2025-01-01", "80.00", codes=TEN[:5], circular="2024/1"), "a"),
+            (_unit("nl", "2025-01-01", "80.00", codes=TEN[:5], circular="2024/1",
+                   domain="Psychologische zorg"), "n"),
+            (_unit("fr", "2025-01-01", "80.00", file="b.xlsx", codes=TEN[5:], circular="2024/2"),
+             "b"),
+            (_unit("fr", "2025-01-01", "81.00", file="c7.xlsx", codes=TEN[:1], circular="2024/7",
+                   scope="corrigendum", corrects="2024/1"), "c7"),
+        ]:  # fmt: skip
+            _admit(store, unit, digest)
+        _admit(store, _unit("fr", "2025-01-01", "82.00", file="c8.xlsx", codes=TEN[1:2],
+                            circular="2024/8", scope="corrigendum"), "c8")  # fmt: skip
+        assert [(c.circular, c.scope, c.corrects) for c in store.circulars()][-1] == (
+            "2024/8",
+            "corrigendum",
+            "2024/1, 2024/2",
+        )
+
+
+def test_a_refusal_names_three_rows_then_counts_the_others(tmp_path: Path) -> None:
+    """French and Dutch disagree on three tariffs: all three are named; on five: three are
+    named, then "and 2 more" (fee 80.00 stored in French, 88.00 in the Dutch file)."""
+
+    def detail(n: int) -> str:
+        return (f"{TEN[n]}: fee 80.00 in fr-2025-01-01.xlsx#Feuil1!{5 + n} vs 88.00 in"
+                f" nl-2025-01-01.xlsx#Feuil1!{5 + n}")  # fmt: skip
+
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, _unit("fr", "2025-01-01", "80.00", codes=TEN[:5]), "f")
+        for count, listed in ((3, "; ".join(map(detail, range(3)))),
+                              (5, "; ".join(map(detail, range(3))) + " and 2 more")):  # fmt: skip
+            with pytest.raises(StoreError) as raised:
+                _admit(store, _unit("nl", "2025-01-01", "88.00", codes=TEN[:count]), f"n{count}")
+            assert str(raised.value) == (
+                f"nl-2025-01-01.xlsx: French and Dutch amounts disagree for {count} tariffs"
+                f" effective 2025-01-01: {listed}; nothing stored: pass --authoritative fr or nl"
+                " to say whose amounts are right"
+            )
+
+
+def test_a_refused_row_is_named_by_its_whole_key_and_every_amount_that_differs(
+    tmp_path: Path,
+) -> None:
+    """The row of ages 24–64 with condition MET GMD disagrees on its fee and its standard
+    reimbursement: the refusal names the code, the band and the condition, then each amount."""
+    from dataclasses import replace
+
+    def banded(language: str, fee: str, reimbursement: str) -> Extraction:
+        unit = _unit(language, "2025-01-01", fee)
+        rows = [replace(row, age_min=24, age_max=64, condition="MET GMD",
+                        reimbursement_standard=Decimal(reimbursement)) for row in unit.rows]  # fmt: skip
+        return replace(unit, rows=rows)
+
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, banded("fr", "80.00", "50.00"), "f")
+        with pytest.raises(StoreError) as raised:
+            _admit(store, banded("nl", "88.00", "55.00"), "n")
+    assert str(raised.value) == (
+        "nl-2025-01-01.xlsx: French and Dutch amounts disagree for 1 tariffs effective"
+        " 2025-01-01: 726530 ages 24–64 MET GMD: fee 80.00 in fr-2025-01-01.xlsx#Feuil1!5 vs"
+        " 88.00 in nl-2025-01-01.xlsx#Feuil1!5, reimbursement_standard 50.00 in"
+        " fr-2025-01-01.xlsx#Feuil1!5 vs 55.00 in nl-2025-01-01.xlsx#Feuil1!5; nothing stored:"
+        " pass --authoritative fr or nl to say whose amounts are right"
+    )
+
+
+def test_other_amounts_in_the_same_language_are_refused_naming_the_stored_file(
+    tmp_path: Path,
+) -> None:
+    """A second French file of the same date with another fee: refused word for word, naming
+    the file the stored amounts came from and what to do."""
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, _unit("fr", "2025-01-01", "80.00"), "f")
+        with pytest.raises(StoreError) as raised:
+            _admit(store, _unit("fr", "2025-01-01", "88.00", file="other.xlsx", circular="2024/2"),
+                   "o")  # fmt: skip
+    assert str(raised.value) == (
+        "other.xlsx: the store already holds other fr tariffs effective 2025-01-01 for 1 of these"
+        " tariffs (from fr-2025-01-01.xlsx: 726530: fee 80.00 in fr-2025-01-01.xlsx#Feuil1!5 vs"
+        " 88.00 in other.xlsx#Feuil1!5); if this circular corrects them pass --scope"
+        " corrigendum, if the stored one is wrong `retract` it"
+    )
+
+
+def test_a_row_that_agrees_does_not_end_the_comparison(tmp_path: Path) -> None:
+    """Stored in French: 726530 for ages ≤23 and for 24+ at 80.00. Another French file of the
+    same date lists both, one at 80.00 (it agrees) and the other at 88.00: whichever is compared
+    first, the one that differs is found and the file refused, naming it."""
+    from dataclasses import replace
+
+    def bands(unit: Extraction, fees: dict[tuple[int | None, int | None], str]) -> Extraction:
+        rows = [replace(unit.rows[0], age_min=low, age_max=high, fee=Decimal(fee),
+                        source=unit.rows[0].source.at(n))
+                for n, ((low, high), fee) in enumerate(fees.items(), 5)]  # fmt: skip
+        return replace(unit, rows=rows)
+
+    young, adult = (None, 23), (24, None)
+    with Store(tmp_path / "t.sqlite") as store:
+        _admit(store, bands(_unit("fr", "2025-01-01", "80.00"), {young: "80.00", adult: "80.00"}),
+               "f")  # fmt: skip
+        other = _unit("fr", "2025-01-01", "80.00", file="other.xlsx", circular="2024/2")
+        for fees, shown in (({young: "80.00", adult: "88.00"}, "24+"),
+                            ({young: "88.00", adult: "80.00"}, "≤23")):  # fmt: skip
+            with pytest.raises(StoreError) as raised:
+                _admit(store, bands(other, fees), "o")
+            assert f"for 1 of these tariffs (from fr-2025-01-01.xlsx: 726530 ages {shown}: fee" in (
+                str(raised.value)
+            )

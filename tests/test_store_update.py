@@ -161,3 +161,84 @@ def test_as_known_on_a_day_is_a_store_of_the_units_recorded_by_then(
             for code in CODES:
                 known = _by_place(store.as_known_on(store.history(code), day))
                 assert known == _by_place(fresh.history(code)), (seed, day, code)
+
+
+def _one_code_unit(day: str, fee: str, codes: tuple[str, ...], n: int) -> Extraction:
+    """A full French circular of the domain "Soins A" listing these codes at one fee."""
+    info = CircularInfo(
+        circular=f"{n}/1",
+        language="fr",
+        effective_from=date.fromisoformat(day),
+        subject="s",
+        source_files=(f"c{n}.xlsx",),
+        source_format="xlsx",
+        domain="Soins A",
+        scope="full",
+    )
+    rows = [
+        TariffRow(info.circular, "fr", info.effective_from, code, None, None, None, None, None,
+                  Decimal(fee), None, None, None, None, "d", "", "",
+                  Location(f"c{n}.xlsx", "S", line=line))
+        for line, code in enumerate(codes, 1)
+    ]  # fmt: skip
+    return Extraction(info, rows, [])
+
+
+def _sqlite_work_of_storing_the_next_version(path: Path, size: int) -> int:
+    """SQLite's own count of the work (virtual-machine steps, per hundred) it does to store a
+    one-tariff full circular of 2100 over a history of `size` tariffs of its domain, ended in
+    2001 by a full circular that kept only that one."""
+    codes = tuple(f"{101010 + 11 * i}" for i in range(size))
+    past = [_one_code_unit("2000-01-01", "10.00", codes, 0),
+            _one_code_unit("2001-01-01", "11.00", codes[:1], 1)]  # fmt: skip
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    with Store(path) as store:
+        for n, unit in enumerate(past):
+            with store.transaction():
+                store.ingest(unit, f"sha{n}")
+        store.connection.set_progress_handler(count, 100)
+        with store.transaction():
+            store.ingest(_one_code_unit("2100-01-01", "12.00", codes[:1], 9999), "next")
+        store.connection.set_progress_handler(None, 100)
+        ends = [(str(r.row.effective_from), r.effective_to) for r in store.history(codes[0])]
+    assert ends == [("2000-01-01", date(2000, 12, 31)), ("2001-01-01", date(2099, 12, 31)),
+                    ("2100-01-01", None)]  # fmt: skip
+    return steps
+
+
+def test_storing_a_circular_costs_the_same_in_a_store_ten_times_larger(tmp_path: Path) -> None:
+    """The point of updating only what a unit can change: storing the next version of one
+    tariff does the same SQLite work whether its domain holds 10 or 100 tariffs it ended long
+    ago (the same statements over the same rows: a count, not a time, so load cannot move it).
+    Each of those rows rechecked would be read: ten times the work."""
+    small = _sqlite_work_of_storing_the_next_version(tmp_path / "small.sqlite", 10)
+    large = _sqlite_work_of_storing_the_next_version(tmp_path / "large.sqlite", 100)
+    assert large <= small + 2, (small, large)
+
+
+def test_a_version_stored_between_two_adjacent_ones_ends_the_one_before_on_its_eve(
+    tmp_path: Path,
+) -> None:
+    """80.00 from 2024-01-01 and 90.00 from 2025-01-02 stored: the first ends 2025-01-01. Then
+    85.00 from 2025-01-01: the first now ends 2024-12-31 (it was in force on the new date
+    itself, not only on its eve); 85.00 holds for that one day, 90.00 from the next."""
+    with Store(tmp_path / "t.sqlite") as store:
+        for n, (day, fee) in enumerate(
+            [("2024-01-01", "80.00"), ("2025-01-02", "90.00"), ("2025-01-01", "85.00")]
+        ):
+            with store.transaction():
+                store.ingest(_one_code_unit(day, fee, ("101010",), n), f"sha{n}")
+        history = [(str(r.row.fee), r.effective_to) for r in store.history("101010")]
+        on_new_year = [str(r.row.fee) for r in store.in_force("101010", date(2025, 1, 1))]
+    assert history == [
+        ("80.00", date(2024, 12, 31)),
+        ("85.00", date(2025, 1, 1)),
+        ("90.00", None),
+    ]
+    assert on_new_year == ["85.00"]

@@ -201,3 +201,85 @@ def test_a_tariffs_csv_is_told_by_its_first_line(tmp_path: Path) -> None:
     assert not is_tariffs_csv(tmp_path / "missing.csv", refuse_other_csv=True)
     (tmp_path / "binary.csv").write_bytes(b"\xff\xfe" + ours.encode())
     assert not is_tariffs_csv(tmp_path / "binary.csv")
+
+
+# --- What write_exports hands on (mutation survivors, benchmarks/mutation.md) ------------------
+def test_export_returns_every_file_it_wrote_in_writing_order(tmp_path: Path) -> None:
+    """The library's export answers the paths it wrote, one per file, in the order written."""
+    from extractor.api import export, extract_file
+
+    written = export(extract_file(FR_2025), tmp_path)
+    assert written == [
+        tmp_path / name
+        for name in (
+            "tariffs.csv", "tariffs.json", "valorisations.json", "valorisations.csv",
+            "chargeitemdefinitions.json", "tariffs.xlsx", "datapackage.json", "issues.json",
+        )
+    ]  # fmt: skip
+    assert all(path.is_file() for path in written)
+
+
+def test_a_format_not_asked_for_cannot_refuse_the_export(tmp_path: Path) -> None:
+    """Two French files of one date whose fees differ by 1.00 on every row: valorisations (one
+    record per key, regime, date and language) refuse them, and so FHIR; tariffs.json alone,
+    asked without either, is written with both versions of every row, nothing left out."""
+    from dataclasses import replace
+
+    from extractor.api import export, extract_file
+    from extractor.settings import ExportSettings, Options
+
+    [french] = extract_file(FR_2025)
+    other = replace(
+        french,
+        info=replace(french.info, source_files=("copy.xlsx",)),
+        rows=[
+            replace(row, fee=None if row.fee is None else row.fee + Decimal("1.00"))
+            for row in french.rows
+        ],
+    )
+    only_json = Options(exports=ExportSettings(formats=frozenset({"json"})))
+    assert export([french, other], tmp_path / "json", only_json) == [
+        tmp_path / "json" / "tariffs.json",
+        tmp_path / "json" / "issues.json",
+    ]
+    rows = json.loads((tmp_path / "json" / "tariffs.json").read_text(encoding="utf-8"))["rows"]
+    fees = [(row["code_amb"], row["fee"]) for row in rows]
+    assert len(fees) == 2 * len(french.rows)
+    assert ("727016", "89.59") in fees and ("727016", "90.59") in fees
+    for formats in ({"valorisations"}, {"fhir"}):
+        with pytest.raises(Exception, match="one-record-per-key-regime-start-language"):
+            export([french, other], tmp_path / "refused",
+                   Options(exports=ExportSettings(formats=frozenset(formats))))  # fmt: skip
+
+
+def test_the_fhir_base_names_every_charge_item_definition(tmp_path: Path) -> None:
+    from extractor.api import export, extract_file
+    from extractor.settings import ExportSettings, Options
+
+    settings = ExportSettings(formats=frozenset({"fhir"}), fhir_base="https://fhir.example.be/r4")
+    export(extract_file(FR_2025), tmp_path, Options(exports=settings))
+    bundle = json.loads((tmp_path / "chargeitemdefinitions.json").read_text(encoding="utf-8"))
+    urls = [entry["resource"]["url"] for entry in bundle["entry"]]
+    assert urls and all(
+        url.startswith("https://fhir.example.be/r4/ChargeItemDefinition/") for url in urls
+    )
+
+
+def test_the_workbook_of_a_run_has_its_changes_and_its_sources_sha256(demo_run: Path) -> None:
+    """run hands write_exports the change report and each file's SHA-256: the 2025 workbook
+    lists 727016's fee 80.00 → 89.59 (fr), and each source with the digest of its bytes."""
+    import hashlib
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(demo_run / FOLDERS[1] / "tariffs.xlsx")
+    changes = [
+        (line[0], line[2], line[-5], Decimal(str(line[-4])), Decimal(str(line[-3])))
+        for line in workbook["Changements - Wijzigingen"].iter_rows(min_row=3, values_only=True)
+        if line[1] == "modifié / gewijzigd"
+    ]
+    assert ("fr", "727016", "Honoraires / Honorarium", Decimal("80"), Decimal("89.59")) in changes
+    sources = list(workbook["Sources - Bronnen"].iter_rows(min_row=3, values_only=True))
+    assert "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx" in [line[5] for line in sources]
+    for line in sources:
+        assert line[6] == hashlib.sha256((SAMPLES / str(line[5])).read_bytes()).hexdigest()

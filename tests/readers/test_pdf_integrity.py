@@ -140,3 +140,83 @@ def test_a_damaged_font_is_refused_in_our_words(tmp_path: Path) -> None:
         "font.pdf: the PDF is damaged: a font or resource lost data"
         " (Data-loss while decompressing corrupted data)"
     )
+
+
+# --- A PDF written byte by byte: one damage at a time, where a drawing library puts none -------
+def _pdf_bytes(bodies: list[bytes], misplaced: int | None = None) -> bytes:
+    """A one-page PDF of these objects (numbered from 1), its cross-reference table written by
+    hand; `misplaced`: that object's entry points at object 1 instead (a damaged table)."""
+    data = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    if misplaced is not None:
+        offsets[misplaced - 1] = offsets[0]
+    table = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(bodies) + 1,
+        table,
+    )
+    return bytes(data)
+
+
+def _stream(data: bytes, entries: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(data), entries, data)
+
+
+# Catalog, pages, a page drawing one word in Helvetica (its content not compressed), the font,
+# an unused dictionary (object 6), then a resource stream said to be deflated that is not
+# (object 7): pdfminer hands back no data for it, and says nothing.
+_WHOLE_PAGE = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+    b" /Resources << /Font << /F1 5 0 R >> >> >>",
+    _stream(b"BT /F1 12 Tf 72 720 Td (Circulaire) Tj ET"),
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    b"<< /Unused true >>",
+    _stream(b"not deflate data at all", b"/Filter /FlateDecode "),
+]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_a_resource_whose_deflate_data_breaks_off_is_refused_with_that_cause(
+    engine: str, tmp_path: Path
+) -> None:
+    """A resource stream (no page content) whose compressed data cannot be inflated at all:
+    pdfminer returns nothing and logs nothing; the refusal says what was lost and why."""
+    (tmp_path / "resource.pdf").write_bytes(_pdf_bytes(_WHOLE_PAGE))
+    with pytest.raises(UnreadableInputError) as raised:
+        extract_file(tmp_path / "resource.pdf", Options(settings=ReadSettings(pdf_engine=engine)))
+    assert str(raised.value) == (
+        "resource.pdf: the PDF is damaged: a font or resource lost data"
+        " (a compressed stream breaks off before its end)"
+    )
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_an_object_the_table_misplaces_does_not_hide_the_damage_after_it(
+    engine: str, tmp_path: Path
+) -> None:
+    """The cross-reference entry of object 6 points at object 1 (pdfminer: object not found):
+    the objects listed after it are decoded all the same, and the damaged stream 7 is found."""
+    (tmp_path / "table.pdf").write_bytes(_pdf_bytes(_WHOLE_PAGE, misplaced=6))
+    with pytest.raises(UnreadableInputError) as raised:
+        extract_file(tmp_path / "table.pdf", Options(settings=ReadSettings(pdf_engine=engine)))
+    assert str(raised.value) == (
+        "table.pdf: the PDF is damaged: a font or resource lost data"
+        " (a compressed stream breaks off before its end)"
+    )
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_a_pdf_with_no_body_is_refused_naming_pdfminers_error(engine: str, tmp_path: Path) -> None:
+    """A PDF header and an end-of-file marker with text between: neither engine opens it, and
+    pdfminer's reading names why (its error's type), with the file name."""
+    (tmp_path / "empty.pdf").write_bytes(b"%PDF-1.4\nnot a pdf body, only text\n%%EOF\n")
+    with pytest.raises(UnreadableInputError) as raised:
+        extract_file(tmp_path / "empty.pdf", Options(settings=ReadSettings(pdf_engine=engine)))
+    assert str(raised.value) == "empty.pdf: the PDF is damaged (PDFSyntaxError)"
