@@ -10,6 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed lives in benchmarks/, never in timed tests: hypothesis's per-example deadline (200 ms)
+# would fail a correct example on a loaded CI machine. Test-level settings still apply on top.
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
