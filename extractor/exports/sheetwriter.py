@@ -17,7 +17,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from extractor.exports.theme import THEME_XML
-from extractor.location import column_letter as column_letter
+from extractor.location import column_letter
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

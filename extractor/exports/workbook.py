@@ -84,15 +84,8 @@ def _sheet(
     return Sheet(title, headers, values, widths or [16] * len(headings), count)
 
 
-def _tariff_lines(rows: Iterable[TariffRow]) -> Iterable[list[Any]]:
-    """The columns of tariffs.csv; what is neither a number nor a date is text."""
-    for row in rows:
-        values = (getattr(row, name) for name in COLUMNS)
-        yield [v if isinstance(v, int | Decimal | date | None) else str(v) for v in values]
-
-
 def _written(value: Any) -> Any:
-    """A tariff cell as written: _tariff_lines' value, then _sheet's (_value)."""
+    """A tariff cell as written: what is neither a number nor a date is text, then _value."""
     return _value(value if isinstance(value, int | Decimal | date | None) else str(value))
 
 
@@ -115,7 +108,7 @@ _COLUMN_VALUES = operator.attrgetter(*COLUMNS)
 
 
 def _tariff_cells(rows: Iterable[TariffRow]) -> Iterable[list[Any]]:
-    """_tariff_lines as _sheet writes them, each column's values converted by its writer."""
+    """The columns of tariffs.csv as written, each column's values converted by its writer."""
     for row in rows:
         yield [write(value) for write, value in zip(_WRITERS, _COLUMN_VALUES(row), strict=True)]
 

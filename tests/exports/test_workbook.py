@@ -205,13 +205,15 @@ class _Amount(Decimal):
 
 
 def test_tariff_cells_are_the_lines_written_as_before() -> None:
-    """Each column's values converted by their column's writer: what _tariff_lines then
-    _value gave, for the values a column usually holds and for any other."""
+    """Each column's values converted by their column's writer: what the lines of the
+    tariffs.csv columns (anything neither a number nor a date as text) then _value gave, for
+    the values a column usually holds and for any other."""
     from dataclasses import replace
     from datetime import date
 
     from extractor.api import extract_file
-    from extractor.exports.workbook import _tariff_cells, _tariff_lines, _value
+    from extractor.columns import COLUMNS
+    from extractor.exports.workbook import _tariff_cells, _value
 
     [french] = extract_file(SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx")
     rows = list(french.rows[:6])
@@ -221,7 +223,11 @@ def test_tariff_cells_are_the_lines_written_as_before() -> None:
         replace(rows[2], circular=7, footnotes=Decimal("2.5"), effective_from=date(2025, 1, 2)),  # type: ignore[arg-type]
         replace(rows[3], key_letters=date(2025, 1, 1), condition=b"x", age_max=None),  # type: ignore[arg-type]
     ]
-    expected = [[_value(value) for value in line] for line in _tariff_lines(rows)]
+    lines = [
+        [v if isinstance(v, int | Decimal | date | None) else str(v) for v in values]
+        for values in ([getattr(row, name) for name in COLUMNS] for row in rows)
+    ]  # what the workbook wrote before _tariff_cells
+    expected = [[_value(value) for value in line] for line in lines]
     cells = list(_tariff_cells(rows))
     assert cells == expected
     assert [[type(value) for value in line] for line in cells] == [
