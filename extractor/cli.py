@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import gc
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -68,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(arguments)
     except ExtractorError as error:
         if arguments.verbose:
+            import traceback  # only for -v: every command starts without it
+
             traceback.print_exc()
         hint = f" (pass {error.option})" if error.option else ""
         print(f"inami-tariffs: error: {error}{hint}", file=sys.stderr)

@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 from extractor.errors import UsageError
-from extractor.values import check_digit_ok
 
 _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
 # Day first, as Belgians write it: 1/01/2025, 01-01-2025, 1.1.2025
@@ -52,7 +51,7 @@ def parse_code_input(value: str) -> str:
             f"{value!r} is not a nomenclature code: six digits such as 726530 (726-530 also works)"
         )
     code = re.sub(r"\D", "", text)
-    if not check_digit_ok(code):
+    if int(code[5]) != expected_check_digit(code):
         raise UsageError(
             f"{value!r} is not a valid nomenclature code: its last digit should be "
             f"{expected_check_digit(code)} ({code[:5]} mod 7); check the code"

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from extractor.columns import AMOUNT_COLUMNS, FEE, REGIMES
 from extractor.errors import LookupFailedError
+from extractor.folding import fold
 from extractor.location import Location
 from extractor.store import Flag, StoredRow
 from extractor.stored import amounts_once
 from extractor.values import format_age_band
-from extractor.vocabulary import fold
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from extractor.errors import LimitExceededError as LimitExceededError  # for the readers
-from extractor.vocabulary import Language
+from extractor.folding import Language
 
 PDF_ENGINES = ("pdfium", "pdfplumber")
 XLSX_ENGINES = ("calamine", "openpyxl")

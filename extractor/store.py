@@ -9,7 +9,6 @@ time): lookups "as known on" a day recompute without the units learnt later.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -175,6 +174,8 @@ class Store(VersionQueries):
             from extractor.admission import check_same_date
 
             check_same_date(self, extraction, authoritative)
+        import hashlib  # here: lookup and history start without OpenSSL's library
+
         unit_digest = hashlib.sha256(f"{sha256}#{sheet}".encode()).hexdigest() if sheet else sha256
         cursor = self.connection.execute(
             "INSERT INTO circulars (circular, language, subject, effective_from, issued_on,"

@@ -11,10 +11,10 @@ from functools import partial
 from typing import Any
 
 from extractor.columns import BY_NAME, COLUMNS, TABLE, from_text, row_key, to_text
+from extractor.folding import fold
 from extractor.location import Location
 from extractor.model import Extraction, TariffRow
 from extractor.versions import Unit, Validity
-from extractor.vocabulary import fold
 
 # The tariff columns as kept in the tariffs table (the circular number lives on its circular);
 # key columns of text are stored '' for none, so that the unique index sees them as equal.

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from extractor import vocabulary
 from extractor.errors import ValueParseError as ValueParseError  # where cells are parsed
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -131,6 +130,8 @@ def check_digit_ok(code: str) -> bool:
 
 def find_dates(text: str) -> list[tuple[int, date]]:
     """Every date in the text with its position in the folded text, in order."""
+    from extractor import vocabulary  # here: lookup imports this module, not its patterns
+
     found: list[tuple[int, date]] = []
     for match in vocabulary.DATE.finditer(vocabulary.fold(text)):
         try:
@@ -165,6 +166,8 @@ def age_band_at(text: str) -> tuple[tuple[int | None, int | None], int] | None:
     """The band a heading sets and where its words start in the folded heading (0: the heading
     is the band itself, "Tot 15de verjaardag"; more: a subject comes first, "Mondonderzoeken tot
     de 67ste verjaardag")."""
+    from extractor import vocabulary
+
     folded = vocabulary.fold(text)
     for pattern, kind in vocabulary.AGE_BANDS:
         match = pattern.search(folded)
@@ -205,6 +208,8 @@ def narrow_band(
 
 def exact_age_band(text: str) -> tuple[int | None, int | None] | None:
     """The band a label is nothing but ("de 10 à 74 ans"); None if it says more or less."""
+    from extractor import vocabulary
+
     folded = vocabulary.fold(text).strip(" :")
     for pattern, _ in vocabulary.AGE_BANDS:
         if pattern.fullmatch(folded):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from extractor.vocabulary import fold
+from extractor.folding import fold
 
 SCOPES = ("full", "partial", "corrigendum")
 

@@ -8,23 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
-from typing import Literal
 
-Language = Literal["fr", "nl"]
+from extractor.folding import Language as Language
+from extractor.folding import fold as fold
 
-
-@functools.lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """Lower-case, strip accents, unify apostrophes and dashes, collapse white space."""
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    unified = text.replace("’", "'").replace("`", "'").translate(_DASHES)
-    return " ".join(unified.casefold().split())
-
-
-_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
 _SPLIT_WORD = re.compile(r"(?P<head>\S*[^\W\d_])- (?P<tail>[a-zà-ÿ]\S*)")
 _PUNCTUATION = "()[]:;,.*"
 
