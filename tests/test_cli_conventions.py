@@ -316,3 +316,49 @@ def test_lookup_and_history_start_without_the_diff_report_or_validation(tmp_path
         [sys.executable, "-c", script, str(store)], cwd=ROOT, capture_output=True, text=True
     )
     assert found.stdout.strip() == "[]", found.stderr
+
+
+# The store path: what `lookup`, `history` and `--help` may import of the package. The vocabulary
+# (forty patterns), the readers, normalising, validation and the exports are not on it.
+STORE_PATH_MODULES = {
+    "extractor", "extractor.arguments", "extractor.cli", "extractor.columns", "extractor.console",
+    "extractor.errors", "extractor.folding", "extractor.inputs", "extractor.location",
+    "extractor.lookup", "extractor.model", "extractor.settings", "extractor.store",
+    "extractor.store_schema", "extractor.store_update", "extractor.store_versions",
+    "extractor.stored", "extractor.storeverbs", "extractor.values", "extractor.versions",
+}  # fmt: skip
+
+
+def test_lookup_and_history_import_the_store_path_and_nothing_else(tmp_path: Path) -> None:
+    """Issue 15: lookup's start-up is its imports. Answering (a store that holds the code),
+    the three quick commands import the modules above, and neither OpenSSL's hashlib (only
+    storing hashes) nor traceback (only -v)."""
+    store = tmp_path / "tariffs.sqlite"
+    assert (
+        main(["run", str(FR_2025), "--out", str(tmp_path / "out"), "--store", str(store), "-q"])
+        == 0
+    )
+    script = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from extractor.cli import main\n"
+        "codes = [main(['lookup', '726530', '--date', '2025-03-01', '--age', '30', '--store', sys.argv[1]]),\n"
+        "         main(['history', '726530', '--store', sys.argv[1]])]\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit as done:\n"
+        "    codes.append(done.code)\n"
+        "print(codes, file=sys.stderr)\n"
+        "print(*sorted(set(sys.modules) - before), file=sys.stderr)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, str(store)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert "726530" in found.stdout  # answered: the whole path ran
+    codes, modules = found.stderr.splitlines()
+    assert codes == "[0, 0, 0]"
+    imported = set(modules.split())
+    assert sorted(name for name in imported if name.startswith("extractor")) == sorted(
+        STORE_PATH_MODULES
+    )
+    assert sorted(imported & {"hashlib", "traceback"}) == []
