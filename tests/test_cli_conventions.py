@@ -20,7 +20,6 @@ import pytest
 from extractor import __version__, api
 from extractor.cli import build_parser, main
 from extractor.errors import ExtractorError, LookupFailedError
-from extractor.store import Store
 from tests.conftest import ROOT, SAMPLES
 
 FR_2024 = SAMPLES / "V1 - Soins psychologiques - 01-01-2024-circ OA.xlsx"
@@ -295,29 +294,6 @@ def test_an_argument_error_is_one_line_pointing_to_help(
 # --- start-up: what the quick commands import ------------------------------------------------------
 
 
-def test_lookup_and_history_start_without_the_diff_report_or_validation(tmp_path: Path) -> None:
-    """Issue 15: `--help`, `lookup` and `history` start under 0.3 s; they import the store
-    verbs, not the diff, its report, pandas or pandera."""
-    script = (
-        "import sys\n"
-        "from extractor.cli import main\n"
-        "for arguments in (['history', '726530', '--store', sys.argv[1]],\n"
-        "                  ['lookup', '726530', '--date', '2025-03-01', '--store', sys.argv[1]]):\n"
-        "    try:\n"
-        "        main(arguments)\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "heavy = ('extractor.report', 'extractor.diff', 'pandas', 'pandera', 'jinja2')\n"
-        "print(sorted(name for name in heavy if name in sys.modules))\n"
-    )
-    store = tmp_path / "tariffs.sqlite"
-    Store(store).close()  # an empty store: both commands read it and answer "none" (exit 1)
-    found = subprocess.run(
-        [sys.executable, "-c", script, str(store)], cwd=ROOT, capture_output=True, text=True
-    )
-    assert found.stdout.strip() == "[]", found.stderr
-
-
 # The store path: what `lookup`, `history` and `--help` may import of the package. The vocabulary
 # (forty patterns), the readers, normalising, validation and the exports are not on it.
 STORE_PATH_MODULES = {
@@ -330,9 +306,9 @@ STORE_PATH_MODULES = {
 
 
 def test_lookup_and_history_import_the_store_path_and_nothing_else(tmp_path: Path) -> None:
-    """Issue 15: lookup's start-up is its imports. Answering (a store that holds the code),
-    the three quick commands import the modules above, and neither OpenSSL's hashlib (only
-    storing hashes) nor traceback (only -v)."""
+    """Issue 15: `--help`, `lookup` and `history` start under 0.3 s, and their start-up is their
+    imports. Answering or refusing, they import the modules above; not pandas, pandera or
+    jinja2 (validation, the report), OpenSSL's hashlib (storing) or traceback (-v)."""
     store = tmp_path / "tariffs.sqlite"
     assert (
         main(["run", str(FR_2025), "--out", str(tmp_path / "out"), "--store", str(store), "-q"])
@@ -343,7 +319,8 @@ def test_lookup_and_history_import_the_store_path_and_nothing_else(tmp_path: Pat
         "before = set(sys.modules)\n"
         "from extractor.cli import main\n"
         "codes = [main(['lookup', '726530', '--date', '2025-03-01', '--age', '30', '--store', sys.argv[1]]),\n"
-        "         main(['history', '726530', '--store', sys.argv[1]])]\n"
+        "         main(['history', '726530', '--store', sys.argv[1]]),\n"
+        "         main(['lookup', '101010', '--date', '2025-03-01', '--store', sys.argv[1]])]\n"
         "try:\n"
         "    main(['--help'])\n"
         "except SystemExit as done:\n"
@@ -355,10 +332,10 @@ def test_lookup_and_history_import_the_store_path_and_nothing_else(tmp_path: Pat
         [sys.executable, "-c", script, str(store)], cwd=ROOT, capture_output=True, text=True
     )
     assert "726530" in found.stdout  # answered: the whole path ran
-    codes, modules = found.stderr.splitlines()
-    assert codes == "[0, 0, 0]"
+    refusal, codes, modules = found.stderr.splitlines()  # the store holds no 101010: exit 1
+    assert "101010" in refusal and codes == "[0, 0, 1, 0]"
     imported = set(modules.split())
     assert sorted(name for name in imported if name.startswith("extractor")) == sorted(
         STORE_PATH_MODULES
     )
-    assert sorted(imported & {"hashlib", "traceback"}) == []
+    assert sorted(imported & {"pandas", "pandera", "jinja2", "hashlib", "traceback"}) == []
