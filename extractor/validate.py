@@ -141,9 +141,12 @@ def validate_valorisations(lines: list[FlatLine]) -> None:
 
     from schemas import VALORISATION_TABLE
 
+    names = list(VALORISATION_TABLE.columns)
+    # One pass over the lines, each read once (a pass per column reads 40,000 dicts 16 times).
+    records = map(operator.itemgetter(*names), lines)
+    cells_of = list(zip(*records, strict=True)) or [()] * len(names)
     columns: dict[str, Any] = {}
-    for name, column in VALORISATION_TABLE.columns.items():
-        values: list[Any] = [line[name] for line in lines]
+    for (name, column), values in zip(VALORISATION_TABLE.columns.items(), cells_of, strict=True):
         kind = "Int64" if str(column.dtype) == "Int64" else "str"
         columns[name] = pd.Series(values, dtype=kind)
-    VALORISATION_TABLE.validate(pd.DataFrame(columns), lazy=True)
+    VALORISATION_TABLE.validate(pd.DataFrame(columns, copy=False), lazy=True)
