@@ -4,19 +4,38 @@ formula starts neutralised, one line ending for every platform."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.cli import main
-from extractor.export import KILL_AT, spreadsheet_safe, write_atomic
+from extractor.columns import COLUMNS, TEXT_OF
+from extractor.export import (
+    KILL_AT,
+    safe_column,
+    spreadsheet_safe,
+    tariffs_csv,
+    tariffs_json,
+    texts_by_column,
+    write_atomic,
+)
+from extractor.model import TariffRow
 from tests.conftest import ROOT, SAMPLES
+from tests.test_diff import tariff
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -189,3 +208,74 @@ def test_killed_after_the_rename_the_new_file_is_whole(tmp_path: Path) -> None:
     assert killed.returncode == -signal.SIGKILL
     assert target.read_text(encoding="utf-8") == "new\n"
     assert _leftovers(tmp_path) == []
+
+
+class _Text(str):
+    pass
+
+
+_cells = st.one_of(
+    st.none(),
+    st.integers(),
+    st.booleans(),
+    st.text(max_size=6),
+    st.sampled_from(["=1", "+32", "-5", "@x", "\tx", "\rx", "'=1", " =1", "a=1", ""]),
+    st.builds(_Text, st.sampled_from(["=1", "x", "-"])),
+    st.decimals(allow_nan=False, places=2),
+)
+
+
+@given(st.lists(_cells, max_size=12))
+def test_a_safe_column_is_spreadsheet_safe_value_by_value(values: list[object]) -> None:
+    """safe_column calls spreadsheet_safe only when a value of the column can need it: the
+    CSV written is the one of spreadsheet_safe over every cell (None and "" both empty)."""
+    column = safe_column(list(values))
+
+    def written(cells: list[object]) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([[cell, "x"] for cell in cells])
+        return buffer.getvalue()
+
+    assert written(column) == written([spreadsheet_safe(v) for v in values])  # type: ignore[arg-type]
+
+
+def _row_values(row: TariffRow) -> dict[str, str | int | None]:
+    """One row as tariffs.csv and tariffs.json hold it: TEXT_OF of each column, value by value
+    (the oracle of texts_by_column and of the rows of tariffs.json)."""
+    return {name: TEXT_OF[name](getattr(row, name)) for name in COLUMNS}
+
+
+_odd = {
+    "circular": st.sampled_from(["", "2024/356", "=1", "é \\ \"'", _Text("2024/1")]),
+    "code_hos": st.sampled_from([None, "726541", "-"]),
+    "age_min": st.one_of(st.none(), st.integers(), st.just(True)),
+    "condition": st.one_of(st.none(), st.text(max_size=5)),
+    "fee": st.one_of(st.none(), st.decimals(allow_nan=False), st.just(Decimal("-0.00"))),
+    "copayment_standard": st.sampled_from([None, Decimal("1E+3"), Decimal("NaN")]),
+    "description": st.text(max_size=8),
+    "effective_from": st.dates(),
+    "section": st.sampled_from(["", "\r\n", "%s", "\x00", "\u2028"]),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({}, optional=_odd), max_size=6))
+def test_tariffs_csv_and_json_hold_each_rows_values(changes: list[dict[str, Any]]) -> None:
+    """The columns' texts made a column at a time (tariffs.csv, tariffs.json) are TEXT_OF of
+    each value, and each tariffs.json row is its values encoded whole."""
+    rows = [replace(tariff("726530", "89.59"), **change) for change in changes]
+    expected = [_row_values(row) for row in rows]
+    columns = texts_by_column(rows)
+    assert [dict(zip(COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)] == (
+        expected
+    )
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = "".join(tariffs_json([], rows)).split("\n")
+    assert [line.strip().removesuffix(",") for line in lines[3:-3]] == [
+        encode(values) for values in expected
+    ]
+    written = list(csv.reader(io.StringIO(tariffs_csv(rows))))
+    assert written[1:] == [
+        ["" if v is None else str(spreadsheet_safe(v)) for v in values.values()]
+        for values in expected
+    ]
