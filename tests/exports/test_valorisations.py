@@ -218,6 +218,19 @@ def test_each_flat_line_is_its_record_spread_out_in_column_order() -> None:
     found = valorisations([*french.rows, *dutch.rows[1:], *odd], validity)
     assert any(v.valid_to for v in found) and any(len(v.labels) == 2 for v in found)
     assert any(len(v.labels) == 1 for v in found) and any(v.fee is None for v in found)
+    # Neighbours each differing from the one before in one field only, the others the same
+    # objects (flat_lines makes what consecutive records share once).
+    neighbours = [found[0]]
+    for change in (
+        {"valid_from": date(2025, 2, 1)},
+        {"valid_to": date(2025, 3, 1)},
+        {"labels": (("fr", "autre"),)},
+        {"circular": "2025/1"},
+        {"sources": (("fr", "x.xlsx#S!A9"),)},
+        {"key": ("726530", None, 3, None, None)},
+    ):
+        neighbours.append(replace(neighbours[-1], **change))  # type: ignore[arg-type]
+    found = [*neighbours, *found]
     lines = flat_lines(found)
     for valorisation, line in zip(found, lines, strict=True):
         assert list(line.items()) == list(_spread(record(valorisation)).items())
