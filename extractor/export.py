@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import glob
 import io
 import json
@@ -307,6 +309,22 @@ def datapackage_json(formats: Iterable[str] = ("csv", "valorisations")) -> str:
     )
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The exports build hundreds of thousands of containers (lines, records, texts) that make
+    no reference cycles; with the cyclic collector on, its passes walk the table again and again
+    as they pile up (0.3 s of CPU for a 20,000-row annex). Paused while the exports are built and
+    written; the collector's previous state is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def write_exports(
     extractions: list[Extraction],
     out_dir: Path,

@@ -279,3 +279,37 @@ def test_tariffs_csv_and_json_hold_each_rows_values(changes: list[dict[str, Any]
         ["" if v is None else str(spreadsheet_safe(v)) for v in values.values()]
         for values in expected
     ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_exports_are_written_then_as_it_was(
+    enabled: bool, tmp_path: Path
+) -> None:
+    import gc
+
+    from extractor.api import extract_file
+    from extractor.export import write_exports
+
+    [french] = extract_file(SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx")
+    validity = _Noting()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        write_exports([french], tmp_path, validity=validity)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert validity.seen and not any(validity.seen)
+
+
+class _Noting(dict[Any, Any]):
+    """An empty validity that notes whether the collector runs each time it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[bool] = []
+
+    def get(self, *args: Any) -> Any:
+        import gc
+
+        self.seen.append(gc.isenabled())
+        return super().get(*args)
