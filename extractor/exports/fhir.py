@@ -296,12 +296,21 @@ class _GroupTexts:
         self.amounts: dict[str, str] = {}
         self.shared: dict[tuple[Any, ...], Any] = {}
         coding = {"system": price_code_system(base)}
-        self.informational = {
+        informational = {
             code: _unmarked(
                 encode({"code": {"coding": [{**coding, "code": code, "display": display}]}})
             )[1:-1]
             for code, display in PRICE_CODE_DISPLAY.items()
         }
+        # Each price component's text before its Money: base (the fee), then informational
+        # reimbursement and patientFee (_price_components' order).
+        self.components = (
+            '{"type": "base", "amount": ',
+            *(
+                f'{{"type": "informational", {informational[code]}, "amount": '
+                for code in (REIMBURSEMENT, PATIENT_FEE)
+            ),
+        )
 
     def amount(self, value: Decimal) -> str:
         """A Money object's text, made once per amount text (amounts repeat over codes)."""
@@ -317,13 +326,20 @@ class _GroupTexts:
         if applicability is None:
             built = _applicability(self.shared, v, slot)
             applicability = self.applicabilities[slot] = _unmarked(self.encode(built))
-        components = []
-        if v.fee is not None:
-            components.append(f'{{"type": "base", "amount": {self.amount(v.fee)}}}')
-        for code, amount in ((REIMBURSEMENT, v.reimbursement), (PATIENT_FEE, v.patient_share)):
-            if amount is not None:
-                components.append(
-                    f'{{"type": "informational", {self.informational[code]},'
-                    f' "amount": {self.amount(amount)}}}'
-                )
-        return f'{{"applicability": {applicability}, "priceComponent": [{", ".join(components)}]}}'
+        amounts = fee, reimbursement, share = v.fee, v.reimbursement, v.patient_share
+        money = self.amount
+        if fee is not None and reimbursement is not None and share is not None:  # the usual
+            base, informational, patient = self.components
+            components = (
+                f"{base}{money(fee)}}}, {informational}{money(reimbursement)}}}, "
+                f"{patient}{money(share)}}}"
+            )
+        else:
+            components = ", ".join(
+                [
+                    f"{start}{money(amount)}}}"
+                    for start, amount in zip(self.components, amounts, strict=True)
+                    if amount is not None
+                ]
+            )
+        return f'{{"applicability": {applicability}, "priceComponent": [{components}]}}'
