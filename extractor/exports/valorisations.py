@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -271,19 +271,23 @@ def _record_json() -> str:
 _RECORD_JSON = _record_json()
 
 
-def valorisations_json(lines: Iterable[FlatLine]) -> Iterator[str]:
-    """valorisations.json, one record per line (readable in a pull-request diff): each flat
-    line's values as JSON put into _RECORD_JSON ("preferential" is a JSON boolean there)."""
+def valorisations_json(lines: Sequence[FlatLine]) -> Iterator[str]:
+    """valorisations.json, one record per line (readable in a pull-request diff), in chunks
+    of a thousand: each flat line's values as JSON put into _RECORD_JSON ("preferential" is a
+    JSON boolean there)."""
     from extractor.export import json_texts
 
     preferential = FIELD_NAMES.index("preferential")
     separator = "\n    "
     yield '{\n  "valorisations": ['
-    for line in lines:
-        values = list(line.values())
-        texts = json_texts(values)
-        texts[preferential] = str(values[preferential])  # "true" or "false", written bare
-        yield separator + _RECORD_JSON % tuple(texts)
+    for start in range(0, len(lines), 1000):
+        records = []
+        for line in lines[start : start + 1000]:
+            values = list(line.values())
+            texts = json_texts(values)
+            texts[preferential] = str(values[preferential])  # "true" or "false", written bare
+            records.append(_RECORD_JSON % tuple(texts))
+        yield separator + ",\n    ".join(records)
         separator = ",\n    "
     yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
 
