@@ -274,11 +274,11 @@ def test_tariffs_csv_and_json_hold_each_rows_values(changes: list[dict[str, Any]
     assert [line.strip().removesuffix(",") for line in lines[3:-3]] == [
         encode(values) for values in expected
     ]
-    written = list(csv.reader(io.StringIO(tariffs_csv(rows))))
-    assert written[1:] == [
-        ["" if v is None else str(spreadsheet_safe(v)) for v in values.values()]
-        for values in expected
-    ]
+    buffer = io.StringIO()
+    oracle = csv.writer(buffer, lineterminator="\n")
+    oracle.writerow(COLUMNS)
+    oracle.writerows([spreadsheet_safe(v) for v in values.values()] for values in expected)
+    assert tariffs_csv(rows) == buffer.getvalue()
 
 
 @pytest.mark.parametrize("enabled", [True, False])
