@@ -127,21 +127,13 @@ def spreadsheet_safe(value: str | int | None) -> str | int:
     return value
 
 
-def safe_column(values: list[Any]) -> list[Any]:
-    """spreadsheet_safe over a column of CSV values, called value by value only when one of
-    them can need it (a text starting with a formula character, or a value neither a text, an
-    integer nor None); otherwise the column as it is (the CSV writer writes None empty, as
-    spreadsheet_safe's "" is written)."""
-    kinds = set(map(type, values))
-    if kinds <= _PLAIN and (
-        str not in kinds
-        or _FORMULA_FIRST.isdisjoint([value[:1] for value in values if type(value) is str])
-    ):
+def safe_cells(values: Sequence[Any]) -> Sequence[Any]:
+    """spreadsheet_safe over CSV cells (a column, or a line), called cell by cell only when a
+    text among them starts with a formula character; otherwise the cells as they are: it
+    changes nothing else but None, which the CSV writer writes empty, as spreadsheet_safe's ""."""
+    if _FORMULA_FIRST.isdisjoint([value[:1] for value in values if isinstance(value, str)]):
         return values
     return list(map(spreadsheet_safe, values))
-
-
-_PLAIN = frozenset({str, int, type(None)})
 
 
 def tariffs_csv(rows: Sequence[TariffRow], texts: list[Texts] | None = None) -> str:
@@ -150,7 +142,7 @@ def tariffs_csv(rows: Sequence[TariffRow], texts: list[Texts] | None = None) -> 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(zip(*map(safe_column, columns), strict=True))
+    writer.writerows(zip(*map(safe_cells, columns), strict=True))
     return buffer.getvalue()
 
 

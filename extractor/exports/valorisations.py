@@ -298,10 +298,10 @@ def valorisations_csv(records: list[Valorisation]) -> str:
 
 def csv_of_lines(lines: Iterable[FlatLine]) -> str:
     """valorisations.csv from the flat lines (the ones schemas/valorisations.py checks)."""
-    from extractor.export import spreadsheet_safe
+    from extractor.export import safe_cells
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELD_NAMES)
-    writer.writerows(list(map(spreadsheet_safe, line.values())) for line in lines)
+    writer.writerows(safe_cells(list(line.values())) for line in lines)
     return buffer.getvalue()

@@ -26,7 +26,7 @@ from extractor.cli import main
 from extractor.columns import COLUMNS, TEXT_OF
 from extractor.export import (
     KILL_AT,
-    safe_column,
+    safe_cells,
     spreadsheet_safe,
     tariffs_csv,
     tariffs_json,
@@ -226,17 +226,19 @@ _cells = st.one_of(
 
 
 @given(st.lists(_cells, max_size=12))
-def test_a_safe_column_is_spreadsheet_safe_value_by_value(values: list[object]) -> None:
-    """safe_column calls spreadsheet_safe only when a value of the column can need it: the
-    CSV written is the one of spreadsheet_safe over every cell (None and "" both empty)."""
-    column = safe_column(list(values))
+def test_safe_cells_are_spreadsheet_safe_cell_by_cell(values: list[object]) -> None:
+    """safe_cells calls spreadsheet_safe only when a cell can need it: the CSV written is the
+    one of spreadsheet_safe over every cell (None and "" both empty), as a column or a line."""
+    cells = safe_cells(list(values))
+    expected = [spreadsheet_safe(v) for v in values]  # type: ignore[arg-type]
 
-    def written(cells: list[object]) -> str:
+    def written(rows: list[list[object]]) -> str:
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows([[cell, "x"] for cell in cells])
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
         return buffer.getvalue()
 
-    assert written(column) == written([spreadsheet_safe(v) for v in values])  # type: ignore[arg-type]
+    assert written([[cell, "x"] for cell in cells]) == written([[v, "x"] for v in expected])
+    assert written([["x", *cells]]) == written([["x", *expected]])
 
 
 def _row_values(row: TariffRow) -> dict[str, str | int | None]:
