@@ -57,7 +57,8 @@ _COLUMN_TEXTS: dict[str, Callable[[list[Any]], Texts]] = {
 
 
 def texts_by_column(rows: Sequence[TariffRow]) -> list[Texts]:
-    """row_values of every row, a column at a time: computed once per export and shared by
+    """Each column's export texts (TEXT_OF of each value: amounts as decimal strings, dates
+    ISO, no floats anywhere), a column at a time: made once per export and shared by
     tariffs.csv and tariffs.json (a call per column, not one per cell)."""
     return [
         _COLUMN_TEXTS[BY_NAME[name].type](list(map(operator.attrgetter(name), rows)))
@@ -162,7 +163,8 @@ def json_texts(values: list[Any]) -> list[str]:
     ]  # fmt: skip
 
 
-# A row of tariffs.json with its values' JSON in place of %s: what encoding row_values gives.
+# A row of tariffs.json with its values' JSON in place of %s: what encoding the row's
+# {column: text} gives (tests/exports hold the two equal).
 _ROW_JSON = "{" + ", ".join(f"{_encode(name).replace('%', '%%')}: %s" for name in COLUMNS) + "}"
 
 
@@ -171,7 +173,7 @@ def tariffs_json(
 ) -> Iterator[str]:
     """Chunks of tariffs.json, one row per line: readable in a pull-request diff, and never the
     whole document in memory at once (20,000 rows of text make tens of megabytes per copy).
-    Each row is its values' JSON put into _ROW_JSON (what encoding row_values gives)."""
+    Each row is its values' JSON put into _ROW_JSON."""
     circulars = json.dumps([circular_record(e) for e in extractions], ensure_ascii=False, indent=2)
     yield '{\n  "circulars": ' + circulars.replace("\n", "\n  ") + ',\n  "rows": ['
     columns = texts_by_column(rows) if texts is None else texts

@@ -34,13 +34,6 @@ def validity_in_store(store: Store, rows: Iterable[TariffRow]) -> Validity:
     return versions
 
 
-def valid_to(validity: Validity | None, row: TariffRow) -> date | None:
-    if validity is None:
-        return None
-    found = validity.get((row_key(row), row.effective_from))
-    return None if found is None else found[0]
-
-
 def version_end(
     validity: Validity | None, key: Key, start: date, amounts: tuple[Decimal | None, ...]
 ) -> tuple[bool, date | None]:
