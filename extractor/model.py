@@ -14,7 +14,7 @@ Severity = Literal["error", "warning"]
 CellValue = str | Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RawCell:
     """One cell as the reader saw it.
 
@@ -22,16 +22,35 @@ class RawCell:
     so that no amount ever passes through a float. `span` is how many grid columns the
     cell covers (merged header cells). `marks` are footnote marks the reader recognised
     by typography (PDF superscripts); XLSX marks are found later, in the text.
+
+    A workbook cell is given its row's place and its column letters (`column`): its own
+    place is built only when asked (a code's source, an issue), not for each of a sheet's
+    cells; equality and hashing go by that place all the same.
     """
 
     value: CellValue
-    location: Location
+    place: Location  # the cell's place, or its row's when `column` is given
     span: int = 1
     marks: tuple[str, ...] = ()
+    column: str | None = None
+
+    @property
+    def location(self) -> Location:
+        place = self.place
+        return place if self.column is None else place.at(place.line or 0, self.column)
 
     @property
     def text(self) -> str:
         return "" if self.value is None else str(self.value).strip()
+
+    def _key(self) -> tuple[CellValue, Location, int, tuple[str, ...]]:
+        return self.value, self.location, self.span, self.marks
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RawCell) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 @dataclass(frozen=True, slots=True)
