@@ -81,6 +81,49 @@ class RawRow:
         cells = self.cells
         return [(index, cells[index]) for index, text in enumerate(self.texts) if text]
 
+    def expanded(self) -> RawRow:
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """A workbook line as a document keeps it: a value per grid column, no cell objects.
+
+    A 20,000-line annex would otherwise hold 160,000 cells, each traversed by every garbage
+    collection from reading to exporting. `expanded()` makes the RawRow a stage works on,
+    its cells placed lazily (RawCell.column), dropped when the stage is done with the line.
+    """
+
+    values: tuple[CellValue, ...]
+    location: Location  # the line's place
+    letters: tuple[str, ...]  # each grid column's letters, one tuple for a sheet's lines
+    spans: tuple[int, ...] = ()  # each cell's span when a merge starts on the line; () = all 1
+    hidden: tuple[RawCell, ...] = ()
+    hidden_row: bool = False
+    formulas: tuple[RawCell, ...] = ()
+
+    @property
+    def cells(self) -> tuple[RawCell, ...]:
+        line = self.location
+        if self.spans:
+            return tuple(
+                [
+                    RawCell(value, line, span, (), letters)
+                    for value, span, letters in zip(
+                        self.values, self.spans, self.letters, strict=True
+                    )
+                ]
+            )
+        return tuple(
+            [
+                RawCell(value, line, 1, (), letters)
+                for value, letters in zip(self.values, self.letters, strict=True)
+            ]
+        )
+
+    def expanded(self) -> RawRow:
+        return RawRow(self.cells, self.location, self.hidden, self.hidden_row, self.formulas)
+
 
 @dataclass(frozen=True)
 class RawDocument:
@@ -88,7 +131,7 @@ class RawDocument:
 
     location: Location  # the file, and the sheet of a workbook
     format: Literal["xlsx", "pdf"]
-    rows: tuple[RawRow, ...]
+    rows: tuple[RawRow | SheetRow, ...]  # RawRow from a PDF, SheetRow from a workbook
     text: str
     title: str = ""
     reader: str = field(default="", compare=False)  # the engine that read it (provenance)

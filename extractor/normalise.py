@@ -21,6 +21,7 @@ from extractor.model import (
     RawCell,
     RawDocument,
     RawRow,
+    SheetRow,
     TariffRow,
 )
 from extractor.values import (
@@ -111,13 +112,14 @@ class _Under:
 def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     """Walk the rows in reading order, keeping the heading path and the current header."""
     state = _State(issues=list(document.issues))
-    rows = document.rows
+    lines = document.rows
     skip_next = False
     above: RawRow | None = None
-    for position, row in enumerate(rows):
+    for position, line in enumerate(lines):
         if skip_next:
             skip_next = False
             continue
+        row = line.expanded()  # a workbook line's cells, made for this step only
         if (row.hidden or row.formulas or row.hidden_row) and cells.set_aside(
             row, state.columns is not None, state.issues
         ):
@@ -144,9 +146,9 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
             above = None
             _table_row(state, position, row, info, previous)
             continue
-        following = rows[position + 1] if position + 1 < len(rows) else None
+        following = _row_at(lines, position + 1)
         if age_groups(row) and following is not None:
-            after = rows[position + 2] if position + 2 < len(rows) else None
+            after = _row_at(lines, position + 2)
             if detect_header(following, after, row) is not None:
                 above = row  # age groups over the amount columns of the header below
                 continue
@@ -177,6 +179,10 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         tables=state.tables,
         refused=tuple(state.refused),
     )
+
+
+def _row_at(lines: tuple[RawRow | SheetRow, ...], position: int) -> RawRow | None:
+    return lines[position].expanded() if position < len(lines) else None
 
 
 def _text_row(state: _State, position: int, cell: RawCell) -> None:

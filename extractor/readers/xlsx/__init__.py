@@ -19,7 +19,7 @@ from typing import Any
 from extractor.errors import ExtractorError, NoTariffTableError, UnreadableInputError
 from extractor.location import Location, column_letter
 from extractor.metadata import HEAD_LINES
-from extractor.model import CellValue, RawCell, RawDocument, RawRow
+from extractor.model import CellValue, RawCell, RawDocument, SheetRow
 from extractor.readers.xlsx.reference import openpyxl_sheets
 from extractor.readers.xlsx.sheet import Sheet
 from extractor.settings import DEFAULT_SETTINGS, Deadline, LimitExceededError, ReadSettings
@@ -259,7 +259,10 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
     every_column = [(c - 1, column_letter(c)) for c in range(1, sheet.width + 1)]
     hidden_letters = [(c - 1, column_letter(c)) for c in hidden_columns]
     merged_lines: dict[tuple[int, int], RawCell] = {}  # a merge's first cell, on a coded line
-    rows: list[RawRow] = []
+    letters = tuple(letters for _, letters in columns)
+    offsets = [offset for offset, _ in columns]
+    every_offset = offsets == list(range(len(offsets)))  # no hidden column before the last
+    rows: list[SheetRow] = []
     for row_number, values in enumerate(sheet.rows, start=1):
         if row_number % 1000 == 0:
             deadline.check(row_number, sheet.height)
@@ -268,22 +271,27 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
         if row_number in sheet.hidden_rows:
             aside = _values_at(values, every_column, line, convert)
             if aside:
-                blank = tuple(RawCell(None, line, 1, (), c) for _, c in columns)
-                rows.append(RawRow(blank, line, aside, hidden_row=True))
+                blank = (None,) * len(letters)
+                rows.append(SheetRow(blank, line, letters, (), aside, hidden_row=True))
             continue
+        merged: tuple[int, ...] = ()
         if row_number in special_rows:
             cells = [
                 _special_cell(
                     sheet, spans, covered, line, (row_number, offset + 1), values, convert
                 )
-                for offset, _ in columns
+                for offset in offsets
             ]
             cells = _merged_down(cells, columns, row_number, downward, merged_lines)
+            cell_values = tuple(cell.value for cell in cells)
+            if any(cell.span != 1 for cell in cells):
+                merged = tuple(cell.span for cell in cells)
+        elif every_offset and width == len(offsets):
+            cell_values = tuple(map(convert, values))
         else:
-            cells = [
-                RawCell(convert(values[offset]) if offset < width else None, line, 1, (), letters)
-                for offset, letters in columns
-            ]
+            cell_values = tuple(
+                [convert(values[offset]) if offset < width else None for offset in offsets]
+            )
         hidden = _values_at(values, hidden_letters, line, convert) if hidden_letters else ()
         formulas = (
             tuple(
@@ -294,13 +302,13 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
             if row_number in formula_rows
             else ()
         )
-        if any(cell.value is not None for cell in cells) or hidden or formulas:
-            rows.append(RawRow(tuple(cells), line, hidden, formulas=formulas))
+        if cell_values.count(None) < len(cell_values) or hidden or formulas:
+            rows.append(SheetRow(cell_values, line, letters, merged, hidden, formulas=formulas))
     if not rows:
         return None
-    head = rows[:HEAD_LINES]  # all metadata reads: titles and notes sit above the table
-    text = "\n".join(" ".join(cell.text for cell in row.cells if cell.text) for row in head)
-    title = next((cell.text for row in rows[:3] for cell in row.cells if cell.text), "")
+    head = [row.cells for row in rows[:HEAD_LINES]]  # metadata: titles and notes sit above
+    text = "\n".join(" ".join(cell.text for cell in cells if cell.text) for cells in head)
+    title = next((cell.text for cells in head[:3] for cell in cells if cell.text), "")
     return RawDocument(place, "xlsx", tuple(rows), text, title, engine, hidden=sheet.hidden)
 
 
