@@ -168,8 +168,10 @@ def export(
 def export_csv(extractions: list[Extraction]) -> str:
     """tariffs.csv as text, the same bytes `export` writes (`extract --out -` prints it)."""
     from extractor.columns import sort_key
+    from extractor.crosscheck import refuse_tariffs_given_twice
     from extractor.export import tariffs_csv
 
+    refuse_tariffs_given_twice(extractions)
     return tariffs_csv(sorted((row for e in extractions for row in e.rows), key=sort_key))
 
 

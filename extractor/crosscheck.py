@@ -6,7 +6,9 @@ from dataclasses import replace
 
 from extractor import rules
 from extractor.columns import AMOUNT_COLUMNS, key_order, row_key
+from extractor.errors import UsageError
 from extractor.model import Extraction, Issue, TariffRow
+from extractor.values import format_age_band
 
 
 def cross_check(extractions: list[Extraction]) -> list[Extraction]:
@@ -94,4 +96,31 @@ def _merge(pdf: Extraction, workbook: Extraction) -> Extraction:
         issues,
         sections=len({row.section for row in rows}),
         tables=pdf.tables + workbook.tables,
+    )
+
+
+def refuse_tariffs_given_twice(extractions: list[Extraction]) -> None:
+    """One table holds one row per language, tariff and effective date (its primary key).
+
+    Two inputs giving the same tariff for the same day (one file twice, two editions of one
+    annex) cannot both be written, and without a store nothing says which one is in force:
+    refused before anything is written, naming the first two places.
+    """
+    first: dict[tuple[object, ...], TariffRow] = {}
+    twice: list[tuple[TariffRow, TariffRow]] = []
+    for extraction in extractions:
+        for row in extraction.rows:
+            seen = first.setdefault((row.language, row_key(row), row.effective_from), row)
+            if seen is not row:
+                twice.append((seen, row))
+    if not twice:
+        return
+    seen, row = twice[0]
+    band = format_age_band(row.age_min, row.age_max)
+    what = " ".join(part for part in (row.code_amb, band and f"ages {band}", row.condition) if part)
+    raise UsageError(
+        f"{len(twice)} {row.language} tariffs effective {row.effective_from.isoformat()} are"
+        f" given twice, e.g. {what} in {seen.source} and in {row.source}; a table holds one row"
+        " per tariff and date: give these inputs one at a time",
+        row.source.file,
     )

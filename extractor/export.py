@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, TEXT_OF, from_text, sort_key
+from extractor.crosscheck import refuse_tariffs_given_twice
 from extractor.errors import UnreadableInputError
 from extractor.model import Extraction, Issue, TariffRow
 from extractor.settings import ExportSettings
@@ -261,6 +262,7 @@ def write_exports(
     """The exports chosen in settings (default: all), issues.json, and datapackage.json when a
     CSV is written. `validity` (from the store) ends each row; `report` and `digests` (file
     name → SHA-256) fill the workbook's changes and sources sheets."""
+    refuse_tariffs_given_twice(extractions)  # before anything is written
     settings = settings or ExportSettings()
     formats = settings.formats
     # Input order must not change a byte: circulars, rows and issues all have a sort order.

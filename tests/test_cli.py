@@ -160,3 +160,20 @@ def test_extracting_a_workbook_with_calamine_does_not_import_openpyxl(tmp_path: 
     )
     assert result.stdout.split("\n")[-2] == "0 []"
     assert (tmp_path / "tariffs.xlsx").exists()
+
+
+@pytest.mark.parametrize("verb", ["extract", "run"])
+def test_one_annex_given_twice_is_one_line_and_exit_2_with_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], verb: str
+) -> None:
+    """With every format it used to end in a pandera traceback, with csv alone in a
+    tariffs.csv breaking its own primary key; `run` rolls the store back too."""
+    annex = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
+    again = tmp_path / "copie.xlsx"
+    again.write_bytes(annex.read_bytes())
+    store = ["--store", str(tmp_path / "t.sqlite")] if verb == "run" else []
+    out = tmp_path / "out"
+    assert main([verb, str(annex), str(again), "--out", str(out), "-q", *store]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("inami-tariffs: error: copie.xlsx: 75 fr tariffs effective 2025-01-01")
+    assert not out.exists() and not (tmp_path / "t.sqlite").exists()

@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractor.location import Location
 from extractor.model import TariffRow
@@ -211,3 +213,55 @@ def test_a_column_built_now_names_the_row_of_a_bad_value_after_empty_ones() -> N
         assert list(zip(cases["check"], cases["index"], strict=True)) == [
             ("code-format" if name == "code_hos" else "amount-negative", 2)
         ]
+
+
+def _is_none(value: object) -> bool:
+    return value is None or value is pd.NA or value != value
+
+
+def _is_code(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 6 and value.isascii() and value.isdigit()
+
+
+def _iso_date(text: object) -> bool:
+    try:
+        return date.fromisoformat(str(text)).isoformat() == text
+    except ValueError:
+        return False
+
+
+# Each column rule as a statement about one value (how schemas/tariffs.py said them before
+# issue 15 made each check one pass over a column): the oracle of the test below.
+ONE_VALUE = {
+    "code-format": lambda code: _is_none(code) or _is_code(code),
+    "code-check-digit": lambda code: not _is_code(code) or int(code[:5]) % 7 == int(code[5]),
+    "amount-negative": lambda amount: not isinstance(amount, Decimal) or amount >= 0,
+    "amount-precision": lambda amount: (
+        _is_none(amount) or (isinstance(amount, Decimal) and amount.as_tuple().exponent == -2)
+    ),
+    "effective-date-format": _iso_date,
+    "description-missing": lambda text: isinstance(text, str) and bool(text.strip()),
+}
+CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=8),
+    st.integers(0, 99999).map(lambda n: f"{n:05d}{n % 7}"),  # a code with its check digit
+    st.from_regex(r"[0-9]{6}", fullmatch=True),
+    st.sampled_from(["７２６５３０", "٧٢٦٥٣٠", "72653X", " ", "2025-02-30", "2025-1-1"]),
+    st.dates().map(date.isoformat),
+    st.decimals(allow_nan=False, places=2),
+    st.decimals(allow_nan=False),  # any exponent, and infinities
+)
+
+
+@given(rule=st.sampled_from(sorted(ONE_VALUE)), cells=st.lists(CELLS, max_size=12))
+def test_each_column_rule_keeps_what_its_one_value_statement_keeps(
+    rule: str, cells: list[Any]
+) -> None:
+    """Issue 15 runs each rule once over a column's list of values (no Python call per value
+    where the rule needs none: same_quantum for the exponent, one int() for the check digit,
+    a date text checked once): it must keep exactly the values the rule keeps one by one."""
+    from schemas.tariffs import _COLUMN_RULES
+
+    assert sorted(_COLUMN_RULES) == sorted(ONE_VALUE)
+    assert _COLUMN_RULES[rule](cells) == [ONE_VALUE[rule](cell) for cell in cells]

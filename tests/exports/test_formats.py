@@ -219,14 +219,15 @@ def test_export_returns_every_file_it_wrote_in_writing_order(tmp_path: Path) -> 
     assert all(path.is_file() for path in written)
 
 
-def test_a_format_not_asked_for_cannot_refuse_the_export(tmp_path: Path) -> None:
-    """Two French files of one date whose fees differ by 1.00 on every row: valorisations (one
-    record per key, regime, date and language) refuse them, and so FHIR; tariffs.json alone,
-    asked without either, is written with both versions of every row, nothing left out."""
+def test_two_versions_of_one_date_are_refused_by_every_format(tmp_path: Path) -> None:
+    """Two French files of one date whose fees differ by 1.00 on every row: no table we write
+    holds two rows for one tariff and date (tariffs.json once held both, and tariffs.csv broke
+    its own primary key), so every format refuses them, in one message, writing nothing."""
     from dataclasses import replace
 
     from extractor.api import export, extract_file
-    from extractor.settings import ExportSettings, Options
+    from extractor.errors import UsageError
+    from extractor.settings import FORMATS, ExportSettings, Options
 
     [french] = extract_file(FR_2025)
     other = replace(
@@ -237,19 +238,11 @@ def test_a_format_not_asked_for_cannot_refuse_the_export(tmp_path: Path) -> None
             for row in french.rows
         ],
     )
-    only_json = Options(exports=ExportSettings(formats=frozenset({"json"})))
-    assert export([french, other], tmp_path / "json", only_json) == [
-        tmp_path / "json" / "tariffs.json",
-        tmp_path / "json" / "issues.json",
-    ]
-    rows = json.loads((tmp_path / "json" / "tariffs.json").read_text(encoding="utf-8"))["rows"]
-    fees = [(row["code_amb"], row["fee"]) for row in rows]
-    assert len(fees) == 2 * len(french.rows)
-    assert ("727016", "89.59") in fees and ("727016", "90.59") in fees
-    for formats in ({"valorisations"}, {"fhir"}):
-        with pytest.raises(Exception, match="one-record-per-key-regime-start-language"):
-            export([french, other], tmp_path / "refused",
-                   Options(exports=ExportSettings(formats=frozenset(formats))))  # fmt: skip
+    for name in FORMATS:
+        only = Options(exports=ExportSettings(formats=frozenset({name})))
+        with pytest.raises(UsageError, match=f"^{FR_2025.name}: {len(french.rows)} fr tariffs"):
+            export([french, other], tmp_path / name, only)
+        assert not (tmp_path / name).exists()
 
 
 def test_the_fhir_base_names_every_charge_item_definition(tmp_path: Path) -> None:
