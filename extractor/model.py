@@ -82,6 +82,7 @@ class RawRow:
         return [(index, cells[index]) for index, text in enumerate(self.texts) if text]
 
     def expanded(self) -> RawRow:
+        """Already a row of cells (a PDF line): what normalise asks of every line."""
         return self
 
 
@@ -104,6 +105,7 @@ class SheetRow:
 
     @property
     def cells(self) -> tuple[RawCell, ...]:
+        """Made anew on each call: a stage reading a line more than once expands it once."""
         line = self.location
         if self.spans:
             return tuple(
@@ -122,6 +124,7 @@ class SheetRow:
         )
 
     def expanded(self) -> RawRow:
+        """The line as cells, for the step that reads it; not kept by the document."""
         return RawRow(self.cells, self.location, self.hidden, self.hidden_row, self.formulas)
 
 
