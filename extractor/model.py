@@ -37,7 +37,9 @@ class RawCell:
     @property
     def location(self) -> Location:
         place = self.place
-        return place if self.column is None else place.at(place.line or 0, self.column)
+        if self.column is None:
+            return place
+        return Location(place.file, place.sheet, place.page, place.line, self.column)
 
     @property
     def text(self) -> str:

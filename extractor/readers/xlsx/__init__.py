@@ -261,7 +261,7 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
     merged_lines: dict[tuple[int, int], RawCell] = {}  # a merge's first cell, on a coded line
     letters = tuple(letters for _, letters in columns)
     offsets = [offset for offset, _ in columns]
-    every_offset = offsets == list(range(len(offsets)))  # no hidden column before the last
+    every_offset = offsets == list(range(len(offsets)))  # no hidden column among them
     rows: list[SheetRow] = []
     for row_number, values in enumerate(sheet.rows, start=1):
         if row_number % 1000 == 0:
