@@ -35,15 +35,17 @@ def find_effective_date(text: str) -> date | None:
     return None
 
 
-def find_stated_effective_date(text: str) -> date | None:
-    """The date on a line that states it, at the start of the line (cover letters)."""
+def find_stated_effective_dates(text: str) -> list[date]:
+    """The dates on lines that state one, at the start of the line (cover letters, the line
+    above a table), in document order: the first is the document's; any other is a conflict."""
     lines = text.splitlines()
+    stated: list[date] = []
     for index, line in enumerate(lines):
         if vocabulary.EFFECTIVE_DATE_STATEMENT.match(fold(line)):
             dates = find_dates(line) or find_dates(" ".join(lines[index + 1 : index + 2]))
             if dates:
-                return dates[0][1]
-    return None
+                stated.append(dates[0][1])
+    return stated
 
 
 def find_circular_number(text: str) -> tuple[str, date | None] | None:
@@ -114,7 +116,9 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
             )
         )
 
-    in_document = find_stated_effective_date(head) or find_effective_date(document.title)
+    stated = find_stated_effective_dates(head)
+    in_title = find_effective_date(document.title)
+    in_document = stated[0] if stated else in_title
     name_dates = find_dates(stem)
     in_name = name_dates[-1][1] if name_dates else None
     effective_from = overrides.effective_from or in_document or in_name
@@ -133,6 +137,18 @@ def describe(document: RawDocument, overrides: Overrides) -> tuple[CircularInfo,
                 )
             )
             break
+    # One date per unit: a document stating two (a second table "applicable à partir du 1er
+    # juillet") gives every row the one used, so the others are said, never dropped silently.
+    others = sorted({*stated, *([in_title] if in_title else [])} - {in_document})
+    if in_document is not None and others:
+        issues.append(
+            rules.EFFECTIVE_DATE_CONFLICT.issue(
+                document.location,
+                f"the document states {in_document.isoformat()} and also"
+                f" {', '.join(d.isoformat() for d in others)}, using"
+                f" {effective_from.isoformat()} for every row: check which rows apply from when",
+            )
+        )
 
     subject = find_subject(head) or document.title
     scope = overrides.scope or (

@@ -300,7 +300,11 @@ def _table_row(
     except ValueParseError as error:
         state.issues.append(rules.CODE_FORMAT.issue(code_cell.location, str(error), raw=raw))
         return
-    assert code_amb is not None
+    if code_amb is None:
+        # "-" under AMB beside a hospital code: no key for the row, so flagged, not kept.
+        message = f"no ambulatory code: {code_cell.text!r}; a row is keyed by its ambulatory code"
+        state.issues.append(rules.CODE_FORMAT.issue(code_cell.location, message, raw=raw))
+        return
     code_hos = None
     if "code_hos" in columns.index and columns.index["code_hos"] < len(row.cells):
         hos_cell = row.cells[columns.index["code_hos"]]

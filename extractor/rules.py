@@ -106,7 +106,9 @@ CIRCULAR_NUMBER_MISSING = Rule(
     "circular-number-missing", "warning", "no circular number found; pass `--circular`"
 )
 EFFECTIVE_DATE_CONFLICT = Rule(
-    "effective-date-conflict", "warning", "document, file name or option disagree on the date"
+    "effective-date-conflict",
+    "warning",
+    "document, file name or option disagree on the date, or the document states two",
 )
 KEY_LETTERS_UNREADABLE = Rule(
     "key-letters-unreadable",

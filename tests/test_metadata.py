@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from extractor.api import extract_file
 from extractor.errors import MissingMetadataError
 from extractor.location import Location
 from extractor.metadata import describe, detect_language, find_circular_number, find_effective_date
 from extractor.model import RawDocument
-from extractor.settings import Overrides
+from extractor.settings import PDF_ENGINES, XLSX_ENGINES, Options, Overrides, ReadSettings
+from tests.builders import write_workbook
+from tests.pdf_builder import Grid, Text, write_pdf
 
 FR_COVER = """Soins de Santé
 Circulaire OA no 2024/356 du 11-12-2024
@@ -103,3 +108,60 @@ def test_prose_dates_do_not_win_over_the_title() -> None:
         RawDocument(Location("Soins.pdf"), "pdf", (), f"{prose}\n{title}", title), Overrides()
     )
     assert info.effective_from == date(2021, 9, 1)
+
+
+# --- A document that states two effective dates: one date per unit, so the other is said ------
+_CODE, _LABEL, _FEE, _PREF, _STD = (
+    "Code",
+    "Libellé",
+    "Honoraires",
+    "Intervention BIM",
+    "Intervention non BIM",
+)
+_LATER = "Montants applicables à partir du 1er juillet 2025"
+
+
+def _two_dates_workbook(path: Path) -> Path:
+    header = [_CODE, _LABEL, _FEE, _PREF, _STD]
+    rows: list[list[object]] = [
+        ["Soins infirmiers : tarifs à partir du 1er janvier 2025"],
+        header, ["424012", "Toilette", 10, 10, 7.5], [],
+        [_LATER], header, ["424034", "Injection", 5, 5, 3.75],
+    ]  # fmt: skip
+    return write_workbook(path, rows)
+
+
+def _two_dates_pdf(path: Path) -> Path:
+    edges = (40.0, 100.0, 330.0, 390.0, 450.0, 510.0)
+    header = (tuple((label, n, 1) for n, label in enumerate((_CODE, _LABEL, _FEE, _PREF, _STD))),)
+    return write_pdf(
+        path,
+        [
+            Text("Soins infirmiers : tarifs à partir du 1er janvier 2025", 11),
+            Grid(edges, header, (("424012", "Toilette", "10,00", "10,00", "7,50"),)),
+            Text(_LATER),
+            Grid(edges, header, (("424034", "Injection", "5,00", "5,00", "3,75"),)),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "settings"),
+    [
+        *((_two_dates_workbook, ReadSettings(xlsx_engine=e)) for e in XLSX_ENGINES),
+        *((_two_dates_pdf, ReadSettings(pdf_engine=e)) for e in PDF_ENGINES),
+    ],
+)
+def test_a_second_effective_date_in_the_document_is_flagged(
+    tmp_path: Path, build: Callable[[Path], Path], settings: ReadSettings
+) -> None:
+    # The title says 1 January, the line above the second table 1 July: every row of the unit
+    # takes one date, so the other is reported, never dropped in silence.
+    path = build(tmp_path / ("soins" + (".xlsx" if build is _two_dates_workbook else ".pdf")))
+    [extraction] = extract_file(path, Options(settings=settings))
+    assert [row.code_amb for row in extraction.rows] == ["424012", "424034"]
+    used = extraction.info.effective_from.isoformat()
+    [conflict] = [i for i in extraction.issues if i.rule == "effective-date-conflict"]
+    assert conflict.severity == "warning"
+    assert "2025-01-01" in conflict.message and "2025-07-01" in conflict.message
+    assert f"using {used}" in conflict.message

@@ -59,3 +59,27 @@ def test_xlsx_a_code_pair_that_does_not_read_is_flagged(tmp_path: Path, language
     [extraction] = extract_file(write_workbook(tmp_path / f"{language}.xlsx", rows))
     assert extraction.rows == []
     assert [i.rule for i in extraction.issues if i.severity == "error"] == ["code-format"]
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+def test_xlsx_a_hospital_code_without_ambulatory_code_is_flagged(
+    tmp_path: Path, engine: str
+) -> None:
+    """`-` under `AMB` and a hospital code under `HOS`: a row is keyed by its ambulatory code,
+    so the line is flagged with its cells and the others kept (it had stopped the whole file
+    with an internal error, nothing written)."""
+    title, _, (individual, group) = SHEETS["fr"]
+    amounts = ["89,59", "85,59", "78,59"]
+    rows: list[list[object]] = [
+        title,
+        ["Pseudocode", None, "Libellé", "Honoraires", "Intervention BIM", "Intervention non BIM"],
+        ["AMB", "HOS", None, None, None, None],
+        ["726530", "726541", individual, *amounts],
+        ["-", "726563", group, *amounts],
+    ]
+    path = write_workbook(tmp_path / "fr.xlsx", rows, merges=["A2:B2"])
+    [extraction] = extract_file(path, Options(settings=ReadSettings(xlsx_engine=engine)))
+    assert [(row.code_amb, row.code_hos) for row in extraction.rows] == [("726530", "726541")]
+    [flagged] = [i for i in extraction.issues if i.severity == "error"]
+    assert (flagged.rule, str(flagged.location)) == ("code-format", "fr.xlsx#Feuil1!A5")
+    assert "726563" in flagged.raw and "85,59" in flagged.raw

@@ -260,6 +260,38 @@ def test_xlsx_amount_column_under_an_unknown_header(
     assert not _errors(extraction)
 
 
+# A regime column whose kind we cannot read ("Interv. BIM") beside the fee: not the fee's.
+ABBREVIATED = {
+    "fr": ("Code", "Libellé", "Honoraires", "Interv. BIM", "Interv. non BIM"),
+    "nl": ("Code", "Omschrijving", "Honorarium", "Tegemoetk. VT", "Tegemoetk. niet-VT"),
+}
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_pdf_regime_columns_of_an_unread_kind_beside_the_fee(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    labels = ABBREVIATED[language]
+    edges = (40.0, 100.0, 330.0, 390.0, 450.0, 510.0)
+    header = (tuple((label, n, 1) for n, label in enumerate(labels)),)
+    rows = (("560011", "Zitting", "29,06", "26,06", "22,06"),)
+    path = write_pdf(
+        tmp_path / f"{language}.pdf", [Text(_LEAD[language]), Grid(edges, header, rows)]
+    )
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    # Not "Honoraires BIM" (a fee under the conditions 'BIM' and 'non BIM', the line kept with
+    # its fee alone): their values are reported under their own labels, and the line is
+    # flagged, as in a workbook.
+    assert extraction.rows == []
+    assert _errors(extraction) == ["amount-missing"]
+    unplaced = [i for i in extraction.issues if i.rule == "column-unplaced"]
+    assert [(i.code, labels[3 + n] in i.message) for n, i in enumerate(unplaced)] == [
+        ("560011", True),
+        ("560011", True),
+    ]
+
+
 _LEAD = {
     "nl": "Tarieven van de huisartsen voor de rechthebbenden vanaf 1 januari 2024",
     "fr": "Tarifs des médecins pour les bénéficiaires à partir du 1er janvier 2024",

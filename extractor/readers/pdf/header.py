@@ -269,9 +269,15 @@ def columns_of(header_lines: list[Line]) -> list[Column]:
             for w in g
         ]
         leaf = [w for part in sorted(stack, key=lambda p: p[0].top) for w in part]
-        if not over and group_words and _is_regime_only(leaf):
+        if (
+            not over
+            and group_words
+            and _is_regime_only(leaf)
+            and _splits_by_regime(group_words[-1])
+        ):
             # A short group label ("Remgeld") may stand over the first of its regime columns
             # only: the regime column beside it, with no label of its own, belongs to it too.
+            # Not a fee ("Honoraires" | "Interv. BIM"): a fee has no regimes to share.
             over = group_words[-1]
         elif not over and regimes and _takes_regime_from(regimes, leaf):
             # A regime group set left in its cell ("Je bent gewoon / verzekerd") may stand over
@@ -423,6 +429,11 @@ def _takes_regime_from(regimes: list[list[Word]], leaf: list[Word]) -> bool:
         and not _names_regime(text)
         and _names_regime(group)
     )
+
+
+def _splits_by_regime(words: list[Word]) -> bool:
+    """A label of the amounts paid per regime (reimbursement, co-payment), unlike a fee."""
+    return bool(header_roles(" ".join(w.text for w in words)) & {"reimbursement", "copayment"})
 
 
 def _names_regime(folded: str) -> bool:
