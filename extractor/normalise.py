@@ -199,14 +199,20 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         if orphan:
             # Not our ancestors: keep no band or section from them.
             state.headings = [h for h in state.headings if not h.number]
-        state.headings.append(_Heading(level, text, parse_age_band(text), number, orphan))
+        band = parse_age_band(text)
+        if band is None:
+            _unread_age(state, cell, text)
+        state.headings.append(_Heading(level, text, band, number, orphan))
         state.numbered_headings = True
         state.caption = ""
         return
     if vocabulary.LETTERED_HEADING.match(text):
         # "F. Trajet de soins": a part of an annex, at the top level, its number unknown.
         state.headings = [h for h in state.headings if h.level == 0]
-        state.headings.append(_Heading(1, text, parse_age_band(text), lettered=True))
+        band = parse_age_band(text)
+        if band is None:
+            _unread_age(state, cell, text)
+        state.headings.append(_Heading(1, text, band, lettered=True))
         state.caption = ""
         return
     # A raised mark before the text ("¹ Tarif conventionnel") is the mark an amount cell holds.
@@ -227,7 +233,9 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         )
     state.line_before = text if len(text) <= _CAPTION_LENGTH else ""
     found = age_band_at(text)
-    if found is not None:
+    if found is None:
+        _unread_age(state, cell, text)
+    else:
         # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a
         # subject before its band ("Mondonderzoeken tot de 67ste verjaardag") narrows it.
         state.headings = [h for h in state.headings if not h.narrows]
@@ -237,6 +245,20 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
             return
         state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
         state.headings.insert(0, _Heading(0, text, found[0]))
+
+
+def _unread_age(state: _State, cell: RawCell, text: str) -> None:
+    """A heading or caption naming an age that no band pattern reads ("plus de 65 ans": 65 or
+    66?) gives its rows no band: said, never guessed. Longer lines are prose."""
+    if len(text) <= _CAPTION_LENGTH and vocabulary.AGE_MENTION.search(fold(text)):
+        state.issues.append(
+            rules.AGE_HEADING_UNREAD.issue(
+                cell.location,
+                f"the heading '{text}' names an age that is no band we read: the rows under it"
+                " carry no age band; check them",
+                raw=(text,),
+            )
+        )
 
 
 def _table_row(

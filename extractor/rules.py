@@ -173,6 +173,12 @@ AGE_UNREADABLE = Rule(
     "error",
     "a cell of the table's age column that is not an age band we can read: the line is left out",
 )
+AGE_HEADING_UNREAD = Rule(
+    "age-heading-unread",
+    "warning",
+    "a heading or a table's caption names an age that is no band we read (`Kinderen tot 18"
+    " jaar`, `plus de 65 ans`): the rows under it carry no age band; check them",
+)
 
 REGISTRY: dict[str, Rule] = {
     rule.code: rule
@@ -209,5 +215,6 @@ REGISTRY: dict[str, Rule] = {
         HIDDEN_SHEET,
         DESCRIPTION_MISSING,
         AGE_UNREADABLE,
+        AGE_HEADING_UNREAD,
     )
 }

@@ -265,6 +265,9 @@ AGE_BANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bmaximum (\d{1,3}) (?:ans|jaar)\b"), "max"),
 )
 
+# A number of years or a birthday: a heading naming an age, whether or not AGE_BANDS reads it.
+AGE_MENTION = re.compile(rf"\b\d{{1,3}} ?(?:ans|jaar)\b|\b{_NTH} (?:verjaardag|anniversaire)\b")
+
 # --- Dates and circular metadata ----------------------------------------------------------
 MONTHS: dict[str, int] = {
     # French

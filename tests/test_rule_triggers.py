@@ -204,6 +204,9 @@ TRIGGERS: dict[str, Trigger] = {
         _book("x.xlsx", [[*GOOD, "24 ans et plus"], [726552, "-", "Âge", *OK, "0-17"]],
               header=([*FR_HEADER[0], "Âge"], [*FR_HEADER[1], None])),
         "error", f"{X}!I5", "726552", ("726530",)),
+    "age-heading-unread": Trigger(
+        _book("x.xlsx", [GOOD, ["Bénéficiaires de plus de 65 ans"], [726552, "-", "Âgés", *OK]]),
+        "warning", f"{X}!A5", "", ("726530", "726552")),
     "description-missing": Trigger(
         _book("x.xlsx", [GOOD, [726552, "-", None, *OK]]), "error", f"{X}!A5", "726552",
         ("726530",)),

@@ -260,6 +260,67 @@ def test_xlsx_amount_column_under_an_unknown_header(
     assert not _errors(extraction)
 
 
+# --- A heading naming an age we do not read as a band: the rows say nothing of it -----------
+UNREAD_AGES = {
+    "fr": ("1. Bénéficiaires de plus de 65 ans", "2. Séances à domicile"),
+    "nl": ("Kinderen tot 18 jaar", "Zittingen aan huis"),
+}
+
+
+def _unread_age_rows(language: str) -> list[list[object]]:
+    _, labels, _ = GP_TABLES[language]
+    unread, other = UNREAD_AGES[language]
+    return [
+        [_LEAD[language]],
+        [unread], list(labels), ["560011", "Zitting", 29.06, 26.06, 22.06],
+        [other], list(labels), ["560033", "Zitting aan huis", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+
+
+def _assert_unread_age(extraction: Extraction, language: str, where: str) -> None:
+    # "plus de 65 ans" (65 or 66?), "tot 18 jaar" (17 or 18?): no band is guessed, and the
+    # heading is reported: its rows carry none.
+    assert [(r.code_amb, r.age_min, r.age_max) for r in extraction.rows] == [
+        ("560011", None, None),
+        ("560033", None, None),
+    ]
+    [unread] = [i for i in extraction.issues if i.rule == "age-heading-unread"]
+    assert (unread.severity, str(unread.location), unread.code) == ("warning", where, "")
+    assert UNREAD_AGES[language][0] in unread.message
+    assert not _errors(extraction)
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_xlsx_a_heading_naming_an_age_we_do_not_read(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    path = write_workbook(tmp_path / f"{language}.xlsx", _unread_age_rows(language))
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    _assert_unread_age(extraction, language, f"{language}.xlsx#Feuil1!A2")
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_pdf_a_heading_naming_an_age_we_do_not_read(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    _, labels, _ = GP_TABLES[language]
+    unread, other = UNREAD_AGES[language]
+    edges = (40.0, 100.0, 330.0, 390.0, 450.0, 510.0)
+    header = (tuple((label, n, 1) for n, label in enumerate(labels)),)
+    items = [
+        Text(_LEAD[language]),
+        Text(unread, 9, bold=True),
+        Grid(edges, header, (("560011", "Zitting", "29,06", "26,06", "22,06"),)),
+        Text(other, 9, bold=True),
+        Grid(edges, header, (("560033", "Zitting aan huis", "31,50", "28,50", "24,50"),)),
+    ]
+    path = write_pdf(tmp_path / f"{language}.pdf", items)
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    _assert_unread_age(extraction, language, f"{language}.pdf#page=1&line=2")
+
+
 # A regime column whose kind we cannot read ("Interv. BIM") beside the fee: not the fee's.
 ABBREVIATED = {
     "fr": ("Code", "Libellé", "Honoraires", "Interv. BIM", "Interv. non BIM"),
