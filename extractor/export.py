@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import glob
 import io
 import json
@@ -10,11 +12,12 @@ import operator
 import os
 import signal
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, TEXT_OF, from_text, sort_key
+from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, from_text, sort_key
 from extractor.crosscheck import refuse_tariffs_given_twice
 from extractor.errors import UnreadableInputError
 from extractor.model import Extraction, Issue, TariffRow
@@ -25,19 +28,42 @@ if TYPE_CHECKING:
     from extractor.report import ChangeReport
 
 
-def row_values(row: TariffRow) -> dict[str, str | int | None]:
-    """One row as export values: amounts as decimal strings, dates ISO, no floats anywhere."""
-    return dict(
-        zip(
-            COLUMNS,
-            [text(value) for text, value in zip(_TEXTS, _columns_getter(row), strict=True)],
-            strict=True,
-        )
-    )
+Texts = list[str | int | None]
 
 
-_columns_getter = operator.attrgetter(*COLUMNS)
-_TEXTS = tuple(TEXT_OF[name] for name in COLUMNS)
+def _string_texts(values: list[Any]) -> Texts:
+    return [value if type(value) is str or value is None else str(value) for value in values]
+
+
+def _amount_texts(values: list[Any]) -> Texts:
+    return [None if value is None else f"{value:f}" for value in values]
+
+
+def _date_texts(values: list[Any]) -> Texts:
+    return [None if value is None else str(value.isoformat()) for value in values]
+
+
+def _integer_texts(values: list[Any]) -> Texts:
+    return values
+
+
+# Per column type, TEXT_OF over a whole column (tests/exports hold them equal value for value).
+_COLUMN_TEXTS: dict[str, Callable[[list[Any]], Texts]] = {
+    "string": _string_texts,
+    "number": _amount_texts,
+    "date": _date_texts,
+    "integer": _integer_texts,
+}
+
+
+def texts_by_column(rows: Sequence[TariffRow]) -> list[Texts]:
+    """Each column's export texts (TEXT_OF of each value: amounts as decimal strings, dates
+    ISO, no floats anywhere), a column at a time: made once per export and shared by
+    tariffs.csv and tariffs.json (a call per column, not one per cell)."""
+    return [
+        _COLUMN_TEXTS[BY_NAME[name].type](list(map(operator.attrgetter(name), rows)))
+        for name in COLUMNS
+    ]
 
 
 KILL_AT = "INAMI_TARIFFS_KILL_AT"
@@ -90,6 +116,7 @@ def _umask() -> int:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
 
 
 def spreadsheet_safe(value: str | int | None) -> str | int:
@@ -101,19 +128,22 @@ def spreadsheet_safe(value: str | int | None) -> str | int:
     return value
 
 
-def tariffs_csv(rows: Iterable[TariffRow]) -> str:
+def safe_cells(values: Sequence[Any]) -> Sequence[Any]:
+    """spreadsheet_safe over CSV cells (a column, or a line), called cell by cell only when a
+    text among them starts with a formula character; otherwise the cells as they are: it
+    changes nothing else but None, which the CSV writer writes empty, as spreadsheet_safe's ""."""
+    if _FORMULA_FIRST.isdisjoint([value[:1] for value in values if isinstance(value, str)]):
+        return values
+    return list(map(spreadsheet_safe, values))
+
+
+def tariffs_csv(rows: Sequence[TariffRow], texts: list[Texts] | None = None) -> str:
+    """tariffs.csv; `texts`: texts_by_column(rows), when the caller has them already."""
+    columns = texts_by_column(rows) if texts is None else texts
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(
-        list(
-            map(
-                spreadsheet_safe,
-                [text(v) for text, v in zip(_TEXTS, _columns_getter(row), strict=True)],
-            )
-        )
-        for row in rows
-    )
+    writer.writerows(zip(*map(safe_cells, columns), strict=True))
     return buffer.getvalue()
 
 
@@ -121,14 +151,38 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def tariffs_json(extractions: list[Extraction], rows: list[TariffRow]) -> Iterator[str]:
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per value
+
+
+def json_texts(values: list[Any]) -> list[str]:
+    """Each value as the JSON encoder writes it (texts by the encoder's own string escaping)."""
+    return [
+        encode_basestring(value) if type(value) is str else "null" if value is None
+        else _encode(value)
+        for value in values
+    ]  # fmt: skip
+
+
+# A row of tariffs.json with its values' JSON in place of %s: what encoding the row's
+# {column: text} gives (tests/exports hold the two equal).
+_ROW_JSON = "{" + ", ".join(f"{_encode(name).replace('%', '%%')}: %s" for name in COLUMNS) + "}"
+
+
+def tariffs_json(
+    extractions: list[Extraction], rows: Sequence[TariffRow], texts: list[Texts] | None = None
+) -> Iterator[str]:
     """Chunks of tariffs.json, one row per line: readable in a pull-request diff, and never the
-    whole document in memory at once (20,000 rows of text make tens of megabytes per copy)."""
+    whole document in memory at once (20,000 rows of text make tens of megabytes per copy).
+    Each row is its values' JSON put into _ROW_JSON."""
     circulars = json.dumps([circular_record(e) for e in extractions], ensure_ascii=False, indent=2)
     yield '{\n  "circulars": ' + circulars.replace("\n", "\n  ") + ',\n  "rows": ['
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
-    for index, row in enumerate(rows):
-        yield ("\n    " if index == 0 else ",\n    ") + encode(row_values(row))
+    columns = texts_by_column(rows) if texts is None else texts
+    separator = "\n    "
+    for start in range(0, len(rows), 1000):
+        chunk = [column[start : start + 1000] for column in columns]
+        lines = [_ROW_JSON % values for values in zip(*map(json_texts, chunk), strict=True)]
+        yield separator + ",\n    ".join(lines)
+        separator = ",\n    "
     yield "\n  ]\n}\n" if rows else "]\n}\n"
 
 
@@ -250,6 +304,22 @@ def datapackage_json(formats: Iterable[str] = ("csv", "valorisations")) -> str:
     )
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The exports build hundreds of thousands of containers (lines, records, texts) that make
+    no reference cycles; with the cyclic collector on, its passes walk the table again and again
+    as they pile up (0.3 s of CPU for a 20,000-row annex). Paused while the exports are built and
+    written; the collector's previous state is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def write_exports(
     extractions: list[Extraction],
     out_dir: Path,
@@ -272,19 +342,20 @@ def write_exports(
     rows = sorted((row for e in extractions for row in e.rows), key=sort_key)
     issues = [issue for extraction in extractions for issue in extraction.issues]
     outputs: dict[str, str | bytes | Iterator[str]] = {}
+    texts = texts_by_column(rows) if formats & {"csv", "json"} else []
     if "csv" in formats:
-        outputs["tariffs.csv"] = tariffs_csv(rows)
+        outputs["tariffs.csv"] = tariffs_csv(rows, texts)
     if "json" in formats:
-        outputs["tariffs.json"] = tariffs_json(extractions, rows)
+        outputs["tariffs.json"] = tariffs_json(extractions, rows, texts)
     if formats & {"valorisations", "fhir"}:
         from extractor.exports import fhir, valorisations
         from extractor.validate import validate_valorisations
 
         records = valorisations.valorisations(rows, validity)
-        lines = [valorisations.flat(valorisation) for valorisation in records]
+        lines = valorisations.flat_lines(records)
         validate_valorisations(lines)  # before anything is written
         if "valorisations" in formats:
-            outputs["valorisations.json"] = valorisations.valorisations_json(records)
+            outputs["valorisations.json"] = valorisations.valorisations_json(lines)
             outputs["valorisations.csv"] = valorisations.csv_of_lines(lines)
         if "fhir" in formats:
             outputs["chargeitemdefinitions.json"] = fhir.bundle_json(records, settings.fhir_base)

@@ -166,10 +166,10 @@ def test_a_workbook_code_in_other_digits_is_refused(tmp_path: Path) -> None:
 
 
 def _valorisation_lines(**changes: Any) -> list[dict[str, Any]]:
-    from extractor.exports.valorisations import flat, valorisations
+    from extractor.exports.valorisations import flat_lines, valorisations
 
     records = valorisations([tariff("726530", 1), tariff("726552", 2)])
-    return [dict(flat(replace(v, **changes))) for v in records]
+    return [dict(line) for line in flat_lines(replace(v, **changes) for v in records)]
 
 
 def test_a_valorisation_in_force_for_one_day_is_valid() -> None:

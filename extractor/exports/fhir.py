@@ -11,13 +11,16 @@ through a binary float.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from extractor import vocabulary
+from extractor.columns import KEY_COLUMNS, Key
 from extractor.exports.valorisations import CODE_COLUMNS, LANGUAGES, Valorisation
 
 NOMENCLATURE = (
@@ -121,8 +124,14 @@ def _translated(text: str, language: str) -> dict[str, Any]:
 
 
 def resource_id(first: Valorisation) -> str:
-    codes = [first.value(name) for name in CODE_COLUMNS if first.value(name)]
-    return "-".join([*codes, first.valid_from.strftime("%Y%m%d")])
+    codes = [code for code in _codes(first.key) if code]
+    return "-".join([*codes, _compact(first.valid_from)])
+
+
+@functools.cache
+def _compact(day: date) -> str:
+    """20250101: a resource id's date (strftime is slow, and a table has few dates)."""
+    return day.strftime("%Y%m%d")
 
 
 def charge_item_definition(
@@ -216,9 +225,21 @@ def _groups(records: Iterable[Valorisation]) -> Iterable[list[Valorisation]]:
     """The valorisations of each resource (a code over one validity), in their order."""
     groups: dict[tuple[Any, ...], list[Valorisation]] = {}
     for v in records:
-        codes = tuple(v.value(name) for name in CODE_COLUMNS)
-        groups.setdefault((codes, v.valid_from, v.valid_to, v.circular), []).append(v)
+        identity = (_codes(v.key), v.valid_from, v.valid_to, v.circular)
+        members = groups.get(identity)
+        if members is None:
+            groups[identity] = [v]
+        else:
+            members.append(v)
     return groups.values()
+
+
+_CODE_PLACES = [KEY_COLUMNS.index(name) for name in CODE_COLUMNS]
+
+
+def _codes(key: Key) -> tuple[Any, ...]:
+    """The key's nomenclature codes (what names a resource, with its validity)."""
+    return tuple([key[place] for place in _CODE_PLACES])
 
 
 def _entries(records: Iterable[Valorisation], base: str) -> Iterator[dict[str, Any]]:
@@ -272,32 +293,53 @@ class _GroupTexts:
     def __init__(self, base: str, encode: Any) -> None:
         self.encode = encode
         self.applicabilities: dict[tuple[Any, ...], str] = {}
+        self.amounts: dict[str, str] = {}
         self.shared: dict[tuple[Any, ...], Any] = {}
         coding = {"system": price_code_system(base)}
-        self.informational = {
+        informational = {
             code: _unmarked(
                 encode({"code": {"coding": [{**coding, "code": code, "display": display}]}})
             )[1:-1]
             for code, display in PRICE_CODE_DISPLAY.items()
         }
+        # Each price component's text before its Money: base (the fee), then informational
+        # reimbursement and patientFee (_price_components' order).
+        self.components = (
+            '{"type": "base", "amount": ',
+            *(
+                f'{{"type": "informational", {informational[code]}, "amount": '
+                for code in (REIMBURSEMENT, PATIENT_FEE)
+            ),
+        )
 
     def amount(self, value: Decimal) -> str:
+        """A Money object's text, made once per amount text (amounts repeat over codes)."""
         text = f"{value:f}"
-        number = text if _NUMBER.fullmatch(text) else self.encode(f"{_MARK}{text}")
-        return f'{{"value": {number}, "currency": "EUR"}}'
+        money = self.amounts.get(text)
+        if money is None:
+            number = text if _NUMBER.fullmatch(text) else self.encode(f"{_MARK}{text}")
+            money = self.amounts[text] = f'{{"value": {number}, "currency": "EUR"}}'
+        return money
 
     def group(self, v: Valorisation, slot: tuple[Any, ...]) -> str:
         applicability = self.applicabilities.get(slot)
         if applicability is None:
             built = _applicability(self.shared, v, slot)
             applicability = self.applicabilities[slot] = _unmarked(self.encode(built))
-        components = []
-        if v.fee is not None:
-            components.append(f'{{"type": "base", "amount": {self.amount(v.fee)}}}')
-        for code, amount in ((REIMBURSEMENT, v.reimbursement), (PATIENT_FEE, v.patient_share)):
-            if amount is not None:
-                components.append(
-                    f'{{"type": "informational", {self.informational[code]},'
-                    f' "amount": {self.amount(amount)}}}'
-                )
-        return f'{{"applicability": {applicability}, "priceComponent": [{", ".join(components)}]}}'
+        amounts = fee, reimbursement, share = v.fee, v.reimbursement, v.patient_share
+        money = self.amount
+        if fee is not None and reimbursement is not None and share is not None:  # the usual
+            base, informational, patient = self.components
+            components = (
+                f"{base}{money(fee)}}}, {informational}{money(reimbursement)}}}, "
+                f"{patient}{money(share)}}}"
+            )
+        else:
+            components = ", ".join(
+                [
+                    f"{start}{money(amount)}}}"
+                    for start, amount in zip(self.components, amounts, strict=True)
+                    if amount is not None
+                ]
+            )
+        return f'{{"applicability": {applicability}, "priceComponent": [{components}]}}'

@@ -34,17 +34,16 @@ def validity_in_store(store: Store, rows: Iterable[TariffRow]) -> Validity:
     return versions
 
 
-def valid_to(validity: Validity | None, row: TariffRow) -> date | None:
-    if validity is None:
-        return None
-    found = validity.get((row_key(row), row.effective_from))
-    return None if found is None else found[0]
-
-
-def superseded(validity: Validity | None, row: TariffRow) -> bool:
-    """Whether the store's version of the row's key and date carries other amounts."""
-    found = None if validity is None else validity.get((row_key(row), row.effective_from))
-    return found is not None and found[1] != _amounts(row)
+def version_end(
+    validity: Validity | None, key: Key, start: date, amounts: tuple[Decimal | None, ...]
+) -> tuple[bool, date | None]:
+    """For a row of this key, date and amounts: whether it is in force at all (not when the
+    store's version of its key and date carries other amounts: a corrigendum superseded it),
+    and its last day in force (valid_to)."""
+    found = None if validity is None else validity.get((key, start))
+    if found is None:
+        return True, None
+    return found[1] == amounts, found[0]
 
 
 def _amounts(row: TariffRow) -> tuple[Decimal | None, ...]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,7 +31,7 @@ from extractor.columns import (
     key_order,
     row_key,
 )
-from extractor.exports.validity import Validity, superseded, valid_to
+from extractor.exports.validity import Validity, version_end
 from extractor.model import TariffRow
 
 LANGUAGES = ("fr", "nl")
@@ -68,50 +69,55 @@ class Valorisation:
         return tuple(language for language, _ in self.labels)
 
 
+_AMOUNTS_OF = operator.attrgetter(*AMOUNT_COLUMNS)
+
+
 def valorisations(
     rows: Iterable[TariffRow], validity: Validity | None = None
 ) -> list[Valorisation]:
     """Every row's amounts, per regime, with the row's validity (open-ended without a store);
-    a row a corrigendum superseded is in force on no day and gives no record."""
+    a row a corrigendum superseded is in force on no day and gives no record. The two records
+    of a group share their key, dates, labels and sources (the same objects: the writers
+    reuse what they made of them for the first)."""
     groups: dict[tuple[Any, ...], list[TariffRow]] = {}
     for row in rows:
-        if superseded(validity, row):
+        key, start, amounts = row_key(row), row.effective_from, _AMOUNTS_OF(row)
+        in_force, end = version_end(validity, key, start, amounts)
+        if not in_force:
             continue
-        amounts = tuple(getattr(row, name) for name in AMOUNT_COLUMNS)
-        identity = (
-            row_key(row),
-            row.effective_from,
-            valid_to(validity, row),
-            row.circular,
-            amounts,
-        )
-        groups.setdefault(identity, []).append(row)
+        identity = (key, start, end, row.circular, amounts)
+        members = groups.get(identity)
+        if members is None:
+            groups[identity] = [row]
+        else:
+            members.append(row)
     order = []
     for (key, start, end, circular, _), members in groups.items():
-        members.sort(key=lambda r: (LANGUAGES.index(r.language), r.source.order))
+        if len(members) > 1:
+            members.sort(key=lambda r: (LANGUAGES.index(r.language), r.source.order))
         languages = tuple(dict.fromkeys(r.language for r in members))
-        order.append(((key_order(key), start, languages, end or date.max, circular), members))
-    order.sort(key=lambda pair: pair[0])
+        order.append(((key_order(key), start, languages, end or date.max, circular), end, members))
+    order.sort(key=operator.itemgetter(0))
     records = []
-    for _, members in order:
+    for _, end, members in order:
         first = members[0]
-        labels = _per_language((r.language, r.description) for r in members)
-        sources = _per_language((r.language, str(r.source)) for r in members)
+        labels: tuple[tuple[str, str], ...]
+        sources: tuple[tuple[str, str], ...]
+        if len(members) == 1:
+            labels = ((first.language, " | ".join([first.description])),)
+            sources = ((first.language, str(first.source)),)
+        else:
+            labels = _per_language((r.language, r.description) for r in members)
+            sources = _per_language((r.language, str(r.source)) for r in members)
+        key, start, circular = row_key(first), first.effective_from, first.circular
+        fee = getattr(first, FEE)
         for regime, reimbursement, copayment in REGIMES:
             records.append(
                 Valorisation(
-                    row_key(first),
-                    first.effective_from,
-                    valid_to(validity, first),
-                    regime,
-                    getattr(first, FEE),
-                    getattr(first, reimbursement),
-                    getattr(first, copayment),
-                    first.circular,
-                    labels,
-                    sources,
+                    key, start, end, regime, fee, getattr(first, reimbursement),
+                    getattr(first, copayment), circular, labels, sources,
                 )
-            )
+            )  # fmt: skip
     return records
 
 
@@ -124,46 +130,11 @@ def _per_language(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ..
     return tuple((language, " | ".join(found)) for language, found in texts.items())
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:f}"
-
-
 # (name, place in the key, value → export text) of the code and the applicability columns.
 _CODE_TEXTS = tuple((name, _KEY_INDEX[name], TEXT_OF[name]) for name in CODE_COLUMNS)
 _APPLICABILITY_TEXTS = tuple(
     (name, _KEY_INDEX[name], TEXT_OF[name]) for name in APPLICABILITY_COLUMNS
 )
-
-
-def record(valorisation: Valorisation) -> dict[str, Any]:
-    """One valorisation as JSON: amounts as decimal strings, dates ISO, None for none."""
-    v = valorisation
-    key = v.key
-    labels, sources = dict(v.labels), dict(v.sources)
-    data: dict[str, Any] = {name: text(key[index]) for name, index, text in _CODE_TEXTS}
-    data["valid_from"] = v.valid_from.isoformat()
-    data["valid_to"] = v.valid_to.isoformat() if v.valid_to else None
-    applicability: dict[str, Any] = {
-        name: text(key[index]) for name, index, text in _APPLICABILITY_TEXTS
-    }
-    applicability["preferential"] = v.regime == "preferential"
-    data["applicability"] = applicability
-    data["fee"] = None if v.fee is None else f"{v.fee:f}"
-    data["reimbursement"] = None if v.reimbursement is None else f"{v.reimbursement:f}"
-    data["patient_share"] = None if v.patient_share is None else f"{v.patient_share:f}"
-    data["labels"] = {language: labels.get(language) for language in LANGUAGES}
-    data["circular"] = v.circular
-    data["source"] = {language: sources.get(language) for language in LANGUAGES}
-    return data
-
-
-def valorisations_json(records: list[Valorisation]) -> Iterator[str]:
-    """valorisations.json, one record per line (readable in a pull-request diff)."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    yield '{\n  "valorisations": ['
-    for index, valorisation in enumerate(records):
-        yield ("\n    " if index == 0 else ",\n    ") + encode(record(valorisation))
-    yield "\n  ]\n}\n" if records else "]\n}\n"
 
 
 @dataclass(frozen=True)
@@ -217,39 +188,120 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 FlatLine = dict[str, str | int | None]
 
 
-def flat(valorisation: Valorisation) -> FlatLine:
-    """One valorisation as a CSV line's values, in FIELD_NAMES order: record() with its nested
-    objects spread out, built directly (tests/exports hold the two equal)."""
-    v = valorisation
+def flat_lines(records: Iterable[Valorisation]) -> list[FlatLine]:
+    """Each valorisation as a CSV line's values, in FIELD_NAMES order: its JSON record with
+    the nested objects spread out (tests/exports hold the two equal). What consecutive records
+    share (their key and dates, their labels and sources: the same objects for the two regimes
+    of a group, see valorisations()) is made once."""
+    lines: list[FlatLine] = []
+    head: FlatLine = {}
+    tail: FlatLine = {}
+    last: Valorisation | None = None
+    for v in records:
+        if (
+            last is None
+            or v.key is not last.key
+            or v.valid_from is not last.valid_from
+            or v.valid_to is not last.valid_to
+        ):
+            head = _head(v)
+        if (
+            last is None
+            or v.labels is not last.labels
+            or v.circular is not last.circular
+            or v.sources is not last.sources
+        ):
+            tail = _tail(v)
+        fee, reimbursement, share = v.fee, v.reimbursement, v.patient_share
+        lines.append(
+            {
+                **head,
+                "preferential": "true" if v.regime == "preferential" else "false",
+                "fee": None if fee is None else f"{fee:f}",
+                "reimbursement": None if reimbursement is None else f"{reimbursement:f}",
+                "patient_share": None if share is None else f"{share:f}",
+                **tail,
+            }
+        )
+        last = v
+    return lines
+
+
+def _head(v: Valorisation) -> FlatLine:
+    """A flat line's codes, dates and applicability (the columns before "preferential")."""
     key = v.key
-    labels, sources = dict(v.labels), dict(v.sources)
     line: FlatLine = {name: text(key[index]) for name, index, text in _CODE_TEXTS}
     line["valid_from"] = v.valid_from.isoformat()
     line["valid_to"] = v.valid_to.isoformat() if v.valid_to else None
     for name, index, text in _APPLICABILITY_TEXTS:
         line[name] = text(key[index])
-    line["preferential"] = "true" if v.regime == "preferential" else "false"
-    line["fee"] = None if v.fee is None else f"{v.fee:f}"
-    line["reimbursement"] = None if v.reimbursement is None else f"{v.reimbursement:f}"
-    line["patient_share"] = None if v.patient_share is None else f"{v.patient_share:f}"
-    for language in LANGUAGES:
-        line[f"label_{language}"] = labels.get(language)
+    return line
+
+
+def _tail(v: Valorisation) -> FlatLine:
+    """A flat line's labels, circular and sources (the columns after the amounts)."""
+    labels, sources = dict(v.labels), dict(v.sources)
+    line: FlatLine = {f"label_{language}": labels.get(language) for language in LANGUAGES}
     line["circular"] = v.circular
     for language in LANGUAGES:
         line[f"source_{language}"] = sources.get(language)
     return line
 
 
+def _record_json() -> str:
+    """A record of valorisations.json with %s where each value of its flat line goes, in
+    FIELD_NAMES order (tests/exports hold it equal to the record encoded whole)."""
+    mark = "\x00"
+    shape = {
+        **dict.fromkeys(CODE_COLUMNS, mark),
+        "valid_from": mark,
+        "valid_to": mark,
+        "applicability": {**dict.fromkeys(APPLICABILITY_COLUMNS, mark), "preferential": mark},
+        "fee": mark,
+        "reimbursement": mark,
+        "patient_share": mark,
+        "labels": dict.fromkeys(LANGUAGES, mark),
+        "circular": mark,
+        "source": dict.fromkeys(LANGUAGES, mark),
+    }
+    encoded = json.JSONEncoder(ensure_ascii=False).encode(shape)
+    return encoded.replace("%", "%%").replace('"\\u0000"', "%s")
+
+
+_RECORD_JSON = _record_json()
+
+
+def valorisations_json(lines: Sequence[FlatLine]) -> Iterator[str]:
+    """valorisations.json, one record per line (readable in a pull-request diff), in chunks
+    of a thousand: each flat line's values as JSON put into _RECORD_JSON ("preferential" is a
+    JSON boolean there)."""
+    from extractor.export import json_texts
+
+    preferential = FIELD_NAMES.index("preferential")
+    separator = "\n    "
+    yield '{\n  "valorisations": ['
+    for start in range(0, len(lines), 1000):
+        records = []
+        for line in lines[start : start + 1000]:
+            values = list(line.values())
+            texts = json_texts(values)
+            texts[preferential] = str(values[preferential])  # "true" or "false", written bare
+            records.append(_RECORD_JSON % tuple(texts))
+        yield separator + ",\n    ".join(records)
+        separator = ",\n    "
+    yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
+
+
 def valorisations_csv(records: list[Valorisation]) -> str:
-    return csv_of_lines([flat(valorisation) for valorisation in records])
+    return csv_of_lines(flat_lines(records))
 
 
 def csv_of_lines(lines: Iterable[FlatLine]) -> str:
     """valorisations.csv from the flat lines (the ones schemas/valorisations.py checks)."""
-    from extractor.export import spreadsheet_safe
+    from extractor.export import safe_cells
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELD_NAMES)
-    writer.writerows(list(map(spreadsheet_safe, line.values())) for line in lines)
+    writer.writerows(safe_cells(list(line.values())) for line in lines)
     return buffer.getvalue()

@@ -14,8 +14,9 @@ import pytest
 from extractor import api
 from extractor.api import extract_file
 from extractor.cli import main
-from extractor.columns import row_key
-from extractor.exports.validity import valid_to, validity_in_store
+from extractor.columns import AMOUNT_COLUMNS, row_key
+from extractor.exports.validity import Validity, validity_in_store, version_end
+from extractor.model import TariffRow
 from extractor.store import Store
 from tests.builders import derive_workbook
 from tests.conftest import SAMPLES
@@ -122,9 +123,15 @@ def test_rows_a_corrigendum_superseded_end_with_their_version(corrected: Path) -
             corrected, row.code_amb, date(2025, 6, 1), row.age_min or row.age_max,
             language="nl", condition=row.condition or "",
         )  # fmt: skip
-        assert valid_to(validity, row) == tariff.effective_to == END_2025
+        assert _version_end(validity, row) == (False, END_2025)
+        assert tariff.effective_to == END_2025
     untouched = [row for row in dutch.rows if row.code_amb not in THREE]
-    assert untouched and {valid_to(validity, row) for row in untouched} == {END_2025}
+    assert untouched and {_version_end(validity, row) for row in untouched} == {(True, END_2025)}
+
+
+def _version_end(validity: Validity, row: TariffRow) -> tuple[bool, date | None]:
+    amounts = tuple(getattr(row, name) for name in AMOUNT_COLUMNS)
+    return version_end(validity, row_key(row), row.effective_from, amounts)
 
 
 def test_a_circular_exported_after_its_corrigendum_answers_once(tmp_path: Path) -> None:

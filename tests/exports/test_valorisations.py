@@ -16,14 +16,42 @@ import pytest
 from extractor import api
 from extractor.api import extract_file
 from extractor.cli import main
-from extractor.columns import AMOUNT_COLUMNS, row_key
+from extractor.columns import AMOUNT_COLUMNS, TEXT_OF, row_key
 from extractor.errors import LookupFailedError
-from extractor.exports.valorisations import FIELD_NAMES, flat, record, valorisations
+from extractor.exports.valorisations import (
+    APPLICABILITY_COLUMNS,
+    CODE_COLUMNS,
+    FIELD_NAMES,
+    LANGUAGES,
+    Valorisation,
+    flat_lines,
+    valorisations,
+    valorisations_json,
+)
 from tests.conftest import GOLDEN, SAMPLES, assert_golden
 from tests.exports.conftest import FOLDERS
 
 FR_2025 = SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx"
 NL_2025 = SAMPLES / "V1 - Psychologische zorg - 01-01-2025-omzendbrief VI.xlsx"
+
+
+def record(valorisation: Valorisation) -> dict[str, Any]:
+    """What a record of valorisations.json is (the oracle of the writer, which puts each flat
+    line's values into a template): amounts as decimal strings, dates ISO, None for none."""
+    v = valorisation
+    labels, sources = dict(v.labels), dict(v.sources)
+    data: dict[str, Any] = {name: TEXT_OF[name](v.value(name)) for name in CODE_COLUMNS}
+    data["valid_from"] = v.valid_from.isoformat()
+    data["valid_to"] = v.valid_to.isoformat() if v.valid_to else None
+    applicability = {name: TEXT_OF[name](v.value(name)) for name in APPLICABILITY_COLUMNS}
+    data["applicability"] = {**applicability, "preferential": v.regime == "preferential"}
+    data["fee"] = None if v.fee is None else f"{v.fee:f}"
+    data["reimbursement"] = None if v.reimbursement is None else f"{v.reimbursement:f}"
+    data["patient_share"] = None if v.patient_share is None else f"{v.patient_share:f}"
+    data["labels"] = {language: labels.get(language) for language in LANGUAGES}
+    data["circular"] = v.circular
+    data["source"] = {language: sources.get(language) for language in LANGUAGES}
+    return data
 
 
 def _amounts(row: Any) -> tuple[Any, ...]:
@@ -190,16 +218,35 @@ def test_each_flat_line_is_its_record_spread_out_in_column_order() -> None:
     found = valorisations([*french.rows, *dutch.rows[1:], *odd], validity)
     assert any(v.valid_to for v in found) and any(len(v.labels) == 2 for v in found)
     assert any(len(v.labels) == 1 for v in found) and any(v.fee is None for v in found)
-    for valorisation in found:
-        line = flat(valorisation)
+    # Neighbours each differing from the one before in one field only, the others the same
+    # objects (flat_lines makes what consecutive records share once).
+    neighbours = [found[0]]
+    for change in (
+        {"valid_from": date(2025, 2, 1)},
+        {"valid_to": date(2025, 3, 1)},
+        {"labels": (("fr", "autre"),)},
+        {"circular": "2025/1"},
+        {"sources": (("fr", "x.xlsx#S!A9"),)},
+        {"key": ("726530", None, 3, None, None)},
+    ):
+        neighbours.append(replace(neighbours[-1], **change))  # type: ignore[arg-type]
+    found = [*neighbours, *found]
+    lines = flat_lines(found)
+    for valorisation, line in zip(found, lines, strict=True):
         assert list(line.items()) == list(_spread(record(valorisation)).items())
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    written = "".join(valorisations_json(lines)).split("\n")
+    assert [text.strip().removesuffix(",") for text in written[2:-3]] == [
+        encode(record(valorisation)) for valorisation in found
+    ]
+    assert json.loads("".join(valorisations_json([]))) == {"valorisations": []}
 
 
 def test_a_formula_label_is_quoted_in_the_csv() -> None:
     [french] = extract_file(FR_2025)
     rows = [replace(french.rows[0], description="=HYPERLINK(1)")]
     [first, _] = valorisations(rows)
-    assert flat(first)["label_fr"] == "=HYPERLINK(1)"
+    assert flat_lines([first])[0]["label_fr"] == "=HYPERLINK(1)"
     from extractor.exports.valorisations import valorisations_csv
 
     assert "'=HYPERLINK(1)" in valorisations_csv([first])
@@ -281,12 +328,12 @@ def test_valorisations_that_break_the_schema_are_never_written(
 
     [french] = extract_file(FR_2025)
     records = valorisations(french.rows)
-    validate_valorisations([flat(v) for v in records])  # sound as read
+    validate_valorisations(flat_lines(records))  # sound as read
     broken = [*records, records[0]] if damage == "twice" else [
         replace(records[0], **damage), *records[1:]  # type: ignore[arg-type]
     ]  # fmt: skip
     with pytest.raises(pa.errors.SchemaErrors):
-        validate_valorisations([flat(v) for v in broken])
+        validate_valorisations(flat_lines(broken))
 
 
 def test_exports_are_validated_before_they_are_written(tmp_path: Path) -> None:

@@ -4,19 +4,38 @@ formula starts neutralised, one line ending for every platform."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.cli import main
-from extractor.export import KILL_AT, spreadsheet_safe, write_atomic
+from extractor.columns import COLUMNS, TEXT_OF
+from extractor.export import (
+    KILL_AT,
+    safe_cells,
+    spreadsheet_safe,
+    tariffs_csv,
+    tariffs_json,
+    texts_by_column,
+    write_atomic,
+)
+from extractor.model import TariffRow
 from tests.conftest import ROOT, SAMPLES
+from tests.test_diff import tariff
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -189,3 +208,110 @@ def test_killed_after_the_rename_the_new_file_is_whole(tmp_path: Path) -> None:
     assert killed.returncode == -signal.SIGKILL
     assert target.read_text(encoding="utf-8") == "new\n"
     assert _leftovers(tmp_path) == []
+
+
+class _Text(str):
+    pass
+
+
+_cells = st.one_of(
+    st.none(),
+    st.integers(),
+    st.booleans(),
+    st.text(max_size=6),
+    st.sampled_from(["=1", "+32", "-5", "@x", "\tx", "\rx", "'=1", " =1", "a=1", ""]),
+    st.builds(_Text, st.sampled_from(["=1", "x", "-"])),
+    st.decimals(allow_nan=False, places=2),
+)
+
+
+@given(st.lists(_cells, max_size=12))
+def test_safe_cells_are_spreadsheet_safe_cell_by_cell(values: list[object]) -> None:
+    """safe_cells calls spreadsheet_safe only when a cell can need it: the CSV written is the
+    one of spreadsheet_safe over every cell (None and "" both empty), as a column or a line."""
+    cells = safe_cells(list(values))
+    expected = [spreadsheet_safe(v) for v in values]  # type: ignore[arg-type]
+
+    def written(rows: list[list[object]]) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        return buffer.getvalue()
+
+    assert written([[cell, "x"] for cell in cells]) == written([[v, "x"] for v in expected])
+    assert written([["x", *cells]]) == written([["x", *expected]])
+
+
+def _row_values(row: TariffRow) -> dict[str, str | int | None]:
+    """One row as tariffs.csv and tariffs.json hold it: TEXT_OF of each column, value by value
+    (the oracle of texts_by_column and of the rows of tariffs.json)."""
+    return {name: TEXT_OF[name](getattr(row, name)) for name in COLUMNS}
+
+
+_odd = {
+    "circular": st.sampled_from(["", "2024/356", "=1", "é \\ \"'", _Text("2024/1")]),
+    "code_hos": st.sampled_from([None, "726541", "-"]),
+    "age_min": st.one_of(st.none(), st.integers(), st.just(True)),
+    "condition": st.one_of(st.none(), st.text(max_size=5)),
+    "fee": st.one_of(st.none(), st.decimals(allow_nan=False), st.just(Decimal("-0.00"))),
+    "copayment_standard": st.sampled_from([None, Decimal("1E+3"), Decimal("NaN")]),
+    "description": st.text(max_size=8),
+    "effective_from": st.dates(),
+    "section": st.sampled_from(["", "\r\n", "%s", "\x00", "\u2028"]),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({}, optional=_odd), max_size=6))
+def test_tariffs_csv_and_json_hold_each_rows_values(changes: list[dict[str, Any]]) -> None:
+    """The columns' texts made a column at a time (tariffs.csv, tariffs.json) are TEXT_OF of
+    each value, and each tariffs.json row is its values encoded whole."""
+    rows = [replace(tariff("726530", "89.59"), **change) for change in changes]
+    expected = [_row_values(row) for row in rows]
+    columns = texts_by_column(rows)
+    assert [dict(zip(COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)] == (
+        expected
+    )
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = "".join(tariffs_json([], rows)).split("\n")
+    assert [line.strip().removesuffix(",") for line in lines[3:-3]] == [
+        encode(values) for values in expected
+    ]
+    buffer = io.StringIO()
+    oracle = csv.writer(buffer, lineterminator="\n")
+    oracle.writerow(COLUMNS)
+    oracle.writerows([spreadsheet_safe(v) for v in values.values()] for values in expected)
+    assert tariffs_csv(rows) == buffer.getvalue()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_exports_are_written_then_as_it_was(
+    enabled: bool, tmp_path: Path
+) -> None:
+    import gc
+
+    from extractor.api import extract_file
+    from extractor.export import write_exports
+
+    [french] = extract_file(SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx")
+    validity = _Noting()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        write_exports([french], tmp_path, validity=validity)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert validity.seen and not any(validity.seen)
+
+
+class _Noting(dict[Any, Any]):
+    """An empty validity that notes whether the collector runs each time it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[bool] = []
+
+    def get(self, *args: Any) -> Any:
+        import gc
+
+        self.seen.append(gc.isenabled())
+        return super().get(*args)
