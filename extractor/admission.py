@@ -15,7 +15,7 @@ from extractor.columns import AMOUNT_COLUMNS, row_key
 from extractor.errors import StoreError, UsageError
 from extractor.model import Extraction, TariffRow
 from extractor.stored import to_store
-from extractor.values import format_age_band
+from extractor.values import tariff_name
 from extractor.versions import Unit
 
 if TYPE_CHECKING:
@@ -102,9 +102,7 @@ def _difference(old: TariffRow, new: TariffRow) -> str:
     ]
     if not differences:
         return ""
-    band = format_age_band(new.age_min, new.age_max)
-    what = " ".join(part for part in (new.code_amb, band and f"ages {band}", new.condition) if part)
-    return f"{what}: {', '.join(differences)}"
+    return f"{tariff_name(new)}: {', '.join(differences)}"
 
 
 def _listed(details: list[str]) -> str:

@@ -38,7 +38,7 @@ from extractor.settings import ExportSettings, Options, Overrides, ReadSettings
 from extractor.store import Store, StoredCircular, StoredRow
 from extractor.storeverbs import DEFAULT_STORE as DEFAULT_STORE
 from extractor.storeverbs import STORE_NAME, history, lookup, retract, versions
-from extractor.twins import language_mismatches, share_circular_numbers
+from extractor.twins import flag_language_mismatches, language_mismatches, share_circular_numbers
 from extractor.validate import validate_rows
 
 __all__ = [
@@ -141,14 +141,17 @@ def extract(
 ) -> list[Extraction]:
     """Extract several inputs; stops at the first unreadable one (nothing half-written).
 
-    A PDF given with the XLSX annex of the same circular is cross-checked against it.
+    A PDF given with the XLSX annex of the same circular is cross-checked against it, and the
+    French and Dutch versions of one circular against each other.
     """
     extractions = []
     for path in check_inputs(paths):
         if progress is not None:
             progress(path)
         extractions.extend(extract_file(path, options))
-    return cross_check(extractions)
+    extractions = cross_check(extractions)
+    flag_language_mismatches(extractions)
+    return extractions
 
 
 def export(

@@ -8,7 +8,7 @@ from extractor import rules
 from extractor.columns import AMOUNT_COLUMNS, key_order, row_key
 from extractor.errors import UsageError
 from extractor.model import Extraction, Issue, TariffRow
-from extractor.values import format_age_band
+from extractor.values import tariff_name
 
 
 def cross_check(extractions: list[Extraction]) -> list[Extraction]:
@@ -116,11 +116,9 @@ def refuse_tariffs_given_twice(extractions: list[Extraction]) -> None:
     if not twice:
         return
     seen, row = twice[0]
-    band = format_age_band(row.age_min, row.age_max)
-    what = " ".join(part for part in (row.code_amb, band and f"ages {band}", row.condition) if part)
     raise UsageError(
         f"{len(twice)} {row.language} tariffs effective {row.effective_from.isoformat()} are"
-        f" given twice, e.g. {what} in {seen.source} and in {row.source}; a table holds one row"
+        f" given twice, e.g. {tariff_name(row)} in {seen.source} and in {row.source}; a table holds one row"
         " per tariff and date: give these inputs one at a time",
         row.source.file,
     )

@@ -105,6 +105,13 @@ SOURCE_MISMATCH = Rule(
 CIRCULAR_NUMBER_MISSING = Rule(
     "circular-number-missing", "warning", "no circular number found; pass `--circular`"
 )
+LANGUAGE_MISMATCH = Rule(
+    "language-mismatch",
+    "warning",
+    "the French and the Dutch version of one circular, given together, disagree on a row (an"
+    " amount, or a tariff only one lists): each language's row stays, flagged; which is right"
+    " is not known (`run` stores differing amounts only with `--authoritative fr` or `nl`)",
+)
 EFFECTIVE_DATE_CONFLICT = Rule(
     "effective-date-conflict",
     "warning",
@@ -203,6 +210,7 @@ REGISTRY: dict[str, Rule] = {
         HEADER_UNCLEAR,
         CODE_OUTSIDE_ROW,
         SOURCE_MISMATCH,
+        LANGUAGE_MISMATCH,
         CIRCULAR_NUMBER_MISSING,
         EFFECTIVE_DATE_CONFLICT,
         KEY_LETTERS_UNREADABLE,

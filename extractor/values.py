@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from extractor import vocabulary
 from extractor.errors import ValueParseError as ValueParseError  # where cells are parsed
@@ -221,6 +222,12 @@ def format_age_band(age_min: int | None, age_max: int | None) -> str:
     if age_min is None:
         return f"≤{age_max}"
     return f"{age_min}–{age_max}"
+
+
+def tariff_name(row: Any) -> str:
+    """A tariff as messages name it: its code, its age band, its condition ("726530 ages 24+")."""
+    band = format_age_band(row.age_min, row.age_max)
+    return " ".join(part for part in (row.code_amb, band and f"ages {band}", row.condition) if part)
 
 
 def to_decimal(number: float | int) -> Decimal:

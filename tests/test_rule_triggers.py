@@ -17,7 +17,7 @@ import pytest
 
 from extractor.api import extract
 from extractor.rules import REGISTRY
-from tests.builders import FR_HEADER, header_rows, write_workbook
+from tests.builders import FR_HEADER, NL_HEADER, header_rows, write_workbook
 from tests.pdf_builder import Header, Row, Text, cover, write_pdf
 
 TITLE = "Soins psychologiques à partir du 1er janvier 2025"
@@ -71,6 +71,15 @@ def _pdf(name: str, rows: list[Row]) -> Callable[[Path], list[Path]]:
         return [write_pdf(folder / name, [*cover(), Text("1. Bénéficiaires"), Header(), *rows])]
 
     return build
+
+
+def _french_and_dutch(folder: Path) -> list[Path]:
+    """The French and the Dutch annex of one circular, 726552's amounts differing by 1.00."""
+    french = _book("x.xlsx", [GOOD, [726552, "-", "Soutien - lieu", *OK]])(folder)
+    other = [90.59, 86.59, 79.59, 4, 11]  # still fee = reimbursement + co-payment
+    dutch = _book("y.xlsx", [[726530, "-", "Steun", *OK], [726552, "-", "Steun - plaats", *other]],
+                  header=NL_HEADER, title="Psychologische zorg vanaf 1 januari 2025")(folder)  # fmt: skip
+    return [*french, *dutch]
 
 
 def _pdf_and_annex(folder: Path) -> list[Path]:
@@ -163,6 +172,8 @@ TRIGGERS: dict[str, Trigger] = {
         "726552", ("726530",)),
     "source-mismatch": Trigger(
         _pdf_and_annex, "error", "annexe 01-01-2025.xlsx#Feuil1!A6", "726552", ("726530",)),
+    "language-mismatch": Trigger(
+        _french_and_dutch, "warning", f"{X}!A5", "726552", ("726530", "726552") * 2),
     "circular-number-missing": Trigger(
         _book("x.xlsx", [GOOD]), "warning", X, "", ("726530",)),
     "effective-date-conflict": Trigger(
@@ -235,6 +246,8 @@ def test_a_built_file_triggers_the_rule(rule: str, tmp_path: Path) -> None:
     expected = (trigger.severity, trigger.location, trigger.code)
     if rule == "duplicate-key":  # both lines of the pair, each left out
         assert raised == [expected, ("error", f"{X}!A6", "726552")]
+    elif rule == "language-mismatch":  # each language's line, each naming the other
+        assert raised == [expected, ("warning", "y.xlsx#Feuil1!A5", "726552")]
     else:
         assert raised == [expected]
     others = {i.rule for i in issues if i.severity == "error" and i.rule != rule}
