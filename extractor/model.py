@@ -14,7 +14,7 @@ Severity = Literal["error", "warning"]
 CellValue = str | Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RawCell:
     """One cell as the reader saw it.
 
@@ -22,16 +22,37 @@ class RawCell:
     so that no amount ever passes through a float. `span` is how many grid columns the
     cell covers (merged header cells). `marks` are footnote marks the reader recognised
     by typography (PDF superscripts); XLSX marks are found later, in the text.
+
+    A workbook cell is given its row's place and its column letters (`column`): its own
+    place is built only when asked (a code's source, an issue), not for each of a sheet's
+    cells; equality and hashing go by that place all the same.
     """
 
     value: CellValue
-    location: Location
+    place: Location  # the cell's place, or its row's when `column` is given
     span: int = 1
     marks: tuple[str, ...] = ()
+    column: str | None = None
+
+    @property
+    def location(self) -> Location:
+        place = self.place
+        if self.column is None:
+            return place
+        return Location(place.file, place.sheet, place.page, place.line, self.column)
 
     @property
     def text(self) -> str:
         return "" if self.value is None else str(self.value).strip()
+
+    def _key(self) -> tuple[CellValue, Location, int, tuple[str, ...]]:
+        return self.value, self.location, self.span, self.marks
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RawCell) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +83,52 @@ class RawRow:
         cells = self.cells
         return [(index, cells[index]) for index, text in enumerate(self.texts) if text]
 
+    def expanded(self) -> RawRow:
+        """Already a row of cells (a PDF line): what normalise asks of every line."""
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """A workbook line as a document keeps it: a value per grid column, no cell objects.
+
+    A 20,000-line annex would otherwise hold 160,000 cells, each traversed by every garbage
+    collection from reading to exporting. `expanded()` makes the RawRow a stage works on,
+    its cells placed lazily (RawCell.column), dropped when the stage is done with the line.
+    """
+
+    values: tuple[CellValue, ...]
+    location: Location  # the line's place
+    letters: tuple[str, ...]  # each grid column's letters, one tuple for a sheet's lines
+    spans: tuple[int, ...] = ()  # each cell's span when a merge starts on the line; () = all 1
+    hidden: tuple[RawCell, ...] = ()
+    hidden_row: bool = False
+    formulas: tuple[RawCell, ...] = ()
+
+    @property
+    def cells(self) -> tuple[RawCell, ...]:
+        """Made anew on each call: a stage reading a line more than once expands it once."""
+        line = self.location
+        if self.spans:
+            return tuple(
+                [
+                    RawCell(value, line, span, (), letters)
+                    for value, span, letters in zip(
+                        self.values, self.spans, self.letters, strict=True
+                    )
+                ]
+            )
+        return tuple(
+            [
+                RawCell(value, line, 1, (), letters)
+                for value, letters in zip(self.values, self.letters, strict=True)
+            ]
+        )
+
+    def expanded(self) -> RawRow:
+        """The line as cells, for the step that reads it; not kept by the document."""
+        return RawRow(self.cells, self.location, self.hidden, self.hidden_row, self.formulas)
+
 
 @dataclass(frozen=True)
 class RawDocument:
@@ -69,7 +136,7 @@ class RawDocument:
 
     location: Location  # the file, and the sheet of a workbook
     format: Literal["xlsx", "pdf"]
-    rows: tuple[RawRow, ...]
+    rows: tuple[RawRow | SheetRow, ...]  # RawRow from a PDF, SheetRow from a workbook
     text: str
     title: str = ""
     reader: str = field(default="", compare=False)  # the engine that read it (provenance)

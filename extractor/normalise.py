@@ -21,6 +21,7 @@ from extractor.model import (
     RawCell,
     RawDocument,
     RawRow,
+    SheetRow,
     TariffRow,
 )
 from extractor.values import (
@@ -77,9 +78,7 @@ class _State:
     caption: str = ""
     line_before: str = ""  # a short text line just read: a caption if a table line follows
     refused: list[str] = field(default_factory=list)  # tables refused whole, and why
-
-    def section(self) -> str:
-        return " > ".join(heading.text for heading in self.headings)
+    under: _Under | None = None  # what the headings give a row; None when they changed
 
     def band(self) -> tuple[int | None, int | None]:
         for heading in reversed(self.headings):
@@ -87,20 +86,40 @@ class _State:
                 return heading.band
         return None, None
 
-    def in_group_section(self) -> bool:
-        return any(vocabulary.GROUP_SESSION.search(fold(h.text)) for h in self.headings)
+    def headings_say(self) -> _Under:
+        """Worked out once per heading path, not for each of the thousands of rows under it."""
+        if self.under is None:
+            headings = self.headings
+            self.under = _Under(
+                " > ".join(heading.text for heading in headings),
+                self.band(),
+                any(vocabulary.GROUP_SESSION.search(fold(h.text)) for h in headings),
+                next((h for h in headings if h.orphan), None),
+                any(h.number or h.lettered for h in headings),
+            )
+        return self.under
+
+
+@dataclass(frozen=True)
+class _Under:
+    section: str
+    band: tuple[int | None, int | None]
+    group_session: bool
+    orphan: _Heading | None
+    numbered: bool
 
 
 def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     """Walk the rows in reading order, keeping the heading path and the current header."""
     state = _State(issues=list(document.issues))
-    rows = document.rows
+    lines = document.rows
     skip_next = False
     above: RawRow | None = None
-    for position, row in enumerate(rows):
+    for position, line in enumerate(lines):
         if skip_next:
             skip_next = False
             continue
+        row = line.expanded()  # a workbook line's cells, made for this step only
         if (row.hidden or row.formulas or row.hidden_row) and cells.set_aside(
             row, state.columns is not None, state.issues
         ):
@@ -122,9 +141,14 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
             continue
         if state.line_before:  # the short line right above a header or a row names its table
             state.caption, state.line_before = state.line_before, ""
-        following = rows[position + 1] if position + 1 < len(rows) else None
+        if any(looks_like_code(cell.value) for _, cell in filled):
+            # A coded line is a table row: neither a header nor a row of age groups.
+            above = None
+            _table_row(state, position, row, info, previous)
+            continue
+        following = _row_at(lines, position + 1)
         if age_groups(row) and following is not None:
-            after = rows[position + 2] if position + 2 < len(rows) else None
+            after = _row_at(lines, position + 2)
             if detect_header(following, after, row) is not None:
                 above = row  # age groups over the amount columns of the header below
                 continue
@@ -157,7 +181,12 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     )
 
 
+def _row_at(lines: tuple[RawRow | SheetRow, ...], position: int) -> RawRow | None:
+    return lines[position].expanded() if position < len(lines) else None
+
+
 def _text_row(state: _State, position: int, cell: RawCell) -> None:
+    state.under = None
     text = clean_text(cell.text)
     heading = vocabulary.NUMBERED_HEADING.match(text)
     if heading:
@@ -336,8 +365,8 @@ def _table_row(
         mark, certain = description_cell.marks[0], True
     elif glued := _TRAILING_MARK.match(description):
         mark, unmarked = glued.group("mark"), glued.group("text")
-    orphan = next((h for h in state.headings if h.orphan), None)
-    if orphan is not None:
+    under = state.headings_say()
+    if (orphan := under.orphan) is not None:
         state.issues.append(
             rules.SECTION_INCOMPLETE.issue(
                 code_cell.location,
@@ -348,7 +377,7 @@ def _table_row(
             )
         )
         return
-    age_min, age_max = state.band()
+    age_min, age_max = under.band
     if "age" in columns.index and (age := _age_cell(row, columns.index["age"])) is not None:
         band = exact_age_band(age.text)
         if band is None:
@@ -375,13 +404,12 @@ def _table_row(
         key_letters=key_letters,
         description=description,
         footnotes="",
-        section=state.section(),
+        section=under.section,
         source=code_cell.location,
-        group_session=columns.group_session or state.in_group_section(),
+        group_session=columns.group_session or under.group_session,
         raw=raw,
         **amounts,
     )
-    numbered = any(h.number or h.lettered for h in state.headings)
     # Only a line with an amount missing can hold a "-" or a "(*)" standing for one.
     on_purpose, references = stated(row, columns.index) if None in amounts.values() else (False, ())
     general = Pending(
@@ -391,7 +419,7 @@ def _table_row(
         certain,
         unmarked,
         tuple(dict.fromkeys((*columns.marks, *references, *amount_marks))),
-        numbered,
+        under.numbered,
         state.caption,
         on_purpose,
     )

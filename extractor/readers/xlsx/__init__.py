@@ -19,7 +19,7 @@ from typing import Any
 from extractor.errors import ExtractorError, NoTariffTableError, UnreadableInputError
 from extractor.location import Location, column_letter
 from extractor.metadata import HEAD_LINES
-from extractor.model import CellValue, RawCell, RawDocument, RawRow
+from extractor.model import CellValue, RawCell, RawDocument, SheetRow
 from extractor.readers.xlsx.reference import openpyxl_sheets
 from extractor.readers.xlsx.sheet import Sheet
 from extractor.settings import DEFAULT_SETTINGS, Deadline, LimitExceededError, ReadSettings
@@ -248,6 +248,7 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
         )
     place = Location(path.name, sheet.title)
     columns = [(c - 1, column_letter(c)) for c in visible_columns]
+    convert = _Converter()
     formula_rows = {row for row, _ in sheet.formulas}
     special_rows = (
         {row for row, _ in covered}
@@ -258,70 +259,70 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
     every_column = [(c - 1, column_letter(c)) for c in range(1, sheet.width + 1)]
     hidden_letters = [(c - 1, column_letter(c)) for c in hidden_columns]
     merged_lines: dict[tuple[int, int], RawCell] = {}  # a merge's first cell, on a coded line
-    rows: list[RawRow] = []
+    letters = tuple(letters for _, letters in columns)
+    offsets = [offset for offset, _ in columns]
+    every_offset = offsets == list(range(len(offsets)))  # no hidden column among them
+    rows: list[SheetRow] = []
     for row_number, values in enumerate(sheet.rows, start=1):
         if row_number % 1000 == 0:
             deadline.check(row_number, sheet.height)
         width = len(values)
+        line = place.at(row_number)
         if row_number in sheet.hidden_rows:
-            aside = _values_at(values, every_column, place, row_number)
+            aside = _values_at(values, every_column, line, convert)
             if aside:
-                blank = tuple(RawCell(None, place.at(row_number, c)) for _, c in columns)
-                rows.append(RawRow(blank, place.at(row_number), aside, hidden_row=True))
+                blank = (None,) * len(letters)
+                rows.append(SheetRow(blank, line, letters, (), aside, hidden_row=True))
             continue
+        merged: tuple[int, ...] = ()
         if row_number in special_rows:
             cells = [
                 _special_cell(
-                    sheet,
-                    spans,
-                    covered,
-                    row_number,
-                    offset + 1,
-                    values,
-                    place.at(row_number, letters),
+                    sheet, spans, covered, line, (row_number, offset + 1), values, convert
                 )
-                for offset, letters in columns
+                for offset in offsets
             ]
             cells = _merged_down(cells, columns, row_number, downward, merged_lines)
+            cell_values = tuple(cell.value for cell in cells)
+            if any(cell.span != 1 for cell in cells):
+                merged = tuple(cell.span for cell in cells)
+        elif every_offset and width == len(offsets):
+            cell_values = tuple(map(convert, values))
         else:
-            cells = [
-                RawCell(
-                    _cell_value(values[offset]) if offset < width else None,
-                    place.at(row_number, letters),
-                )
-                for offset, letters in columns
-            ]
-        hidden = _values_at(values, hidden_letters, place, row_number) if hidden_letters else ()
+            cell_values = tuple(
+                [convert(values[offset]) if offset < width else None for offset in offsets]
+            )
+        hidden = _values_at(values, hidden_letters, line, convert) if hidden_letters else ()
         formulas = (
             tuple(
-                RawCell(f"={sheet.formulas[(row_number, c + 1)]}", place.at(row_number, letters))
+                RawCell(f"={sheet.formulas[(row_number, c + 1)]}", line, 1, (), letters)
                 for c, letters in columns
                 if (row_number, c + 1) in sheet.formulas
             )
             if row_number in formula_rows
             else ()
         )
-        if any(cell.value is not None for cell in cells) or hidden or formulas:
-            rows.append(RawRow(tuple(cells), place.at(row_number), hidden, formulas=formulas))
+        if cell_values.count(None) < len(cell_values) or hidden or formulas:
+            rows.append(SheetRow(cell_values, line, letters, merged, hidden, formulas=formulas))
     if not rows:
         return None
-    head = rows[:HEAD_LINES]  # all metadata reads: titles and notes sit above the table
-    text = "\n".join(" ".join(cell.text for cell in row.cells if cell.text) for row in head)
-    title = next((cell.text for row in rows[:3] for cell in row.cells if cell.text), "")
+    head = [row.cells for row in rows[:HEAD_LINES]]  # metadata: titles and notes sit above
+    text = "\n".join(" ".join(cell.text for cell in cells if cell.text) for cells in head)
+    title = next((cell.text for cells in head[:3] for cell in cells if cell.text), "")
     return RawDocument(place, "xlsx", tuple(rows), text, title, engine, hidden=sheet.hidden)
 
 
 def _values_at(
-    values: Sequence[Any], columns: list[tuple[int, str]], place: Location, row_number: int
+    values: Sequence[Any], columns: list[tuple[int, str]], line: Location, convert: _Converter
 ) -> tuple[RawCell, ...]:
     """The cells of the given columns that hold a value (hidden ones, reported, never read)."""
     width = len(values)
     found = (
-        (_cell_value(values[offset]), letters)
+        (convert(values[offset]), letters)
         for offset, letters in columns
         if offset < width and values[offset] is not None
     )
-    return tuple(RawCell(value, place.at(row_number, letters)) for value, letters in found if value)
+    return tuple(RawCell(value, line, 1, (), letters) for value, letters in found if value)
 
 
 def _merged_down(
@@ -343,7 +344,8 @@ def _merged_down(
     for position, (offset, _) in enumerate(columns):
         origin = downward.get((row_number, offset + 1))
         if origin is not None and (first := merged_lines.get(origin)) is not None:
-            cells[position] = RawCell(first.value, cells[position].location, first.span)
+            cell = cells[position]
+            cells[position] = RawCell(first.value, cell.place, first.span, (), cell.column)
     return cells
 
 
@@ -351,19 +353,38 @@ def _special_cell(
     sheet: Sheet,
     spans: dict[tuple[int, int], int],
     covered: set[tuple[int, int]],
-    row: int,
-    column: int,
+    line: Location,
+    key: tuple[int, int],
     values: Sequence[Any],
-    location: Location,
+    convert: _Converter,
 ) -> RawCell:
-    """A cell under a merge, at the start of one, or holding an error value."""
-    key = (row, column)
+    """A cell under a merge, at the start of one, or holding an error value: key is its
+    (row, column)."""
+    letters = column_letter(key[1])
     if key in covered:
-        return RawCell(None, location)
+        return RawCell(None, line, 1, (), letters)
     if key in sheet.errors:
-        return RawCell(sheet.errors[key], location, spans.get(key, 1))
-    value = _cell_value(values[column - 1]) if column <= len(values) else None
-    return RawCell(value, location, spans.get(key, 1))
+        return RawCell(sheet.errors[key], line, spans.get(key, 1), (), letters)
+    value = convert(values[key[1] - 1]) if key[1] <= len(values) else None
+    return RawCell(value, line, spans.get(key, 1), (), letters)
+
+
+class _Converter:
+    """Each distinct text, float and integer of a sheet converted once: a sheet repeats its
+    amounts and labels. One table per type, as 1, 1.0 and True are one key but not one value."""
+
+    def __init__(self) -> None:
+        self.known: dict[type, dict[Any, CellValue]] = {str: {}, float: {}, int: {}}
+
+    def __call__(self, value: Any) -> CellValue:
+        known = self.known.get(type(value))
+        if known is None:
+            return None if value is None else _cell_value(value)
+        try:
+            return known[value]
+        except KeyError:
+            converted = known[value] = _cell_value(value)
+            return converted
 
 
 def _cell_value(value: Any) -> CellValue:
