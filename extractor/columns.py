@@ -207,6 +207,38 @@ TEXT_OF: dict[str, Callable[[Any], str | int | None]] = {
 }
 
 
+Texts = list[str | int | None]
+
+
+def _string_texts(values: list[Any]) -> Texts:
+    return [value if type(value) is str or value is None else str(value) for value in values]
+
+
+def _amount_texts(values: list[Any]) -> Texts:
+    return [None if value is None else f"{value:f}" for value in values]
+
+
+def _date_texts(values: list[Any]) -> Texts:
+    return [None if value is None else value.isoformat() for value in values]
+
+
+def _integer_texts(values: list[Any]) -> Texts:
+    return values
+
+
+_TEXTS_OF_TYPE: dict[ValueType, Callable[[list[Any]], Texts]] = {
+    "number": _amount_texts,
+    "date": _date_texts,
+    "string": _string_texts,
+    "integer": _integer_texts,
+}
+# Per column, TEXT_OF over a whole column at once (tests/exports hold them equal value for
+# value): the tables written row by row from columns (tariffs.csv, tariffs.json).
+TEXTS_OF: dict[str, Callable[[list[Any]], Texts]] = {
+    column.name: _TEXTS_OF_TYPE[column.type] for column in TABLE
+}
+
+
 def to_text(name: str, value: Any) -> str | int | None:
     """A value as exported: amounts as decimal text ("89.59"), dates ISO, None for none."""
     return TEXT_OF[name](value)

@@ -12,12 +12,20 @@ import operator
 import os
 import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, from_text, sort_key
+from extractor.columns import (
+    AMOUNT_COLUMNS,
+    BY_NAME,
+    COLUMNS,
+    TEXTS_OF,
+    Texts,
+    from_text,
+    sort_key,
+)
 from extractor.crosscheck import refuse_tariffs_given_twice
 from extractor.errors import UnreadableInputError
 from extractor.model import Extraction, Issue, TariffRow
@@ -28,42 +36,11 @@ if TYPE_CHECKING:
     from extractor.report import ChangeReport
 
 
-Texts = list[str | int | None]
-
-
-def _string_texts(values: list[Any]) -> Texts:
-    return [value if type(value) is str or value is None else str(value) for value in values]
-
-
-def _amount_texts(values: list[Any]) -> Texts:
-    return [None if value is None else f"{value:f}" for value in values]
-
-
-def _date_texts(values: list[Any]) -> Texts:
-    return [None if value is None else str(value.isoformat()) for value in values]
-
-
-def _integer_texts(values: list[Any]) -> Texts:
-    return values
-
-
-# Per column type, TEXT_OF over a whole column (tests/exports hold them equal value for value).
-_COLUMN_TEXTS: dict[str, Callable[[list[Any]], Texts]] = {
-    "string": _string_texts,
-    "number": _amount_texts,
-    "date": _date_texts,
-    "integer": _integer_texts,
-}
-
-
 def texts_by_column(rows: Sequence[TariffRow]) -> list[Texts]:
     """Each column's export texts (TEXT_OF of each value: amounts as decimal strings, dates
     ISO, no floats anywhere), a column at a time: made once per export and shared by
     tariffs.csv and tariffs.json (a call per column, not one per cell)."""
-    return [
-        _COLUMN_TEXTS[BY_NAME[name].type](list(map(operator.attrgetter(name), rows)))
-        for name in COLUMNS
-    ]
+    return [TEXTS_OF[name](list(map(operator.attrgetter(name), rows))) for name in COLUMNS]
 
 
 KILL_AT = "INAMI_TARIFFS_KILL_AT"

@@ -109,19 +109,11 @@ class SheetRow:
     def cells(self) -> tuple[RawCell, ...]:
         """Made anew on each call: a stage reading a line more than once expands it once."""
         line = self.location
-        if self.spans:
-            return tuple(
-                [
-                    RawCell(value, line, span, (), letters)
-                    for value, span, letters in zip(
-                        self.values, self.spans, self.letters, strict=True
-                    )
-                ]
-            )
+        spans = self.spans or (1,) * len(self.values)
         return tuple(
             [
-                RawCell(value, line, 1, (), letters)
-                for value, letters in zip(self.values, self.letters, strict=True)
+                RawCell(value, line, span, (), letters)
+                for value, span, letters in zip(self.values, spans, self.letters, strict=True)
             ]
         )
 

@@ -199,20 +199,14 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         if orphan:
             # Not our ancestors: keep no band or section from them.
             state.headings = [h for h in state.headings if not h.number]
-        band = parse_age_band(text)
-        if band is None:
-            _unread_age(state, cell, text)
-        state.headings.append(_Heading(level, text, band, number, orphan))
+        state.headings.append(_Heading(level, text, _band(state, cell, text), number, orphan))
         state.numbered_headings = True
         state.caption = ""
         return
     if vocabulary.LETTERED_HEADING.match(text):
         # "F. Trajet de soins": a part of an annex, at the top level, its number unknown.
         state.headings = [h for h in state.headings if h.level == 0]
-        band = parse_age_band(text)
-        if band is None:
-            _unread_age(state, cell, text)
-        state.headings.append(_Heading(1, text, band, lettered=True))
+        state.headings.append(_Heading(1, text, _band(state, cell, text), lettered=True))
         state.caption = ""
         return
     # A raised mark before the text ("¹ Tarif conventionnel") is the mark an amount cell holds.
@@ -245,6 +239,14 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
             return
         state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
         state.headings.insert(0, _Heading(0, text, found[0]))
+
+
+def _band(state: _State, cell: RawCell, text: str) -> tuple[int | None, int | None] | None:
+    """A numbered or lettered heading's band, if it names one we read."""
+    band = parse_age_band(text)
+    if band is None:
+        _unread_age(state, cell, text)
+    return band
 
 
 def _unread_age(state: _State, cell: RawCell, text: str) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from extractor.errors import ValueParseError as ValueParseError  # where cells are parsed
+from extractor.inputs import expected_check_digit
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = dict.fromkeys(
@@ -126,7 +127,7 @@ def looks_like_code(value: str | Decimal | None) -> bool:
 
 def check_digit_ok(code: str) -> bool:
     """INAMI rule: the last digit is the first five read as a number, mod 7."""
-    return bool(_CODE.match(code)) and int(code[:5]) % 7 == int(code[5])
+    return bool(_CODE.match(code)) and int(code[5]) == expected_check_digit(code)
 
 
 def find_dates(text: str) -> list[tuple[int, date]]:

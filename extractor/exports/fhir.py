@@ -326,20 +326,13 @@ class _GroupTexts:
         if applicability is None:
             built = _applicability(self.shared, v, slot)
             applicability = self.applicabilities[slot] = _unmarked(self.encode(built))
-        amounts = fee, reimbursement, share = v.fee, v.reimbursement, v.patient_share
-        money = self.amount
-        if fee is not None and reimbursement is not None and share is not None:  # the usual
-            base, informational, patient = self.components
-            components = (
-                f"{base}{money(fee)}}}, {informational}{money(reimbursement)}}}, "
-                f"{patient}{money(share)}}}"
-            )
-        else:
-            components = ", ".join(
-                [
-                    f"{start}{money(amount)}}}"
-                    for start, amount in zip(self.components, amounts, strict=True)
-                    if amount is not None
-                ]
-            )
+        components = ", ".join(
+            [
+                f"{start}{self.amount(amount)}}}"
+                for start, amount in zip(
+                    self.components, (v.fee, v.reimbursement, v.patient_share), strict=True
+                )
+                if amount is not None
+            ]
+        )
         return f'{{"applicability": {applicability}, "priceComponent": [{components}]}}'

@@ -101,14 +101,8 @@ def valorisations(
     records = []
     for _, end, members in order:
         first = members[0]
-        labels: tuple[tuple[str, str], ...]
-        sources: tuple[tuple[str, str], ...]
-        if len(members) == 1:
-            labels = ((first.language, " | ".join([first.description])),)
-            sources = ((first.language, str(first.source)),)
-        else:
-            labels = _per_language((r.language, r.description) for r in members)
-            sources = _per_language((r.language, str(r.source)) for r in members)
+        labels = _per_language((r.language, r.description) for r in members)
+        sources = _per_language((r.language, str(r.source)) for r in members)
         key, start, circular = row_key(first), first.effective_from, first.circular
         fee = getattr(first, FEE)
         for regime, reimbursement, copayment in REGIMES:
