@@ -29,6 +29,7 @@ from extractor.values import (
     age_band_at,
     clean_text,
     exact_age_band,
+    format_age_band,
     looks_like_code,
     narrow_band,
     parse_age_band,
@@ -199,14 +200,16 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         if orphan:
             # Not our ancestors: keep no band or section from them.
             state.headings = [h for h in state.headings if not h.number]
-        state.headings.append(_Heading(level, text, _band(state, cell, text), number, orphan))
+        band = _band(state, cell, text)  # before the append: it may end a band line's reign
+        state.headings.append(_Heading(level, text, band, number, orphan))
         state.numbered_headings = True
         state.caption = ""
         return
     if vocabulary.LETTERED_HEADING.match(text):
         # "F. Trajet de soins": a part of an annex, at the top level, its number unknown.
         state.headings = [h for h in state.headings if h.level == 0]
-        state.headings.append(_Heading(1, text, _band(state, cell, text), lettered=True))
+        band = _band(state, cell, text)
+        state.headings.append(_Heading(1, text, band, lettered=True))
         state.caption = ""
         return
     # A raised mark before the text ("¹ Tarif conventionnel") is the mark an amount cell holds.
@@ -250,17 +253,45 @@ def _band(state: _State, cell: RawCell, text: str) -> tuple[int | None, int | No
 
 
 def _unread_age(state: _State, cell: RawCell, text: str) -> None:
-    """A heading or caption naming an age that no band pattern reads ("plus de 65 ans": 65 or
-    66?) gives its rows no band: said, never guessed. Longer lines are prose."""
-    if len(text) <= _CAPTION_LENGTH and vocabulary.AGE_MENTION.search(fold(text)):
-        state.issues.append(
-            rules.AGE_HEADING_UNREAD.issue(
-                cell.location,
-                f"the heading '{text}' names an age that is no band we read: the rows under it"
-                " carry no age band; check them",
-                raw=(text,),
-            )
+    """A heading or caption naming an age or a beneficiary group that no band pattern reads
+    ("plus de 65 ans": 65 or 66?; "Bénéficiaires adultes": from 18?) gives its rows no band: the
+    band an unnumbered line above it set ends there, and that is said, never guessed. A line
+    naming every beneficiary ends it silently; one naming the beneficiaries in no narrower words
+    only when a band was set. Longer lines are prose."""
+    if len(text) > _CAPTION_LENGTH:
+        return
+    folded = fold(text)
+    everyone = vocabulary.GROUP_OF_EVERYONE.search(folded) is not None
+    unread = vocabulary.AGE_MENTION.search(folded) is not None or (
+        not everyone and vocabulary.GROUP_BY_AGE.search(folded) is not None
+    )
+    named = (
+        vocabulary.GROUP_OF_BENEFICIARIES.search(folded) is not None
+        and not vocabulary.PREFERENTIAL_REGIME.search(folded)
+        and not vocabulary.STANDARD_REGIME.search(folded)
+    )
+    if not (everyone or unread or named):
+        return
+    carried = next((h.text for h in state.headings if h.level == 0), None)
+    state.headings = [h for h in state.headings if h.level > 0]
+    if not unread and (everyone or carried is None):
+        return
+    kind = "an age" if vocabulary.AGE_MENTION.search(folded) else "a beneficiary group"
+    left = state.band()  # a numbered heading's parents may still give one
+    carry = (
+        f"only the band {format_age_band(*left)} of the headings above"
+        if any(left)
+        else "no age band"
+    )
+    ends = f" (the band of '{carried}' ends here)" if carried is not None else ""
+    state.issues.append(
+        rules.AGE_HEADING_UNREAD.issue(
+            cell.location,
+            f"the heading '{text}' names {kind} that is no band we read: the rows under it"
+            f" carry {carry}{ends}; check them",
+            raw=(text,),
         )
+    )
 
 
 def _table_row(

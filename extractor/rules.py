@@ -183,8 +183,9 @@ AGE_UNREADABLE = Rule(
 AGE_HEADING_UNREAD = Rule(
     "age-heading-unread",
     "warning",
-    "a heading or a table's caption names an age that is no band we read (`Kinderen tot 18"
-    " jaar`, `plus de 65 ans`): the rows under it carry no age band; check them",
+    "a heading or a table's caption names an age or a beneficiary group that is no band we read"
+    " (`Kinderen tot 18 jaar`, `plus de 65 ans`, `Bénéficiaires adultes`): the rows under it"
+    " carry no age band (an age band set by an unnumbered line above ends there); check them",
 )
 
 REGISTRY: dict[str, Rule] = {

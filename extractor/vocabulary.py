@@ -255,6 +255,39 @@ AGE_BANDS: tuple[tuple[re.Pattern[str], str], ...] = (
 # A number of years or a birthday: a heading naming an age, whether or not AGE_BANDS reads it.
 AGE_MENTION = re.compile(rf"\b\d{{1,3}} ?(?:ans|jaar)\b|\b{_NTH} (?:verjaardag|anniversaire)\b")
 
+# --- Beneficiary groups: whom a heading or a table's caption names -----------------------
+# A line naming a group gives no band we read unless an AGE_BANDS pattern reads one; it still
+# ends the band a line above it set ("Bénéficiaires adultes" after "moins de 18 ans"): "adults"
+# is 18 or more in no text we read, so its rows carry no band, reported, never guessed.
+GROUP_OF_EVERYONE = _phrases(
+    "tous les beneficiaires", "tout beneficiaire", "tous beneficiaires", "chaque beneficiaire",
+    "l'ensemble des beneficiaires", "tous les patients", "tous ages", "tout age",
+    "quel que soit l'age", "quel que soit leur age", "sans limite d'age", "sans distinction d'age",
+    "alle rechthebbenden", "elke rechthebbende", "iedere rechthebbende", "alle patienten",
+    "alle verzekerden", "alle leeftijden", "ongeacht de leeftijd", "ongeacht hun leeftijd",
+    "zonder leeftijdsgrens", "zonder leeftijdsbeperking",
+)  # fmt: skip
+# Narrower than everyone, by age, in words that set no band.
+GROUP_BY_AGE = re.compile(
+    _phrases(
+        "adulte", "adultes", "enfant", "enfants", "jeunes", "mineur", "mineurs", "mineure",
+        "mineures", "majeur", "majeurs", "adolescent", "adolescents", "adolescentes",
+        "nourrisson", "nourrissons", "bebe", "bebes", "nouveau-ne", "nouveau-nes", "senior",
+        "seniors", "personne agee", "personnes agees", "beneficiaires ages", "patients ages",
+        "volwassen", "volwassene", "volwassenen", "kind", "kinderen", "jongere", "jongeren",
+        "jeugd", "minderjarig", "minderjarige", "minderjarigen", "meerderjarig", "meerderjarige",
+        "meerderjarigen", "adolescenten", "tiener", "tieners", "zuigeling", "zuigelingen", "baby",
+        "baby's", "pasgeborene", "pasgeborenen", "oudere", "ouderen", "senioren", "bejaarde",
+        "bejaarden",
+    ).pattern
+    + r"|\b\d{1,3} ?-?plussers?\b"
+)  # fmt: skip
+# The beneficiaries, with no word saying which: a group when a band was set above.
+GROUP_OF_BENEFICIARIES = _phrases(
+    "beneficiaire", "beneficiaires", "rechthebbende", "rechthebbenden", "assure", "assures",
+    "verzekerde", "verzekerden",
+)  # fmt: skip
+
 # --- Dates and circular metadata ----------------------------------------------------------
 MONTHS: dict[str, int] = {
     # French
