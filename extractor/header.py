@@ -153,6 +153,7 @@ def detect_header(
     index: dict[str, int] = {}
     labels: dict[str, str] = {}
     conditions: dict[str, dict[str, int]] = {}
+    said: dict[str, str] = {}  # each condition as its first column's label says it
     groups = age_groups(above)
     by_group: dict[str, dict[str, int]] = {}
     twice: list[str] = []
@@ -178,6 +179,7 @@ def detect_header(
             and name not in conditions.get(condition, {})
         ):
             conditions.setdefault(condition, {})[name] = column
+            said.setdefault(condition, _negated(condition, label))
         elif name == BOTH_CODES:
             # "Code amb. / hosp." over "726530 / 726541": both codes in one column.
             for code_name in ("code_amb", "code_hos"):
@@ -200,7 +202,7 @@ def detect_header(
     unplaced += [(c, "") for c in range(len(row.cells)) if c not in top and c not in sub]
     unplaced.sort()
     group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
-    found = tuple(conditions.items())
+    found = tuple((said[condition], group) for condition, group in conditions.items())
     problem = _header_problem(index, twice) or next(
         (
             f"the amounts under '{c}': {p}"
@@ -277,6 +279,17 @@ def _distinguishing(first: str, label: str) -> str:
     while text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     return text if re.search(r"\w", text) else ""
+
+
+def _negated(condition: str, label: str) -> str:
+    """A condition that is a "not" alone says what of with the word after it in its label:
+    "non conventionnés" ("Honoraires non conventionnés" after "Honoraires conventionnés"),
+    never "non"; its columns stay one group whatever the agreement ("non conventionnée")."""
+    if fold(condition) not in vocabulary.NEGATIONS:
+        return condition
+    words = label.split()
+    at = next((i for i, word in enumerate(words) if word == condition), len(words))
+    return " ".join(words[at : at + 2]) or condition
 
 
 def _header_problem(index: dict[str, int], twice: list[str]) -> str:

@@ -211,6 +211,9 @@ QUALIFIER_LINE = re.compile(
     r"^(?:met|zonder|avec|sans) (?:e-?)?(?:gmd|dmg|globaal medisch dossier"
     r"|dossier medical global)(?:-e)?$"
 )
+# A word that says "not" of the word after it: a second amount group set apart by it alone
+# ("Honoraires non conventionnés" after "Honoraires conventionnés") has both as condition.
+NEGATIONS = frozenset({"non", "niet", "geen", "pas", "not"})
 # A heading that names the general tariff: its rows keep an empty condition.
 GENERAL_TARIFF = _phrases(
     "algemeen tarief", "tarif general", "tarif normal", "normaal tarief", "gewoon tarief",
