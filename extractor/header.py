@@ -50,6 +50,9 @@ class Columns:
     # Grid columns whose header text names no field we know, with that text: a value under
     # one is reported (column-unplaced), never dropped.
     unplaced: tuple[tuple[int, str], ...] = ()
+    # Grid columns headed as notes ("Nota", "Opmerking"), with that text: a footnote mark
+    # there ("(1)") is the row's; any other value is reported like an unplaced one.
+    notes: tuple[tuple[int, str], ...] = ()
     # What the header holds when amount columns carry two effective dates ("Honoraires au
     # 01/01/2025 | Honoraires au 01/03/2025"): the table is refused, saying so (`problem`).
     several_dates: str = ""
@@ -201,6 +204,10 @@ def detect_header(
     # either: its values are reported like those under a header we do not know.
     unplaced += [(c, "") for c in range(len(row.cells)) if c not in top and c not in sub]
     unplaced.sort()
+    notes = tuple(
+        (c, text) for c, text in unplaced if vocabulary.NOTES_HEADER.match(fold(text).strip(" :."))
+    )
+    unplaced = [place for place in unplaced if place not in notes]
     group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
     found = tuple((said[condition], group) for condition, group in conditions.items())
     problem = _header_problem(index, twice) or next(
@@ -217,7 +224,7 @@ def detect_header(
         problem = f"the table holds {dated}: split it into one table per date"
     problem = problem or band_problem
     columns = Columns(index, marks, group, row.location, problem, found, bands, tuple(unplaced))
-    return replace(columns, several_dates=dated), consumed
+    return replace(columns, several_dates=dated, notes=notes), consumed
 
 
 def _several_dates(amount_labels: dict[str, list[str]]) -> str:

@@ -317,7 +317,8 @@ def _table_row(
             )
         )
         return
-    unplaced = unplaced_values(row, columns, state.issues)
+    note_marks: list[str] = []
+    unplaced = unplaced_values(row, columns, state.issues, note_marks)
     code_index = columns.index["code_amb"]
     code_cell = row.cells[code_index] if code_index < len(row.cells) else None
     if (
@@ -451,7 +452,7 @@ def _table_row(
         mark,
         certain,
         unmarked,
-        tuple(dict.fromkeys((*columns.marks, *references, *amount_marks))),
+        tuple(dict.fromkeys((*columns.marks, *references, *amount_marks, *note_marks))),
         under.numbered,
         state.caption,
         on_purpose,

@@ -151,6 +151,12 @@ AGE_HEADER = re.compile(
     r"(?: (?:du|des) (?:beneficiaires?|patients?)| van de (?:rechthebbende|patient))?$"
 )
 
+# A column of footnote marks ("Nota" over "(1)"): the whole label, stripped of " :.".
+NOTES_HEADER = re.compile(
+    r"^(?:nota(?: bene)?|notes?|remarques?|renvois?|n\.? ?b|opmerking(?:en)?|voetno(?:ot|ten)"
+    r"|noot|noten)$"
+)
+
 # Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
 HEADER_ROLES = {
     "copayment": COPAYMENT_HEADER,
