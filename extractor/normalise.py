@@ -80,6 +80,7 @@ class _State:
     line_before: str = ""  # a short text line just read: a caption if a table line follows
     refused: list[str] = field(default_factory=list)  # tables refused whole, and why
     under: _Under | None = None  # what the headings give a row; None when they changed
+    coded: bool = False  # a coded line was read since the last header or band line
 
     def band(self) -> tuple[int | None, int | None]:
         for heading in reversed(self.headings):
@@ -140,11 +141,13 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         if (footnote := split_footnote(filled)) is not None:
             _text_row(state, position, footnote)
             continue
+        fresh = state.line_before
         if state.line_before:  # the short line right above a header or a row names its table
             state.caption, state.line_before = state.line_before, ""
         if any(looks_like_code(cell.value) for _, cell in filled):
             # A coded line is a table row: neither a header nor a row of age groups.
             above = None
+            state.coded = True
             _table_row(state, position, row, info, previous)
             continue
         following = _row_at(lines, position + 1)
@@ -156,7 +159,9 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         header = detect_header(row, following, above)
         above = None
         if header is not None:
-            state.columns, skip_next = header
+            columns, skip_next = header
+            _new_table(state, columns, fresh, row)
+            state.columns = columns
             state.tables += 1
             if state.columns.several_dates:
                 place = str(row.location).partition("#")[2]
@@ -179,6 +184,26 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         sections=sections,
         tables=state.tables,
         refused=tuple(state.refused),
+    )
+
+
+def _new_table(state: _State, columns: Columns, caption: str, row: RawRow) -> None:
+    """A header of other columns after rows, under a caption naming no age ("Séances à
+    domicile"): whether the band line above the first table rules over this one too, no text
+    says. Its rows keep the band (a band line rules until another), and that is said. A header
+    repeated at a page top, or one right under a band line, says nothing new."""
+    previous, state.coded = (state.columns if state.coded else None), False
+    carried = next((h for h in state.headings if h.level == 0), None)
+    if previous is None or carried is None or not caption or previous.index == columns.index:
+        return
+    state.issues.append(
+        rules.AGE_BAND_CARRIED.issue(
+            row.location,
+            f"the table under '{caption}' has a header of its own: its rows keep the age band"
+            f" {format_age_band(*state.band())} of '{carried.text}' above the table before it;"
+            " check that the band rules over this table too",
+            raw=(caption,),
+        )
     )
 
 
@@ -235,6 +260,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
     else:
         # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a
         # subject before its band ("Mondonderzoeken tot de 67ste verjaardag") narrows it.
+        state.coded = False  # the tables below are this band's
         state.headings = [h for h in state.headings if not h.narrows]
         narrowed = narrow_band(state.band(), *found)
         if narrowed is not None:

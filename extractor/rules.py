@@ -187,6 +187,14 @@ AGE_HEADING_UNREAD = Rule(
     " (`Kinderen tot 18 jaar`, `plus de 65 ans`, `Bénéficiaires adultes`): the rows under it"
     " carry no age band (an age band set by an unnumbered line above ends there); check them",
 )
+AGE_BAND_CARRIED = Rule(
+    "age-band-carried",
+    "warning",
+    "a table with a header of other columns follows the rows of another under a caption naming"
+    " no age (`Séances à domicile`), both below one unnumbered age-band line (`Bénéficiaires de"
+    " moins de 18 ans`): its rows keep that band, as a band line rules until another; check that"
+    " it rules over this table too",
+)
 
 REGISTRY: dict[str, Rule] = {
     rule.code: rule
@@ -225,5 +233,6 @@ REGISTRY: dict[str, Rule] = {
         DESCRIPTION_MISSING,
         AGE_UNREADABLE,
         AGE_HEADING_UNREAD,
+        AGE_BAND_CARRIED,
     )
 }

@@ -12,7 +12,7 @@ from extractor.api import extract_file
 from extractor.model import Extraction
 from extractor.settings import PDF_ENGINES, XLSX_ENGINES, Options, ReadSettings
 from tests.builders import write_workbook
-from tests.pdf_builder import FR_LABELS, NL_LABELS, Header, Layout, Row, Text, write_pdf
+from tests.pdf_builder import FR_LABELS, NL_LABELS, Grid, Header, Layout, Row, Text, write_pdf
 
 LEAD = {
     "fr": "Les tarifs ci-dessous sont applicables à partir du 1er janvier 2025.",
@@ -101,6 +101,7 @@ def test_pdf_a_caption_naming_another_group_ends_the_band(
     assert {r.source.page for r in extraction.rows} == {1, 2}
     unread = _unread(extraction)
     assert len(unread) == (group != "everyone")
+    assert "age-band-carried" not in {i.rule for i in extraction.issues}  # page-top header
     assert not [i for i in extraction.issues if i.severity == "error"]
 
 
@@ -172,4 +173,84 @@ def test_pdf_a_title_with_a_header_word_right_above_the_header(
         ("560011", "29.06", "7.00"),
         ("560033", "29.06", "7.00"),
     ]
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+# A table of other columns after the rows of a band line's table, under a caption naming no age:
+# its rows keep the band (a band line rules until another) and that is said; the same header
+# again under a sub-heading (rw-tandarts) says nothing new.
+OTHER_LABELS = {
+    "fr": ("Code", "Libellé", "Honoraires", "Ticket modérateur avec régime préférentiel",
+           "Ticket modérateur sans régime préférentiel"),
+    "nl": ("Code", "Omschrijving", "Honorarium", "Remgeld met voorkeurregeling",
+           "Remgeld zonder voorkeurregeling"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("other", [True, False], ids=["other-header", "same-header"])
+def test_xlsx_a_new_table_under_a_caption_naming_no_age(
+    tmp_path: Path, language: str, engine: str, other: bool
+) -> None:
+    labels = list(LABELS[language])
+    second = list(OTHER_LABELS[language] if other else labels)
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [BAND[language]], labels, ["560011", "Séance", 29.06, 26.06, 22.06],
+        [SUBHEADING[language]], second, ["560033", "Séance", 31.5, 3, 7],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, 17)}
+    carried = [
+        (str(i.location), i.message) for i in extraction.issues if i.rule == "age-band-carried"
+    ]
+    if other:
+        [(where, message)] = carried
+        assert where == f"{language}.xlsx#Feuil1!6"
+        assert SUBHEADING[language] in message and f"of '{BAND[language]}'" in message
+    else:
+        assert carried == []
+
+
+PDF_LABELS = (
+    ("Code", "Libellé", "Honoraires", "Intervention\nmajorée", "Intervention\nnormale"),
+    ("Code", "Libellé", "Honoraires", "Ticket modérateur\nBIM", "Ticket modérateur\nnon BIM"),
+)
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_pdf_a_new_table_under_a_caption_naming_no_age(tmp_path: Path, engine: str) -> None:
+    edges = (40.0, 100.0, 300.0, 370.0, 460.0, 550.0)
+    first, second = (
+        (tuple((label, n, 1) for n, label in enumerate(labels)),) for labels in PDF_LABELS
+    )
+    items: list[object] = [
+        Text(LEAD["fr"]),
+        Text(BAND["fr"], 9, bold=True),
+        Grid(edges, first, (("560011", "Séance", "29,06", "26,06", "22,06"),)),
+        Text(SUBHEADING["fr"], 9, bold=True),
+        Grid(edges, second, (("560033", "Séance", "31,50", "3,00", "7,00"),)),
+    ]
+    path = write_pdf(tmp_path / "fr.pdf", items)
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, 17)}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-band-carried"]
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+def test_xlsx_a_new_band_line_above_the_caption_says_whose_table_it_is(
+    tmp_path: Path, engine: str
+) -> None:
+    rows: list[list[object]] = [
+        [LEAD["fr"]],
+        [BAND["fr"]], list(LABELS["fr"]), ["560011", "Séance", 29.06, 26.06, 22.06],
+        ["Bénéficiaires de 18 ans et plus"], [SUBHEADING["fr"]], list(OTHER_LABELS["fr"]),
+        ["560033", "Séance", 31.5, 3, 7],
+    ]  # fmt: skip
+    extraction = _extract(
+        write_workbook(tmp_path / "fr.xlsx", rows), ReadSettings(xlsx_engine=engine)
+    )
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (18, None)}
     assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
