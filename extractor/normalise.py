@@ -58,6 +58,8 @@ class _Heading:
     orphan: bool = False  # its parent heading was never seen: pages or lines may be missing
     narrows: bool = False  # a sub-heading giving its parent band the bound it lacked
     lettered: bool = False  # "F. Trajet de soins": a heading, though not a numbered one
+    # A band line read as a group within the band line above it: that band
+    inside: tuple[int | None, int | None] | None = None
 
 
 _NO_COLUMNS = Columns({})
@@ -81,6 +83,7 @@ class _State:
     refused: list[str] = field(default_factory=list)  # tables refused whole, and why
     under: _Under | None = None  # what the headings give a row; None when they changed
     coded: bool = False  # a coded line was read since the last header or band line
+    ended: tuple[int | None, int | None] | None = None  # a band a line naming none ended
 
     def band(self) -> tuple[int | None, int | None]:
         for heading in reversed(self.headings):
@@ -266,8 +269,45 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         if narrowed is not None:
             state.headings.append(_Heading(0, text, narrowed, narrows=True))
             return
-        state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
-        state.headings.insert(0, _Heading(0, text, found[0]))
+        _replace_band(state, cell, text, *found)
+
+
+Band = tuple[int | None, int | None]
+
+
+def _replace_band(state: _State, cell: RawCell, text: str, band: Band, start: int) -> None:
+    """A band line in the place of the one above. When that one was a group within a band
+    above it ("Enfants de moins de 3 ans" below "Bénéficiaires de moins de 18 ans") and this
+    one would narrow that band otherwise than it reads ("Enfants de 3 ans et plus": 3 to 17,
+    or 3 and more?), no text says which: its rows carry the band as printed, and that is said."""
+    replaced = next((h for h in state.headings if h.level == 0), None)
+    outer = replaced.band if replaced is not None else None
+    # The band the line above was a group within, or the one a line naming no band ended.
+    before, state.ended = (replaced.inside if replaced is not None else state.ended), None
+    if before is not None and start:
+        nested = narrow_band(before, band, start)
+        if nested is not None and nested != band:
+            state.issues.append(
+                rules.AGE_BAND_UNCLEAR.issue(
+                    cell.location,
+                    f"the band line '{text}' follows a group within the band"
+                    f" {format_age_band(*before)} above it: whether it narrows that band"
+                    f" too ({format_age_band(*nested)}) or stands beside it, no text says; its"
+                    f" rows carry the band as printed, {format_age_band(*band)}; check them",
+                    raw=(text,),
+                )
+            )
+    inside = outer if start and outer is not None and _within(band, outer) else None
+    state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
+    state.headings.insert(0, _Heading(0, text, band, inside=inside))
+
+
+def _within(band: Band, outer: Band) -> bool:
+    """A band narrower than another, inside it."""
+    low, high = band[0] if band[0] is not None else -1, band[1] if band[1] is not None else 999
+    outer_low = outer[0] if outer[0] is not None else -1
+    outer_high = outer[1] if outer[1] is not None else 999
+    return band != outer and outer_low <= low and high <= outer_high
 
 
 def _band(state: _State, cell: RawCell, text: str) -> tuple[int | None, int | None] | None:
@@ -298,7 +338,9 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
     )
     if not (everyone or unread or named):
         return
-    carried = next((h.text for h in state.headings if h.level == 0), None)
+    carried = next((h for h in state.headings if h.level == 0), None)
+    if carried is not None and carried.band is not None and not everyone:
+        state.ended = carried.inside or carried.band
     state.headings = [h for h in state.headings if h.level > 0]
     if not unread and (everyone or carried is None):
         return
@@ -309,7 +351,7 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
         if any(left)
         else "no age band"
     )
-    ends = f" (the band of '{carried}' ends here)" if carried is not None else ""
+    ends = f" (the band of '{carried.text}' ends here)" if carried is not None else ""
     state.issues.append(
         rules.AGE_HEADING_UNREAD.issue(
             cell.location,

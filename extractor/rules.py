@@ -195,6 +195,14 @@ AGE_BAND_CARRIED = Rule(
     " moins de 18 ans`): its rows keep that band, as a band line rules until another; check that"
     " it rules over this table too",
 )
+AGE_BAND_UNCLEAR = Rule(
+    "age-band-unclear",
+    "warning",
+    "a band line after one read as a group within a band above both (`Enfants de 3 ans et plus`"
+    " after `Enfants de moins de 3 ans`, below `Bénéficiaires de moins de 18 ans`): whether it"
+    " narrows that band too (3 to 17) or stands beside it (3 and more), no text says; its rows"
+    " carry the band as printed; check them",
+)
 
 REGISTRY: dict[str, Rule] = {
     rule.code: rule
@@ -234,5 +242,6 @@ REGISTRY: dict[str, Rule] = {
         AGE_UNREADABLE,
         AGE_HEADING_UNREAD,
         AGE_BAND_CARRIED,
+        AGE_BAND_UNCLEAR,
     )
 }

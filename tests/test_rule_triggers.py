@@ -225,6 +225,11 @@ TRIGGERS: dict[str, Trigger] = {
                          [726552, None, "Domicile", 89.59, 4, 11]],
               before=[["Bénéficiaires de moins de 18 ans"]]),
         "warning", f"{X}!7", "", ("726530", "726552")),
+    "age-band-unclear": Trigger(
+        _book("x.xlsx", [["Enfants de moins de 3 ans"], GOOD, ["Enfants de 3 ans et plus"],
+                         [726552, "-", "Enfants", *OK]],
+              before=[["Bénéficiaires de moins de 18 ans"]]),
+        "warning", f"{X}!A7", "", ("726530", "726552")),
     "description-missing": Trigger(
         _book("x.xlsx", [GOOD, [726552, "-", None, *OK]]), "error", f"{X}!A5", "726552",
         ("726530",)),
