@@ -307,3 +307,34 @@ def test_pdf_a_band_line_after_a_group_within_a_band(tmp_path: Path, engine: str
     extraction = _extract(write_pdf(tmp_path / "fr.pdf", items), ReadSettings(pdf_engine=engine))
     assert _bands(extraction) == {"560011": (None, 2), "560033": (3, None)}
     assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-band-unclear"]
+
+
+# A heading naming two ages, one outside the band its first words give ("jonger dan 18 jaar en
+# ouder dan 65 jaar" read 18 and more; "à partir de 18 ans et jusqu'à 65 ans" read 18 and more,
+# its end dropped): no band is guessed, the heading is reported age-heading-unread.
+TWO_AGES = {
+    "fr": ("Bénéficiaires de moins de 18 ans et de plus de 65 ans",
+           "Bénéficiaires à partir de 18 ans et jusqu'à 65 ans"),
+    "nl": ("Rechthebbenden jonger dan 18 jaar en ouder dan 65 jaar", "Vanaf 18 jaar tot 65 jaar"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_xlsx_a_heading_naming_two_ages_sets_no_band(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    first, second = TWO_AGES[language]
+    labels = list(LABELS[language])
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [first], labels, ["560011", "Séance", 29.06, 26.06, 22.06],
+        [second], labels, ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, None), "560033": (None, None)}
+    assert [where for where, _ in _unread(extraction)] == [
+        f"{language}.xlsx#Feuil1!A2",
+        f"{language}.xlsx#Feuil1!A5",
+    ]
