@@ -338,3 +338,30 @@ def test_xlsx_a_heading_naming_two_ages_sets_no_band(
         f"{language}.xlsx#Feuil1!A2",
         f"{language}.xlsx#Feuil1!A5",
     ]
+
+
+# A band line or a group caption right above a PDF header, in about the header's size (6.5 and
+# 7.5 points over labels of 6.5): a caption, not the header's first line. Read as one, its
+# words were spread over the labels under it: the band line's table was lost (pdfium at 6.5,
+# both engines at 7.5) and the adults' caption let the band above run on, silently.
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("size", [6.5, 7.5])
+def test_pdf_a_caption_in_the_size_of_the_header_under_it(
+    tmp_path: Path, language: str, engine: str, size: float
+) -> None:
+    header = Header(FR_LABELS if language == "fr" else NL_LABELS)
+    amounts = ("29,06", "26,06", "22,06", "3,00", "7,00")
+    items: list[object] = [
+        Text(LEAD[language]),
+        Text(BAND[language], size, bold=True),
+        header,
+        Row("560011", "Séance", amounts),
+        Text(GROUPS[language, "adults"], size, bold=True),
+        header,
+        Row("560033", "Séance", amounts),
+    ]
+    path = write_pdf(tmp_path / f"{language}.pdf", items, Layout())
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-heading-unread"]
