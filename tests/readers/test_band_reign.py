@@ -365,3 +365,36 @@ def test_pdf_a_caption_in_the_size_of_the_header_under_it(
     extraction = _extract(path, ReadSettings(pdf_engine=engine))
     assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
     assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-heading-unread"]
+
+
+# A line naming every beneficiary among a band's rows, no header after it: a note that is a
+# sentence leaves the band as it is (it silently ended it); one that is no sentence may be a
+# sub-heading or a note: the band ends, and that is said.
+AMONG = {
+    "fr": ("Le ticket modérateur est identique pour tous les bénéficiaires.",
+           "Tarif pour tous les bénéficiaires"),
+    "nl": ("Het remgeld is hetzelfde voor alle rechthebbenden.", "Voor alle rechthebbenden"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("sentence", [True, False], ids=["note", "no-sentence"])
+def test_xlsx_every_beneficiary_named_among_a_bands_rows(
+    tmp_path: Path, language: str, engine: str, sentence: bool
+) -> None:
+    line = AMONG[language][0 if sentence else 1]
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [BAND[language]], list(LABELS[language]), ["560011", "Séance", 29.06, 26.06, 22.06],
+        [line], ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    if sentence:
+        assert _bands(extraction) == {"560011": (None, 17), "560033": (None, 17)}
+        assert _unread(extraction) == []
+    else:
+        assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
+        [(where, message)] = _unread(extraction)
+        assert where == f"{language}.xlsx#Feuil1!A5" and line in message
