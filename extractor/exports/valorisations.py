@@ -209,6 +209,8 @@ def _dates(values: list[date | None]) -> list[str | None]:
     """Each date's ISO text, made once per distinct date (a table has few)."""
     texts = {value: None if value is None else value.isoformat() for value in set(values)}
     return list(map(texts.__getitem__, values))
+
+
 _amounts = TEXTS_OF[FEE]
 
 
