@@ -97,6 +97,8 @@ def valorisations(
         order.append(((key_order(key), start, languages, end or date.max, circular), end, members))
     order.sort(key=operator.itemgetter(0))
     records = []
+    labels: tuple[tuple[str, str], ...]
+    sources: tuple[tuple[str, str], ...]
     for _, end, members in order:
         first = members[0]
         if len(members) == 1:  # one language's row: what _per_language gives for it
