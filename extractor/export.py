@@ -353,12 +353,16 @@ def write_exports(
     )
     rows = sorted((row for e in extractions for row in e.rows), key=sort_key)
     issues = [issue for extraction in extractions for issue in extraction.issues]
-    outputs: dict[str, str | bytes | Iterator[str]] = {}
-    texts = texts_by_column(rows) if formats & {"csv", "json"} else []
-    if "csv" in formats:
-        outputs["tariffs.csv"] = csv_chunks(COLUMNS, texts)
-    if "json" in formats:
-        outputs["tariffs.json"] = tariffs_json(extractions, rows, texts)
+    # Built one after the other, each part held only while needed: the workbook first (the
+    # most to build, into a few compressed megabytes), then the valorisations (checked before
+    # anything is written), then the tables' texts; the writers below own what they read,
+    # so each is freed once its files are written.
+    workbook = None
+    if "xlsx" in formats:
+        from extractor.exports.workbook import tariffs_xlsx
+
+        workbook = tariffs_xlsx(extractions, rows, report, digests)
+    valorised: dict[str, Iterator[str]] = {}
     if formats & {"valorisations", "fhir"}:
         from extractor.exports import fhir, valorisations
         from extractor.validate import validate_valorisations
@@ -367,20 +371,30 @@ def write_exports(
         columns = valorisations.flat_columns(records)
         validate_valorisations(columns)  # before anything is written
         if "valorisations" in formats:
-            outputs["valorisations.json"] = valorisations.valorisations_json(columns)
-            outputs["valorisations.csv"] = valorisations.csv_of_columns(columns)
+            valorised["valorisations.json"] = valorisations.valorisations_json(columns)
+            valorised["valorisations.csv"] = valorisations.csv_of_columns(columns)
         if "fhir" in formats:
-            outputs["chargeitemdefinitions.json"] = fhir.bundle_json(records, settings.fhir_base)
-    if "xlsx" in formats:
-        from extractor.exports.workbook import tariffs_xlsx
-
-        outputs["tariffs.xlsx"] = tariffs_xlsx(extractions, rows, report, digests)
+            valorised["chargeitemdefinitions.json"] = fhir.bundle_json(records, settings.fhir_base)
+        del records, columns
+    outputs: dict[str, str | bytes | Iterator[str]] = {}
+    if formats & {"csv", "json"}:
+        texts = texts_by_column(rows)
+        if "csv" in formats:
+            outputs["tariffs.csv"] = csv_chunks(COLUMNS, texts)
+        if "json" in formats:
+            outputs["tariffs.json"] = tariffs_json(extractions, rows, texts)
+        del texts
+    outputs.update(valorised)
+    del valorised
+    if workbook is not None:
+        outputs["tariffs.xlsx"] = workbook
     if formats & {"csv", "valorisations"}:
         outputs["datapackage.json"] = datapackage_json(formats)
     outputs["issues.json"] = issues_json(issues)
     written = []
-    for name, content in outputs.items():
-        write_atomic(out_dir / name, content)
+    while outputs:  # each writer dropped once written, and what it alone held with it
+        name = next(iter(outputs))
+        write_atomic(out_dir / name, outputs.pop(name))
         written.append(out_dir / name)
     return written
 
