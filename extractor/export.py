@@ -109,19 +109,9 @@ def safe_cells(values: Sequence[Any]) -> Sequence[Any]:
     """spreadsheet_safe over CSV cells (a column, or a line), called cell by cell only when a
     text among them starts with a formula character; otherwise the cells as they are: it
     changes nothing else but None, which the CSV writer writes empty, as spreadsheet_safe's ""."""
-    if set(map(type, values)) <= _TEXT_OR_NONE:
-        # Each text's start follows a NUL in the joined text: none followed by a formula
-        # character, none starts with one (a NUL inside a text can only say yes wrongly).
-        joined = "\0" + "\0".join(filter(None, values))
-        if not any(start in joined for start in _AFTER_NUL):
-            return values
-    elif _FORMULA_FIRST.isdisjoint([value[:1] for value in values if isinstance(value, str)]):
+    if _FORMULA_FIRST.isdisjoint([value[:1] for value in values if isinstance(value, str)]):
         return values
     return list(map(spreadsheet_safe, values))
-
-
-_TEXT_OR_NONE = frozenset({str, type(None)})
-_AFTER_NUL = tuple("\0" + start for start in _FORMULA_START)
 
 
 def csv_chunks(header: Sequence[str], columns: Sequence[Sequence[Any]]) -> Iterator[str]:
