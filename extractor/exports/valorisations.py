@@ -97,16 +97,10 @@ def valorisations(
         order.append(((key_order(key), start, languages, end or date.max, circular), end, members))
     order.sort(key=operator.itemgetter(0))
     records = []
-    labels: tuple[tuple[str, str], ...]
-    sources: tuple[tuple[str, str], ...]
     for _, end, members in order:
         first = members[0]
-        if len(members) == 1:  # one language's row: what _per_language gives for it
-            labels = ((first.language, first.description),)
-            sources = ((first.language, str(first.source)),)
-        else:
-            labels = _per_language((r.language, r.description) for r in members)
-            sources = _per_language((r.language, str(r.source)) for r in members)
+        labels = _per_language((r.language, r.description) for r in members)
+        sources = _per_language((r.language, str(r.source)) for r in members)
         key, start, circular = row_key(first), first.effective_from, first.circular
         fee = getattr(first, FEE)
         for regime, reimbursement, copayment in REGIMES:
