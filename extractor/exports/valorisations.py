@@ -201,12 +201,7 @@ def flat_columns(records: Sequence[Valorisation]) -> FlatColumns:
     return [made[name] for name in FIELD_NAMES]
 
 
-def _dates(values: list[date | None]) -> list[str | None]:
-    """Each date's ISO text, made once per distinct date (a table has few)."""
-    texts = {value: None if value is None else value.isoformat() for value in set(values)}
-    return list(map(texts.__getitem__, values))
-
-
+_dates = TEXTS_OF["effective_from"]
 _amounts = TEXTS_OF[FEE]
 
 
