@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 from dataclasses import replace
@@ -24,6 +25,7 @@ from extractor.exports.valorisations import (
     FIELD_NAMES,
     LANGUAGES,
     Valorisation,
+    csv_of_columns,
     flat_columns,
     valorisations,
     valorisations_json,
@@ -242,6 +244,24 @@ def test_each_flat_line_is_its_record_spread_out_in_column_order() -> None:
         encode(record(valorisation)) for valorisation in found
     ]
     assert json.loads("".join(valorisations_json(flat_columns([])))) == {"valorisations": []}
+
+
+def test_valorisations_written_in_chunks_are_each_record_in_order() -> None:
+    """valorisations.json and .csv are written a thousand lines at a time: across the chunks'
+    edges, every record once, in order (the lines as one CSV writer writes them at once)."""
+    [french] = extract_file(FR_2025)
+    found = valorisations(french.rows)
+    many = [replace(v, circular=str(n)) for n in range(2100 // len(found) + 1) for v in found]
+    columns = flat_columns(many)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    written = "".join(valorisations_json(columns)).split("\n")
+    assert [text.strip().removesuffix(",") for text in written[2:-3]] == [
+        encode(record(valorisation)) for valorisation in many
+    ]
+    lines = [FIELD_NAMES, *zip(*columns, strict=True)]
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerows(lines)
+    assert "".join(csv_of_columns(columns)) == expected.getvalue()
 
 
 def test_a_formula_label_is_quoted_in_the_csv() -> None:
