@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from extractor.columns import AMOUNT_COLUMNS, KEY_COLUMNS
-from extractor.versions import Unit, VersionRow, domain_groups, validity
+from extractor.versions import Unit, VersionRow, domain_groups, domain_link, validity
 
 if TYPE_CHECKING:
     from extractor.store import Store
@@ -41,12 +41,8 @@ def update_after_ingest(store: Store, unit_id: int) -> None:
     connection = store.connection
     for statement in _TEMPORARY:
         connection.execute(statement)
-    units = [c.unit for c in store.circulars()]
-    new = next(u for u in units if u.id == unit_id)
-    groups = domain_groups(units)
-    group = [u.id for u in units if groups[u.id] == groups[unit_id]]
-    apart = domain_groups(u for u in units if u.id != unit_id)
-    joined = len({apart[i] for i in group if i != unit_id}) > 1
+    new = store.circular(unit_id).unit
+    group, joined = _join_sets(store, new)
     day = new.effective_from.isoformat()
     eve = (new.effective_from - timedelta(days=1)).isoformat()
 
@@ -68,9 +64,94 @@ def update_after_ingest(store: Store, unit_id: int) -> None:
         for target in found:
             if joined or target[2] < day:
                 targets[target[0]] = target
+    _recompute(store, targets)
+
+
+def remove_units(store: Store, unit_ids: list[int]) -> None:
+    """Delete these units and recompute the validity of the rows their going can change: the
+    rows of their keys, and when one was a full circular or held its tariff set together, the
+    rows of the units left in their sets (a set may split: each part is a set again)."""
+    connection = store.connection
+    for statement in _TEMPORARY:
+        connection.execute(statement)
+    _fill(connection, "wanted_units", [(i,) for i in unit_ids])
+    removed = _targets(connection, "wanted_units w ON t.circular_id = w.id")
+    keys = {target[5:] for target in removed}
+    marks = ", ".join("?" for _ in unit_ids)
+    sets = {
+        found
+        for (found,) in connection.execute(
+            f"SELECT tariff_set FROM circulars WHERE id IN ({marks})", unit_ids
+        )
+    }
+    full = connection.execute(
+        f"SELECT 1 FROM circulars WHERE id IN ({marks}) AND scope = 'full'", unit_ids
+    ).fetchone()
+    for unit_id in unit_ids:
+        for table in ("flagged", "tariffs"):
+            connection.execute(f"DELETE FROM {table} WHERE circular_id = ?", (unit_id,))
+        connection.execute("DELETE FROM circulars WHERE id = ?", (unit_id,))
+    kept = [
+        found
+        for found in sets
+        if connection.execute("SELECT 1 FROM circulars WHERE tariff_set = ?", (found,)).fetchone()
+    ]
+    left = [c.unit for c in store.units_of_sets(kept)]
+    split = _assign_sets(connection, left) > len(kept)
+    targets: dict[int, tuple[Any, ...]] = {}
+    _fill(connection, "wanted_codes", [(code, None) for code in {key[0] for key in keys}])
+    for target in _targets(connection, "wanted_codes w ON t.code_amb = w.code_amb"):
+        if target[5:] in keys:
+            targets[target[0]] = target
+    if full or split:
+        _fill(connection, "wanted_units", [(u.id,) for u in left])
+        for target in _targets(connection, "wanted_units w ON t.circular_id = w.id"):
+            targets[target[0]] = target
+    _recompute(store, targets)
+
+
+def fill_tariff_sets(store: Store) -> None:
+    """Give every stored unit its domain link and tariff set (a store upgraded to version 6)."""
+    units = [c.unit for c in store.circulars()]
+    store.connection.executemany(
+        "UPDATE circulars SET domain_link = ? WHERE id = ?",
+        [(domain_link(u), u.id) for u in units],
+    )
+    _assign_sets(store.connection, units)
+
+
+def _join_sets(store: Store, new: Unit) -> tuple[list[int], bool]:
+    """Put a unit just inserted in its tariff set, joining the sets it links (a French and a
+    Dutch name of one circular); the ids of the set's units, and whether it joined sets."""
+    linked = store.linked_sets(new)
+    units = [c.unit for c in store.units_of_sets(linked)]
+    store.connection.execute(
+        "UPDATE circulars SET domain_link = ? WHERE id = ?", (domain_link(new), new.id)
+    )
+    _assign_sets(store.connection, [*units, new])
+    return [u.id for u in units] + [new.id], len(linked) > 1
+
+
+def _assign_sets(connection: Any, units: list[Unit]) -> int:
+    """Write the tariff set of each of these units (whole sets, so domain_groups over them is
+    their partition in the whole store): the smallest unit id of its group. How many groups
+    they form."""
+    groups = domain_groups(units)
+    smallest: dict[int, int] = {}
+    for unit in units:
+        smallest[groups[unit.id]] = min(smallest.get(groups[unit.id], unit.id), unit.id)
+    connection.executemany(
+        "UPDATE circulars SET tariff_set = ? WHERE id = ? AND tariff_set IS NOT ?",
+        [(smallest[groups[u.id]], u.id, smallest[groups[u.id]]) for u in units],
+    )
+    return len(smallest)
+
+
+def _recompute(store: Store, targets: dict[int, tuple[Any, ...]]) -> None:
+    """Write the validity of the targets' slots where it changed."""
     if not targets:
         return
-    rows, current = _dependencies(store, units, groups, targets.values())
+    units, rows, current = _dependencies(store, targets.values())
     # A version's rows of one key and date share their end: every row of a target's slot is one.
     slots = {(row.key, row.effective_from) for row in rows if row.id in targets}
     computed = validity(units, rows)
@@ -85,7 +166,7 @@ def update_after_ingest(store: Store, unit_id: int) -> None:
         )
         if current[row.id] != wanted:
             changed.append((wanted[0], int(wanted[1]), row.id))
-    connection.executemany(
+    store.connection.executemany(
         "UPDATE tariffs SET effective_to = ?, superseded = ? WHERE id = ?", changed
     )
 
@@ -120,11 +201,11 @@ def _in_force_on_eve(connection: Any, join: str, eve: str) -> list[tuple[Any, ..
 
 
 def _dependencies(
-    store: Store, units: list[Unit], groups: dict[int, int], targets: Iterable[tuple[Any, ...]]
-) -> tuple[list[VersionRow], dict[int, tuple[str | None, bool]]]:
+    store: Store, targets: Iterable[tuple[Any, ...]]
+) -> tuple[list[Unit], list[VersionRow], dict[int, tuple[str | None, bool]]]:
     """Every row the targets' validity depends on: the rows of their keys from their dates on,
-    and one row of every full unit of the domain groups those rows belong to; with the
-    validity each has now."""
+    and one row of every full unit of the tariff sets those rows belong to; the units of those
+    sets; the validity each row has now."""
     since: dict[str, str] = {}
     keys: set[tuple[Any, ...]] = set()
     for target in targets:
@@ -146,12 +227,15 @@ def _dependencies(
                 found[0], found[1], key, date.fromisoformat(found[2]), amounts
             )
             current[found[0]] = (found[3], bool(found[4]))
-    involved = {groups[row.unit] for row in rows.values()}
-    full = [(u.id,) for u in units if u.scope == "full" and groups[u.id] in involved]
-    _fill(store.connection, "wanted_units", full)
+    _fill(store.connection, "wanted_units", [(unit,) for unit in {r.unit for r in rows.values()}])
+    sets = [s for (s,) in store.connection.execute(
+        "SELECT DISTINCT c.tariff_set FROM wanted_units w CROSS JOIN circulars c ON c.id = w.id"
+    )]  # fmt: skip
+    units = [c.unit for c in store.units_of_sets(sets)]
+    _fill(store.connection, "wanted_units", [(u.id,) for u in units if u.scope == "full"])
     for row in store.version_rows(
         "t.id IN (SELECT (SELECT MIN(id) FROM tariffs WHERE circular_id = w.id)"
         " FROM wanted_units w)"
     ):
         rows.setdefault(row.id, row)
-    return list(rows.values()), current
+    return units, list(rows.values()), current

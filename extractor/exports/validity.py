@@ -17,6 +17,7 @@ from decimal import Decimal
 from extractor.columns import AMOUNT_COLUMNS, Key, row_key
 from extractor.model import TariffRow
 from extractor.store import Store
+from extractor.stored import to_store
 
 # (key, effective_from) → (last day in force, None while no later version ends it; the
 # version's amounts).
@@ -24,10 +25,13 @@ Validity = dict[tuple[Key, date], tuple[date | None, tuple[Decimal | None, ...]]
 
 
 def validity_in_store(store: Store, rows: Iterable[TariffRow]) -> Validity:
-    """The end and the amounts of the version each row belongs to, from the store's versions."""
+    """The end and the amounts of the version each row belongs to, from the store's versions
+    of these rows' codes and dates (read by index)."""
+    rows = list(rows)
     wanted = {(row_key(row), row.effective_from) for row in rows}
     versions: Validity = {}
-    for version in store.versions():
+    codes = {to_store("code_amb", row.code_amb) for row in rows}
+    for version in store.versions_of(codes, {day for _, day in wanted}):
         slot = (row_key(version.row), version.valid_from)
         if slot in wanted:
             versions[slot] = (version.valid_to, _amounts(version.row))
