@@ -239,9 +239,10 @@ class Store(VersionQueries):
         units = [
             stored_circular(row)
             for row in self.connection.execute(
-                f"SELECT {UNIT_COLUMNS} FROM circulars WHERE ? IN (circular, source_file)"
+                f"SELECT {UNIT_COLUMNS} FROM circulars WHERE id IN (SELECT id FROM circulars"
+                " WHERE circular = ? UNION SELECT id FROM circulars WHERE source_file = ?)"
                 " ORDER BY effective_from, id",
-                (circular,),
+                (circular, circular),
             )
         ]
         remove_units(self, [unit.id for unit in units])
