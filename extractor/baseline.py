@@ -3,13 +3,14 @@ corrigendum, on its own date as known before it), in its language, with the amou
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from extractor.columns import row_key
 from extractor.model import TariffRow
 from extractor.report import Version
 from extractor.store import Store, StoredCircular
-from extractor.stored import amounts_once, with_validity
+from extractor.stored import amounts_once, to_store, with_validity
 from extractor.versions import validity
 
 
@@ -32,18 +33,37 @@ def in_force_before(
     else:
         day = unit.effective_from - timedelta(days=1)
         known = [c for c in domain if c.id != unit.id]
-    ids = tuple(c.id for c in known)
+    ids = [c.id for c in known]
     if not ids:
         return [], None
-    marks = ", ".join("?" for _ in ids)
-    rows = {r.id: r for r in store.select(f"t.circular_id IN ({marks})", ids)}
-    computed = validity(
-        [c.unit for c in known], store.version_rows(f"circular_id IN ({marks})", ids)
+    where = "t.circular_id IN (SELECT value FROM json_each(?))"
+    parameters: tuple[str, ...] = (json.dumps(ids),)
+    versioned = where
+    if unit.scope != "full":
+        # Only the tariffs it lists are compared: the rows of their codes, and one row of each
+        # full unit (a full circular ends the keys it leaves out) are what their validity needs.
+        where += " AND t.code_amb IN (SELECT value FROM json_each(?))"
+        parameters += (json.dumps(sorted({to_store("code_amb", r.code_amb) for r in listed})),)
+        full = [c.id for c in known if c.scope == "full"]
+        versioned = (
+            f"({where}) OR t.id IN (SELECT (SELECT MIN(id) FROM tariffs"
+            " WHERE circular_id = w.value) FROM json_each(?) w)"
+        )
+        parameters_versioned = (*parameters, json.dumps(full))
+    else:
+        parameters_versioned = parameters
+    rows = {r.id: r for r in store.select(where, parameters)}
+    # In the order of the unit's rows, unit by unit (whatever index SQLite takes).
+    version_rows = sorted(
+        store.version_rows(versioned, parameters_versioned), key=lambda r: (r.unit, r.id)
     )
+    computed = validity([c.unit for c in known], version_rows)
     in_force = [
         with_validity(rows[i], v)
         for i, v in computed.items()
-        if rows[i].row.effective_from <= day and (v.effective_to is None or day <= v.effective_to)
+        if i in rows
+        and rows[i].row.effective_from <= day
+        and (v.effective_to is None or day <= v.effective_to)
     ]
     chosen = [r for r in amounts_once(in_force, unit.language) if r.row.language == unit.language]
     if unit.scope != "full":

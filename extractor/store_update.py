@@ -13,7 +13,13 @@ A unit U taking effect on day d can change (d - 1 is "the eve"):
   any row of the joined group (every full circular of one part now ends rows of the other).
 Rows taking effect after d, or ended before the eve, keep their validity. A row's validity
 depends on the rows of its key from its own date on, and on which full circulars of its group
-list its key: those rows, and one row of every full unit of its group, are what validity sees.
+dated after it list its key: those rows, and one row of each of those full units, are what
+validity sees, with the units of those rows and their groups.
+
+Each unit's group (its tariff set: versions.domain_groups over every unit, named by its
+smallest unit id) and domain link are kept in the circulars table, so that neither storing nor
+retracting a unit reads the units of other sets: a new unit joins the sets its links name
+(by index), and a retraction regroups the units left in its set.
 """
 
 from __future__ import annotations
@@ -123,13 +129,26 @@ def fill_tariff_sets(store: Store) -> None:
 def _join_sets(store: Store, new: Unit) -> tuple[list[int], bool]:
     """Put a unit just inserted in its tariff set, joining the sets it links (a French and a
     Dutch name of one circular); the ids of the set's units, and whether it joined sets."""
+    connection = store.connection
     linked = store.linked_sets(new)
-    units = [c.unit for c in store.units_of_sets(linked)]
-    store.connection.execute(
+    connection.execute(
         "UPDATE circulars SET domain_link = ? WHERE id = ?", (domain_link(new), new.id)
     )
-    _assign_sets(store.connection, [*units, new])
-    return [u.id for u in units] + [new.id], len(linked) > 1
+    if len(linked) > 1:
+        _assign_sets(connection, [*(c.unit for c in store.units_of_sets(linked)), new])
+    else:  # a set of its own, or the one it links to (whose smallest id is older than it)
+        connection.execute(
+            "UPDATE circulars SET tariff_set = ? WHERE id = ?", (min({new.id, *linked}), new.id)
+        )
+    group = [
+        unit
+        for (unit,) in connection.execute(
+            "SELECT id FROM circulars WHERE tariff_set = (SELECT tariff_set FROM circulars"
+            " WHERE id = ?)",
+            (new.id,),
+        )
+    ]
+    return group, len(linked) > 1
 
 
 def _assign_sets(connection: Any, units: list[Unit]) -> int:
@@ -151,10 +170,10 @@ def _recompute(store: Store, targets: dict[int, tuple[Any, ...]]) -> None:
     """Write the validity of the targets' slots where it changed."""
     if not targets:
         return
-    units, rows, current = _dependencies(store, targets.values())
+    units, sets, rows, current = _dependencies(store, targets.values())
     # A version's rows of one key and date share their end: every row of a target's slot is one.
     slots = {(row.key, row.effective_from) for row in rows if row.id in targets}
-    computed = validity(units, rows)
+    computed = validity(units, rows, groups=sets)
     changed = []
     for row in rows:
         if (row.key, row.effective_from) not in slots:
@@ -202,10 +221,10 @@ def _in_force_on_eve(connection: Any, join: str, eve: str) -> list[tuple[Any, ..
 
 def _dependencies(
     store: Store, targets: Iterable[tuple[Any, ...]]
-) -> tuple[list[Unit], list[VersionRow], dict[int, tuple[str | None, bool]]]:
+) -> tuple[list[Unit], dict[int, int], list[VersionRow], dict[int, tuple[str | None, bool]]]:
     """Every row the targets' validity depends on: the rows of their keys from their dates on,
-    and one row of every full unit of the tariff sets those rows belong to; the units of those
-    sets; the validity each row has now."""
+    and one row of every later full unit of the tariff sets those rows belong to; the units of
+    those rows and their sets; the validity each row has now."""
     since: dict[str, str] = {}
     keys: set[tuple[Any, ...]] = set()
     for target in targets:
@@ -227,15 +246,20 @@ def _dependencies(
                 found[0], found[1], key, date.fromisoformat(found[2]), amounts
             )
             current[found[0]] = (found[3], bool(found[4]))
+    # One row of each full unit of these rows' sets dated after the first target (one dated
+    # before ends no target); the units of every row, with their sets.
     _fill(store.connection, "wanted_units", [(unit,) for unit in {r.unit for r in rows.values()}])
-    sets = [s for (s,) in store.connection.execute(
-        "SELECT DISTINCT c.tariff_set FROM wanted_units w CROSS JOIN circulars c ON c.id = w.id"
-    )]  # fmt: skip
-    units = [c.unit for c in store.units_of_sets(sets)]
-    _fill(store.connection, "wanted_units", [(u.id,) for u in units if u.scope == "full"])
+    full = store.connection.execute(
+        "SELECT c.id FROM circulars c WHERE c.tariff_set IN (SELECT u.tariff_set FROM"
+        " wanted_units w CROSS JOIN circulars u ON u.id = w.id) AND c.scope = 'full'"
+        " AND c.effective_from > ?",
+        (min(since.values(), default=""),),
+    ).fetchall()
+    _fill(store.connection, "wanted_units", full)
     for row in store.version_rows(
         "t.id IN (SELECT (SELECT MIN(id) FROM tariffs WHERE circular_id = w.id)"
         " FROM wanted_units w)"
     ):
         rows.setdefault(row.id, row)
-    return units, list(rows.values()), current
+    units, sets = store.units_and_sets({row.unit for row in rows.values()})
+    return units, sets, list(rows.values()), current

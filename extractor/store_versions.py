@@ -56,6 +56,19 @@ class VersionQueries:
         )
         return [stored_circular(row) for row in found]
 
+    def units_and_sets(self, ids: Iterable[int]) -> tuple[list[Unit], dict[int, int]]:
+        """These units, and the tariff set of each."""
+        units, sets = [], {}
+        for *row, tariff_set in self.connection.execute(
+            f"SELECT {UNIT_COLUMNS}, tariff_set FROM circulars WHERE id IN"
+            " (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(ids)),),
+        ):
+            unit = stored_circular(tuple(row)).unit
+            units.append(unit)
+            sets[unit.id] = tariff_set
+        return units, sets
+
     def linked_sets(self, unit: Unit) -> set[int]:
         """The tariff sets of the stored units `unit` links to (versions.domain_groups: the
         same domain link, or the same circular number and effective date), by index."""

@@ -102,12 +102,18 @@ def winner_order(unit: Unit, declared: str) -> tuple[bool, bool, str, int]:
 
 
 def validity(
-    units: Sequence[Unit], rows: Iterable[VersionRow], known_on: date | None = None
+    units: Sequence[Unit],
+    rows: Iterable[VersionRow],
+    known_on: date | None = None,
+    groups: dict[int, int] | None = None,
 ) -> dict[int, Validity]:
     """Each row's last day in force and whether it is superseded; rows of units not yet known
-    on `known_on` are left out of the answer."""
+    on `known_on` are left out of the answer. `groups`: each unit's domain group when known
+    already (the tariff sets the store keeps: domain_groups over every unit it holds), else
+    domain_groups over `units`."""
     known = {u.id: u for u in units if u.known_on(known_on)}
-    groups = domain_groups(known.values())
+    if groups is None:
+        groups = domain_groups(known.values())
     slots: dict[tuple[Any, ...], list[VersionRow]] = {}
     for row in rows:
         if row.unit in known:
