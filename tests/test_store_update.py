@@ -6,17 +6,21 @@ from __future__ import annotations
 import random
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from extractor.baseline import in_force_before
+from extractor.columns import row_key
 from extractor.errors import StoreError
 from extractor.location import Location
 from extractor.model import CircularInfo, Extraction, TariffRow
-from extractor.store import Store, StoredRow
-from extractor.versions import domain_groups
+from extractor.report import Version
+from extractor.store import Store, StoredCircular, StoredRow
+from extractor.stored import amounts_once, with_validity
+from extractor.versions import domain_groups, validity
 
 CODES = ["101010", "101021", "202013", "303016", "404019", "505011"]
 DAYS = [date(2020, 1, 1), date(2021, 1, 1), date(2021, 7, 1), date(2022, 1, 1), date(2023, 1, 1)]
@@ -403,3 +407,75 @@ def test_storing_a_circular_costs_the_same_beside_ten_times_more_domains(tmp_pat
     small = _sqlite_work_beside_other_domains(tmp_path / "small.sqlite", 10)
     large = _sqlite_work_beside_other_domains(tmp_path / "large.sqlite", 100)
     assert large <= small + 2, (small, large)
+
+
+def _in_force_before_from_every_row(
+    store: Store, unit: StoredCircular, listed: list[TariffRow]
+) -> tuple[list[TariffRow], Version | None]:
+    """baseline.in_force_before as it was before it read by index: validity over every row of
+    the units of the domain (the oracle its reading by index must equal)."""
+    domain = store.domain_units(unit)
+    if unit.scope == "corrigendum":
+        day = unit.effective_from
+        known = [c for c in domain
+                 if c.scope != "corrigendum" or (c.recorded_at, c.id) < (unit.recorded_at, unit.id)]  # fmt: skip
+    else:
+        day = unit.effective_from - timedelta(days=1)
+        known = [c for c in domain if c.id != unit.id]
+    ids = tuple(c.id for c in known)
+    if not ids:
+        return [], None
+    marks = ", ".join("?" for _ in ids)
+    rows = {r.id: r for r in store.select(f"t.circular_id IN ({marks})", ids)}
+    computed = validity([c.unit for c in known],
+                        store.version_rows(f"circular_id IN ({marks})", ids))  # fmt: skip
+    in_force = [with_validity(rows[i], v) for i, v in computed.items()
+                if rows[i].row.effective_from <= day
+                and (v.effective_to is None or day <= v.effective_to)]  # fmt: skip
+    chosen = [r for r in amounts_once(in_force, unit.language) if r.row.language == unit.language]
+    if unit.scope != "full":
+        chosen = [r for r in chosen if row_key(r.row) in {row_key(row) for row in listed}]
+    if not chosen:
+        return [], None
+    latest = max(chosen, key=lambda r: r.row.effective_from)
+    source = next((c for c in reversed(known) if c.circular == latest.circular
+                   and c.effective_from == latest.row.effective_from
+                   and c.language == unit.language), None)  # fmt: skip
+    return [r.row for r in chosen], Version(
+        latest.circular,
+        latest.row.effective_from,
+        source.source_file if source else latest.row.source.file,
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_what_a_circular_is_compared_with_is_read_from_every_row_alike(
+    tmp_path: Path, seed: int
+) -> None:
+    """The rows a circular's change report compares it with (what was in force the day before
+    in its domain, or on its day for a corrigendum) equal validity over every row of the
+    domain's units, for each stored unit and each of its tariffs as a partial circular."""
+    rng = random.Random(200 + seed)
+    stored: list[Extraction] = []
+    with Store(tmp_path / "t.sqlite") as store:
+        for n in range(30):
+            if stored and rng.random() < 0.4:
+                extraction, digest = _twin(rng, rng.choice(stored), n), f"sha{n}"
+            else:
+                extraction, digest = _unit(rng, n)
+            try:
+                with store.transaction():
+                    store.ingest(extraction, digest, authoritative=rng.choice(["", "fr", "nl"]),
+                                 recorded_at=f"2024-01-{rng.randint(1, 28):02d}T00:00:00+00:00")  # fmt: skip
+            except StoreError:
+                continue
+            stored.append(extraction)
+        compared = 0
+        for unit in store.circulars():
+            listed = store.rows_of(unit.id)
+            for asked in (unit, replace(unit, scope="partial")):
+                subset = listed[: rng.randint(1, len(listed))]
+                found = in_force_before(store, asked, subset)
+                assert found == _in_force_before_from_every_row(store, asked, subset), (seed, unit)
+                compared += bool(found[0])
+    assert compared >= 10
