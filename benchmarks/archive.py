@@ -6,14 +6,17 @@
 Fills a store, in the order they take effect, with FR and NL units of 25 domains: each year a
 full circular (every tariff, indexed) and a partial one (a few tariffs); times every ingestion
 (one transaction each, as `run` stores). Prints, per tenth of the fill, the time to ingest a
-full circular per row of that circular, which stays flat when the cost follows the circular
-and not the store; then what one full recomputation of every row's validity (what every
-ingestion did before) costs at that size; then lookup and history on the filled store.
+full circular per row of that circular and a partial (100-row) circular whole, wall and CPU,
+which stay flat when the cost follows the circular and not the store; then what one full
+recomputation of every row's validity (what every ingestion did before) costs at that size;
+then lookup and history on the filled store.
 
 BENCH_ARCHIVE_STORE=PATH keeps the filled store at PATH; when PATH already holds a store, it is
 not filled again (ROWS is then ignored) and only lookup and history are measured on it, so that
 they can be measured again, old code against new, without a fill of many minutes; everything is
-measured when it is filled (the recomputation of every row's validity with it).
+measured when it is filled (the recomputation of every row's validity with it). A store kept
+by an older version is upgraded in place when opened (schema version 6 adds each unit's tariff
+set), after which the older code refuses it: keep a copy to measure old code against new.
 """
 
 from __future__ import annotations
