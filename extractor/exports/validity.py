@@ -2,8 +2,9 @@
 
 The one place the exports ask the store about validity: `extract` has no store (every row is
 open-ended there), `run` asks after all its circulars are ingested. The answer comes from the
-store's versions (Store.versions(): one per key and date, superseded rows left out), the
-validity lookup answers from: a version is in force for its key in every language. A row whose
+store's versions of the run's codes and dates (Store.versions_of: one per key and date,
+superseded rows left out, read by index, not every stored row), the validity lookup answers
+from: a version is in force for its key in every language. A row whose
 amounts are not its version's (a corrigendum superseded it) is in force on no day: the
 valorisations and FHIR exports leave it out, tariffs.csv keeps it as printed.
 """
