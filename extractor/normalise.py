@@ -200,11 +200,17 @@ def _new_table(state: _State, columns: Columns, caption: str, row: RawRow) -> No
     says. Its rows keep the band (a band line rules until another), and that is said. A header
     repeated at a page top, or one right under a band line, says nothing new."""
     previous, state.coded = (state.columns if state.coded else None), False
-    if state.everyone is not None:  # the caption of this table: the band ends, silently
-        state.everyone, state.under = None, None
-        state.headings = [h for h in state.headings if h.level > 0]
+    repeated = previous is not None and previous.index == columns.index
+    if state.everyone is not None:
+        cell, text = state.everyone
+        if repeated:  # the same header again (a page top): a note among the band's rows
+            _everyone_over_repeat(state, cell, text)
+            return
+        if not text.endswith("."):  # the caption of this table: the band ends, silently
+            _end_band(state)
+        state.everyone = None
     carried = next((h for h in state.headings if h.level == 0), None)
-    if previous is None or carried is None or not caption or previous.index == columns.index:
+    if previous is None or carried is None or not caption or repeated:
         return
     state.issues.append(
         rules.AGE_BAND_CARRIED.issue(
@@ -217,12 +223,34 @@ def _new_table(state: _State, columns: Columns, caption: str, row: RawRow) -> No
     )
 
 
+def _everyone_over_repeat(state: _State, cell: RawCell, text: str) -> None:
+    """A line naming every beneficiary between a band's rows and the same header again (at
+    the foot of a page, the header repeated at the top of the next): a note among the rows, or
+    the caption of another table? Its rows keep the band, and that is said."""
+    state.everyone = None
+    carried = next((h for h in state.headings if h.level == 0), None)
+    if carried is None:
+        return
+    state.issues.append(
+        rules.AGE_BAND_CARRIED.issue(
+            cell.location,
+            f"the line '{text}' names every beneficiary between the rows of '{carried.text}'"
+            " and the same header again: a note or a new table's caption? the rows under it"
+            f" keep the age band {format_age_band(*state.band())}; check them",
+            raw=(text,),
+        )
+    )
+
+
 def _everyone_among_rows(state: _State, cell: RawCell, text: str) -> None:
-    """A line naming every beneficiary followed by rows, no header between: a sub-heading
-    (the band ends) or a note (it does not)? The band ends, and that is said."""
+    """A line naming every beneficiary followed by rows, no header between: a sentence is a
+    note (the band holds); any other line a sub-heading (the band ends) or a note (it does
+    not)? The band ends, and that is said."""
+    state.everyone = None
+    if text.endswith("."):
+        return
     carried = next(h for h in state.headings if h.level == 0)
-    state.everyone, state.under = None, None
-    state.headings = [h for h in state.headings if h.level > 0]
+    _end_band(state)
     state.issues.append(
         rules.AGE_HEADING_UNREAD.issue(
             cell.location,
@@ -231,6 +259,12 @@ def _everyone_among_rows(state: _State, cell: RawCell, text: str) -> None:
             raw=(text,),
         )
     )
+
+
+def _end_band(state: _State) -> None:
+    """The band of the unnumbered band lines above ends: nothing waits to end it."""
+    state.headings = [h for h in state.headings if h.level > 0]
+    state.everyone, state.under = None, None
 
 
 def _row_at(lines: tuple[RawRow | SheetRow, ...], position: int) -> RawRow | None:
@@ -365,8 +399,9 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
     if everyone and not unread:
         # Every beneficiary: the caption of the next table ends the band silently; a note
         # among a table's rows ("Le ticket modérateur est identique pour tous les
-        # bénéficiaires.") does not; a line among them that is no sentence may be either.
-        if carried is not None and not text.endswith("."):
+        # bénéficiaires.") does not; a line among them that is no sentence may be either;
+        # over the same header again, it is said (normalise's _new_table).
+        if carried is not None:
             state.everyone = (cell, text)
         return
     if carried is not None and carried.band is not None and not everyone:

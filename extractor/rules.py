@@ -193,7 +193,9 @@ AGE_BAND_CARRIED = Rule(
     "a table with a header of other columns follows the rows of another under a caption naming"
     " no age (`Séances à domicile`), both below one unnumbered age-band line (`Bénéficiaires de"
     " moins de 18 ans`): its rows keep that band, as a band line rules until another; check that"
-    " it rules over this table too",
+    " it rules over this table too; or a line naming every beneficiary between a band's rows and"
+    " the same header again (`Tarif identique pour tous les bénéficiaires` at a page's foot): a"
+    " note or a new table's caption? its rows keep the band; check them",
 )
 AGE_BAND_UNCLEAR = Rule(
     "age-band-unclear",

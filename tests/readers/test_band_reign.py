@@ -57,10 +57,13 @@ def test_xlsx_a_caption_naming_another_group_ends_the_band(
     tmp_path: Path, language: str, group: str, engine: str
 ) -> None:
     caption, labels = GROUPS[language, group], list(LABELS[language])
+    # Every beneficiary over a header of other columns: that table's caption (over the same
+    # header again, a note or a caption? see test_xlsx_every_beneficiary_named_over_...).
+    second = list(OTHER_LABELS[language]) if group == "everyone" else labels
     rows: list[list[object]] = [
         [LEAD[language]],
         [BAND[language]], labels, [SUBHEADING[language]], ["560011", "Séance", 29.06, 26.06, 22.06],
-        [caption], labels, ["560033", "Séance", 31.5, 28.5, 24.5],
+        [caption], second, ["560033", "Séance", 31.5, 28.5, 24.5],
     ]  # fmt: skip
     path = write_workbook(tmp_path / f"{language}.xlsx", rows)
     extraction = _extract(path, ReadSettings(xlsx_engine=engine))
@@ -82,7 +85,8 @@ def test_pdf_a_caption_naming_another_group_ends_the_band(
     tmp_path: Path, language: str, group: str, engine: str
 ) -> None:
     # The first table runs over a page break, its header repeated at the top of page 2: that
-    # header ends nothing; the second table's caption does.
+    # header ends nothing; the second table's caption does, but for every beneficiary over the
+    # same header again (a note or a caption?): the band holds, and that is said.
     header = Header(FR_LABELS if language == "fr" else NL_LABELS)
     first = [f"{n:05d}{n % 7}" for n in range(56001, 56071)]
     amounts = ("29,06", "26,06", "22,06", "3,00", "7,00")
@@ -97,11 +101,14 @@ def test_pdf_a_caption_naming_another_group_ends_the_band(
     ]
     path = write_pdf(tmp_path / f"{language}.pdf", items, Layout())
     extraction = _extract(path, ReadSettings(pdf_engine=engine))
-    assert _bands(extraction) == {**dict.fromkeys(first, (None, 17)), "560711": (None, None)}
+    everyone = group == "everyone"
+    second = (None, 17) if everyone else (None, None)
+    assert _bands(extraction) == {**dict.fromkeys(first, (None, 17)), "560711": second}
     assert {r.source.page for r in extraction.rows} == {1, 2}
     unread = _unread(extraction)
-    assert len(unread) == (group != "everyone")
-    assert "age-band-carried" not in {i.rule for i in extraction.issues}  # page-top header
+    assert len(unread) == (not everyone)
+    carried = [i.raw for i in extraction.issues if i.rule == "age-band-carried"]
+    assert carried == ([(GROUPS[language, group],)] if everyone else [])  # not the page top
     assert not [i for i in extraction.issues if i.severity == "error"]
 
 
@@ -398,3 +405,61 @@ def test_xlsx_every_beneficiary_named_among_a_bands_rows(
         assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
         [(where, message)] = _unread(extraction)
         assert where == f"{language}.xlsx#Feuil1!A5" and line in message
+
+
+# A line naming every beneficiary between a band's rows and the same header again (a note at
+# the foot of a page, the header repeated at the top of the next): not the caption of a new
+# table. Its rows keep the band, and that is said (they silently lost it); with or without a
+# final period.
+FOOT = {
+    "fr": ("Tarif identique pour tous les bénéficiaires", "Tarif pour tous les bénéficiaires."),
+    "nl": ("Zelfde tarief voor alle rechthebbenden", "Tarief voor alle rechthebbenden."),
+}
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("sentence", [False, True], ids=["no-period", "period"])
+def test_xlsx_every_beneficiary_named_over_the_same_header_again(
+    tmp_path: Path, language: str, engine: str, sentence: bool
+) -> None:
+    line, labels = FOOT[language][sentence], list(LABELS[language])
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [BAND[language]], labels, ["560011", "Séance", 29.06, 26.06, 22.06],
+        [line], labels, ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, 17)}
+    [(where, message)] = [
+        (str(i.location), i.message) for i in extraction.issues if i.rule == "age-band-carried"
+    ]
+    assert where == f"{language}.xlsx#Feuil1!A5" and line in message and "≤17" in message
+    assert _unread(extraction) == []
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_pdf_every_beneficiary_named_at_a_pages_foot(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    header = Header(FR_LABELS if language == "fr" else NL_LABELS)
+    codes = [f"{n:05d}{n % 7}" for n in range(56001, 56071)]
+    amounts = ("29,06", "26,06", "22,06", "3,00", "7,00")
+
+    def build(note_after: str | None) -> Extraction:
+        items: list[object] = [Text(LEAD[language]), Text(BAND[language], 9, bold=True), header]
+        for code in codes:
+            items.append(Row(code, "Séance", amounts))
+            if code == note_after:
+                items.append(Text(FOOT[language][0], 7.5))
+        path = write_pdf(tmp_path / f"{language}.pdf", items, Layout())
+        return _extract(path, ReadSettings(pdf_engine=engine))
+
+    last = [r.code_amb for r in build(None).rows if r.source.page == 1][-1]
+    # The note after the row before the last of page 1: it is the page's last line.
+    extraction = build(codes[codes.index(last) - 1])
+    assert {r.source.page for r in extraction.rows} == {1, 2}
+    assert _bands(extraction) == dict.fromkeys(codes, (None, 17))
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-band-carried"]
