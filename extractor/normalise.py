@@ -249,7 +249,9 @@ def _everyone_among_rows(state: _State, cell: RawCell, text: str) -> None:
     state.everyone = None
     if text.endswith("."):
         return
-    carried = next(h for h in state.headings if h.level == 0)
+    carried = next((h for h in state.headings if h.level == 0), None)
+    if carried is None:  # a line since ended the band, and said so
+        return
     _end_band(state)
     state.issues.append(
         rules.AGE_HEADING_UNREAD.issue(
@@ -406,7 +408,7 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
         return
     if carried is not None and carried.band is not None and not everyone:
         state.ended = carried.inside or carried.band
-    state.headings = [h for h in state.headings if h.level > 0]
+    _end_band(state)
     if not unread and carried is None:
         return
     kind = "an age" if vocabulary.AGE_MENTION.search(folded) else "a beneficiary group"

@@ -463,3 +463,32 @@ def test_pdf_every_beneficiary_named_at_a_pages_foot(
     assert {r.source.page for r in extraction.rows} == {1, 2}
     assert _bands(extraction) == dict.fromkeys(codes, (None, 17))
     assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-band-carried"]
+
+
+# A line naming every beneficiary, then a line naming a group that ends the band (a caption
+# or a numbered heading), then rows: the group line ends the band, reported; the line naming
+# every beneficiary waits for nothing more (an internal error, StopIteration).
+THEN_ADULTS = {
+    "fr": ("Tarif pour tous les bénéficiaires", "Bénéficiaires adultes", "2. Séances pour adultes"),
+    "nl": ("Voor alle rechthebbenden", "Volwassen rechthebbenden", "2. Zittingen voor volwassenen"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("numbered", [False, True], ids=["caption", "numbered"])
+def test_xlsx_every_beneficiary_then_a_group_ending_the_band(
+    tmp_path: Path, language: str, engine: str, numbered: bool
+) -> None:
+    everyone, group = THEN_ADULTS[language][0], THEN_ADULTS[language][1 + numbered]
+    first = [[NUMBERED[language][0]]] if numbered else []  # rows under numbered headings only
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [BAND[language]], *first, list(LABELS[language]), ["560011", "Séance", 29.06, 26.06, 22.06],
+        [everyone], [group], ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
+    [(where, message)] = _unread(extraction)
+    assert where == f"{language}.xlsx#Feuil1!A{6 + numbered}" and group in message
