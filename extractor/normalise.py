@@ -356,7 +356,12 @@ def _replace_band(state: _State, cell: RawCell, text: str, band: Band, start: in
                     raw=(text,),
                 )
             )
-    inside = outer if start and outer is not None and _within(band, outer) else None
+    # Within the band above ("Enfants de moins de 3 ans"), or a sibling or repeat of such a
+    # line within the band that one was in ("Enfants de 3 à 6 ans", "... (suite)"): the next
+    # line is judged against that band too.
+    inside = next(
+        (b for b in (outer, before) if start and b is not None and _within(band, b)), None
+    )
     state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
     state.headings.insert(0, _Heading(0, text, band, inside=inside))
 

@@ -492,3 +492,40 @@ def test_xlsx_every_beneficiary_then_a_group_ending_the_band(
     assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
     [(where, message)] = _unread(extraction)
     assert where == f"{language}.xlsx#Feuil1!A{6 + numbered}" and group in message
+
+
+# Three sibling group lines within a band line, or the first repeated before the second: the
+# last is judged against the outer band too (it silently carried 7 and more, 3 and more).
+SIBLINGS = {
+    ("fr", "three"): ("Enfants de moins de 3 ans", "Enfants de 3 à 6 ans",
+                      "Enfants de 7 ans et plus", "7–17", "7+"),
+    ("fr", "repeat"): ("Enfants de moins de 3 ans", "Enfants de moins de 3 ans (suite)",
+                       "Enfants de 3 ans et plus", "3–17", "3+"),
+    ("nl", "three"): ("Kinderen jonger dan 3 jaar", "Kinderen van 3 tot 6 jaar",
+                      "Kinderen vanaf 6 jaar", "6–17", "6+"),
+    ("nl", "repeat"): ("Kinderen jonger dan 3 jaar", "Kinderen jonger dan 3 jaar (vervolg)",
+                       "Kinderen vanaf 3 jaar", "3–17", "3+"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize(("language", "kind"), sorted(SIBLINGS))
+def test_xlsx_a_third_group_line_within_a_band(
+    tmp_path: Path, language: str, kind: str, engine: str
+) -> None:
+    first, second, third, nested, printed = SIBLINGS[language, kind]
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [BAND[language]], list(LABELS[language]),
+        [first], ["560011", "Séance", 29.06, 26.06, 22.06],
+        [second], ["560022", "Séance", 30.5, 27.5, 23.5],
+        [third], ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction)["560033"] == (int(printed[:-1]), None)
+    [(where, message)] = [
+        (str(i.location), i.message) for i in extraction.issues if i.rule == "age-band-unclear"
+    ]
+    assert where == f"{language}.xlsx#Feuil1!A8"
+    assert third in message and nested in message and f"as printed, {printed}" in message
