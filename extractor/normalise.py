@@ -392,9 +392,8 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
         return
     folded = fold(text)
     everyone = vocabulary.GROUP_OF_EVERYONE.search(folded) is not None
-    unread = vocabulary.AGE_MENTION.search(folded) is not None or (
-        not everyone and vocabulary.GROUP_BY_AGE.search(folded) is not None
-    )
+    mention = vocabulary.AGE_MENTION.search(folded) is not None
+    unread = mention or (not everyone and vocabulary.GROUP_BY_AGE.search(folded) is not None)
     named = (
         vocabulary.GROUP_OF_BENEFICIARIES.search(folded) is not None
         and not vocabulary.PREFERENTIAL_REGIME.search(folded)
@@ -402,6 +401,9 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
     )
     if not (everyone or unread or named):
         return
+    band = state.band()
+    if not (everyone or mention) and band != (None, None) and vocabulary.group_fits(folded, band):
+        return  # "Prestations pour enfants" under "moins de 18 ans": a heading within the band
     carried = next((h for h in state.headings if h.level == 0), None)
     if everyone and not unread:
         # Every beneficiary: the caption of the next table ends the band silently; a note
@@ -416,7 +418,7 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
     _end_band(state)
     if not unread and carried is None:
         return
-    kind = "an age" if vocabulary.AGE_MENTION.search(folded) else "a beneficiary group"
+    kind = "an age" if mention else "a beneficiary group"
     left = state.band()  # a numbered heading's parents may still give one
     carry = (
         f"only the band {format_age_band(*left)} of the headings above"
@@ -428,7 +430,7 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
         rules.AGE_HEADING_UNREAD.issue(
             cell.location,
             f"the heading '{text}' names {kind} that is no band we read: the rows under it"
-            f" carry {carry}{ends}; check them",
+            f" carry {carry}{ends}, unless a band line under it sets one; check them",
             raw=(text,),
         )
     )

@@ -185,7 +185,8 @@ AGE_HEADING_UNREAD = Rule(
     "warning",
     "a heading or a table's caption names an age or a beneficiary group that is no band we read"
     " (`Kinderen tot 18 jaar`, `plus de 65 ans`, `Bénéficiaires adultes`): the rows under it"
-    " carry no age band (an age band set by an unnumbered line above ends there); check them",
+    " carry no age band unless a band line under it sets one (an age band set by an unnumbered"
+    " line above ends there); check them",
 )
 AGE_BAND_CARRIED = Rule(
     "age-band-carried",

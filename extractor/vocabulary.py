@@ -296,6 +296,35 @@ GROUP_OF_BENEFICIARIES = _phrases(
     "beneficiaire", "beneficiaires", "rechthebbende", "rechthebbenden", "assure", "assures",
     "verzekerde", "verzekerden",
 )  # fmt: skip
+# Group words a band read above may be: "Prestations pour enfants" under "moins de 18 ans"
+# keeps it. Each: the words, the lowest first age and the highest last age of a band they fit
+# (minors: a band ending by 18; adults: one from 18; seniors: one from 65). Others end it.
+_FITTING_GROUPS: tuple[tuple[re.Pattern[str], int, int], ...] = (
+    (_phrases("enfant", "enfants", "mineur", "mineurs", "mineure", "mineures", "adolescent",
+              "adolescents", "adolescentes", "kind", "kinderen", "minderjarig", "minderjarige",
+              "minderjarigen", "adolescenten", "tiener", "tieners"), 0, 18),
+    (_phrases("adulte", "adultes", "majeur", "majeurs", "volwassen", "volwassene",
+              "volwassenen", "meerderjarig", "meerderjarige", "meerderjarigen"), 18, 999),
+    (_phrases("senior", "seniors", "personne agee", "personnes agees", "beneficiaires ages",
+              "patients ages", "oudere", "ouderen", "senioren", "bejaarde", "bejaarden"), 65, 999),
+)  # fmt: skip
+
+
+def group_fits(folded: str, band: tuple[int | None, int | None]) -> bool:
+    """Every group word of a folded line (GROUP_BY_AGE) is one the band may be: the line is
+    a heading within the band, not one ending it. When unsure, no."""
+    words = [found.group() for found in GROUP_BY_AGE.finditer(folded)]
+    low, high = band
+    return bool(words) and all(
+        any(
+            pattern.fullmatch(word)
+            and (low if low is not None else 0) >= first
+            and (high if high is not None else 999) <= last
+            for pattern, first, last in _FITTING_GROUPS
+        )
+        for word in words
+    )
+
 
 # --- Dates and circular metadata ----------------------------------------------------------
 MONTHS: dict[str, int] = {

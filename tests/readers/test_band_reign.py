@@ -529,3 +529,76 @@ def test_xlsx_a_third_group_line_within_a_band(
     ]
     assert where == f"{language}.xlsx#Feuil1!A8"
     assert third in message and nested in message and f"as printed, {printed}" in message
+
+
+# A line naming a group the band above may be (children, minors under a band ending by 18;
+# adults under one from 18): a heading within the band, not the end of it (the rows lost a
+# correct band, reported). A group it may not be still ends it.
+FITTING = {
+    ("fr", "caption"): ("Bénéficiaires de moins de 18 ans", "Prestations pour enfants"),
+    ("fr", "among"): ("Bénéficiaires de moins de 18 ans", "Séances pour enfants et adolescents"),
+    ("fr", "adults"): ("Bénéficiaires de 18 ans et plus", "Séances pour adultes"),
+    ("nl", "caption"): ("Rechthebbenden jonger dan 18 jaar", "Verstrekkingen voor kinderen"),
+    ("nl", "among"): ("Rechthebbenden jonger dan 18 jaar", "Zittingen voor minderjarigen"),
+    ("nl", "adults"): ("Rechthebbenden vanaf 18 jaar", "Zittingen voor volwassenen"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize(("language", "kind"), sorted(FITTING))
+def test_xlsx_a_group_the_band_may_be_keeps_it(
+    tmp_path: Path, language: str, kind: str, engine: str
+) -> None:
+    band_line, group = FITTING[language, kind]
+    labels = list(LABELS[language])
+    first: list[list[object]] = [[group], labels] if kind == "caption" else [labels]
+    then: list[list[object]] = [] if kind == "caption" else [[group]]
+    rows: list[list[object]] = [
+        [LEAD[language]], [band_line], *first, ["560011", "Séance", 29.06, 26.06, 22.06],
+        *then, ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    band = (18, None) if kind == "adults" else (None, 17)
+    assert _bands(extraction) == {"560011": band, "560033": band}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_xlsx_a_group_the_band_may_not_be_ends_it(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    group = {"fr": "Séances pour enfants et adultes", "nl": "Zittingen voor jongeren"}[language]
+    rows: list[list[object]] = [
+        [LEAD[language]], [BAND[language]], list(LABELS[language]),
+        ["560011", "Séance", 29.06, 26.06, 22.06], [group], ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
+    [(where, message)] = _unread(extraction)
+    assert (
+        where == f"{language}.xlsx#Feuil1!A5" and f"the band of '{BAND[language]}' ends" in message
+    )
+
+
+# A numbered heading naming a group, no band above: its warning says band lines under it may
+# give its rows one (it said they carried none, while the lines under it gave bands).
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_xlsx_a_numbered_group_heading_over_band_lines(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    young, _, older, _, _ = SIBLINGS[language, "repeat"]
+    section = {"fr": "2. Prestations pour enfants", "nl": "2. Verstrekkingen voor kinderen"}
+    rows: list[list[object]] = [
+        [LEAD[language]], [section[language]], [young], list(LABELS[language]),
+        ["560011", "Séance", 29.06, 26.06, 22.06], [older], ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 2), "560033": (3, None)}
+    [(where, message)] = _unread(extraction)
+    assert where == f"{language}.xlsx#Feuil1!A2"
+    assert "no age band, unless a band line under it sets one" in message
