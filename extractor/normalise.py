@@ -83,9 +83,12 @@ class _State:
     refused: list[str] = field(default_factory=list)  # tables refused whole, and why
     under: _Under | None = None  # what the headings give a row; None when they changed
     coded: bool = False  # a coded line was read since the last header or band line
-    # A line naming every beneficiary under a band line: it ends the band at the next header
+    # A line naming every beneficiary under a band line, waiting: a header of other columns
+    # takes it as its caption (the band ends), the same header again or a row does not
     everyone: tuple[RawCell, str] | None = None
-    ended: tuple[int | None, int | None] | None = None  # a band a line naming none ended
+    # A band a line naming none ended, until a band line, a table of its own or a numbered
+    # heading
+    ended: tuple[int | None, int | None] | None = None
 
     def band(self) -> tuple[int | None, int | None]:
         for heading in reversed(self.headings):
@@ -201,6 +204,8 @@ def _new_table(state: _State, columns: Columns, caption: str, row: RawRow) -> No
     repeated at a page top, or one right under a band line, says nothing new."""
     previous, state.coded = (state.columns if state.coded else None), False
     repeated = previous is not None and previous.index == columns.index
+    if caption or not repeated:  # a table of its own: a band ended above frames it no more
+        state.ended = None
     if state.everyone is not None:
         cell, text = state.everyone
         if repeated:  # the same header again (a page top): a note among the band's rows
@@ -287,6 +292,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         if orphan:
             # Not our ancestors: keep no band or section from them.
             state.headings = [h for h in state.headings if not h.number]
+        state.ended = None  # a new section: no band ended above it frames its band lines
         band = _band(state, cell, text)  # before the append: it may end a band line's reign
         state.headings.append(_Heading(level, text, band, number, orphan))
         state.numbered_headings = True
@@ -385,9 +391,11 @@ def _band(state: _State, cell: RawCell, text: str) -> tuple[int | None, int | No
 def _unread_age(state: _State, cell: RawCell, text: str) -> None:
     """A heading or caption naming an age or a beneficiary group that no band pattern reads
     ("plus de 65 ans": 65 or 66?; "Bénéficiaires adultes": from 18?) gives its rows no band: the
-    band an unnumbered line above it set ends there, and that is said, never guessed. A line
-    naming every beneficiary ends it silently; one naming the beneficiaries in no narrower words
-    only when a band was set. Longer lines are prose."""
+    band an unnumbered line above it set ends there, and that is said, never guessed. A group
+    the band may be ("Prestations pour enfants" under "moins de 18 ans") keeps it, silently. A
+    line naming every beneficiary waits for what follows it (a header or a row: _new_table,
+    _everyone_among_rows); one naming the beneficiaries in no narrower words ends the band only
+    when one was set. Longer lines are prose."""
     if len(text) > _CAPTION_LENGTH:
         return
     folded = fold(text)

@@ -220,7 +220,8 @@ def exact_age_band(text: str) -> tuple[int | None, int | None] | None:
     folded = vocabulary.fold(text).strip(" :")
     for pattern, _ in vocabulary.AGE_BANDS:
         if pattern.fullmatch(folded):
-            return age_band_at(folded)[0]  # type: ignore[index]
+            found = age_band_at(folded)  # None if it reads an age outside the band it finds
+            return found[0] if found is not None else None
     return None
 
 

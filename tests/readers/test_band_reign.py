@@ -602,3 +602,38 @@ def test_xlsx_a_numbered_group_heading_over_band_lines(
     [(where, message)] = _unread(extraction)
     assert where == f"{language}.xlsx#Feuil1!A2"
     assert "no age band, unless a band line under it sets one" in message
+
+
+# A band a line naming none ended frames the band lines after it only until a table of its
+# own (a caption over a header) or a new section: 'Enfants de 3 ans et plus' after the adults'
+# table is no group within the band of the first table (it was reported age-band-unclear).
+AFTER_ADULTS = {
+    "fr": ("Bénéficiaires adultes", "Enfants de 3 ans et plus"),
+    "nl": ("Volwassen rechthebbenden", "Kinderen vanaf 3 jaar"),
+}
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("numbered", [False, True], ids=["caption", "section"])
+def test_xlsx_a_band_ended_a_table_before_frames_no_band_line(
+    tmp_path: Path, language: str, engine: str, numbered: bool
+) -> None:
+    adults, children = AFTER_ADULTS[language]
+    labels = list(LABELS[language])
+    first, second = NUMBERED[language]
+    if numbered:  # the adults' heading, then its table under the same header, then a section
+        middle: list[list[object]] = [[first], labels, ["560011", "Séance", 29.06, 26.06, 22.06],
+                                      [second], labels, ["560022", "Séance", 30.5, 27.5, 23.5],
+                                      ["3. Autres séances"]]  # fmt: skip
+    else:
+        middle = [labels, ["560011", "Séance", 29.06, 26.06, 22.06],
+                  [adults], labels, ["560022", "Séance", 30.5, 27.5, 23.5]]  # fmt: skip
+    rows: list[list[object]] = [
+        [LEAD[language]], [BAND[language]], *middle,
+        [children], labels, ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560022": (None, None), "560033": (3, None)}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-heading-unread"]
