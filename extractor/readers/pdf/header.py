@@ -6,6 +6,7 @@ another make a column; the boundaries fall on vertical rules or in the gaps the 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import statistics
@@ -220,8 +221,44 @@ class HeaderScan:
         return len(self.lines)
 
 
+# A header block as its words stand: text, place, size and marks, line by line.
+_HeaderKey = tuple[
+    tuple[tuple[str, float, float, float, float, float, tuple[str, ...], str, str], ...], ...
+]
+
+
 def columns_of(header_lines: list[Line]) -> list[Column]:
-    """Leaf header cells stacked over one another make columns; a label over two is a group."""
+    """Leaf header cells stacked over one another make columns; a label over two is a group.
+
+    The same header stands on every page (and is asked for twice there): its columns are
+    worked out once per look of its words."""
+    key = tuple(
+        tuple(
+            (w.text, w.x0, w.x1, w.top, w.bottom, w.size, tuple(w.marks), w.suffix, w.lead_mark)
+            for w in line.words
+        )
+        for line in header_lines
+    )
+    return list(_columns_of_words(key))
+
+
+@functools.lru_cache(maxsize=64)
+def _columns_of_words(key: _HeaderKey) -> tuple[Column, ...]:
+    """The columns of a header block made anew from its words' key, so that the answer depends
+    on nothing else."""
+    lines = [
+        Line(
+            [
+                Word(text, x0, x1, top, bottom, size, list(marks), suffix, lead)
+                for text, x0, x1, top, bottom, size, marks, suffix, lead in words
+            ]
+        )
+        for words in key
+    ]
+    return tuple(_columns(lines))
+
+
+def _columns(header_lines: list[Line]) -> list[Column]:
     header_phrases = _split_under_gaps(
         [
             part

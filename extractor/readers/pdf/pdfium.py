@@ -5,6 +5,7 @@ the page objects."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -72,12 +73,14 @@ def read_page(document: Any, index: int) -> PageData:
     width, height = page.get_size()
     text = page.get_textpage()
     raw = text.raw
-    char_box = pdfium_c.FPDFText_GetLooseCharBox
+    char_box = _loose_char_box()
+    text_address = ctypes.cast(raw, ctypes.c_void_p).value
     font_size = pdfium_c.FPDFText_GetFontSize
     box = pdfium_c.FS_RECTF()
-    box_pointer = ctypes.byref(box)
+    box_address = ctypes.addressof(box)
+    corners = memoryview(box).cast("B").cast("f")  # left, top, right, bottom, as C floats
     words: list[Word] = []
-    current: list[str] = []
+    start = -1  # where the word being read starts in glyphs (-1: none)
     x0 = x1 = top = bottom = size = char_size = 0.0
     known_top = known_bottom = float("nan")  # the box whose font size char_size is
     count = text.count_chars()
@@ -88,32 +91,44 @@ def read_page(document: Any, index: int) -> PageData:
         glyphs = glyphs.replace("\ufffe", "-")
     for char, glyph in enumerate(glyphs):
         if glyph.isspace() or glyph == "\x00":
-            if current:
-                words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
-                current = []
+            if start >= 0:
+                words.append(Word(clean_text(glyphs[start:char]), x0, x1, top, bottom, size))
+                start = -1
             continue
-        char_box(raw, char, box_pointer)
-        left, right, box_top, box_bottom = box.left, box.right, box.top, box.bottom
+        char_box(text_address, char, box_address)
+        left, box_top, right, box_bottom = corners.tolist()
         if box_top != known_top or box_bottom != known_bottom:
             # A loose box spans the font's ascent to descent: same box heights, same size.
             char_size = round(font_size(raw, char), 3)
             known_top, known_bottom = box_top, box_bottom
         char_top = height - box_top
-        if current and (char_size != size or abs(char_top - top) > 3 or left - x1 > 3 or left < x0):
-            words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
-            current = []
-        if current:
+        if start >= 0 and (
+            char_size != size or abs(char_top - top) > 3 or left - x1 > 3 or left < x0
+        ):
+            words.append(Word(clean_text(glyphs[start:char]), x0, x1, top, bottom, size))
+            start = -1
+        if start >= 0:
             if right > x1:
                 x1 = right
         else:
-            x0, x1, top, bottom, size = left, right, char_top, height - box_bottom, char_size
-        current.append(glyph)
-    if current:
-        words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
+            start, x0, x1 = char, left, right
+            top, bottom, size = char_top, height - box_bottom, char_size
+    if start >= 0:
+        words.append(Word(clean_text(glyphs[start:]), x0, x1, top, bottom, size))
     text.close()
     rules, images = _objects(page, height)
     page.close()
     return PageData(lines_of([w for w in words if w.text]), rules, images, (width, height))
+
+
+@functools.cache
+def _loose_char_box() -> Any:
+    """FPDFText_GetLooseCharBox taking plain addresses: called for every character, and
+    ctypes converts plain addresses faster than it checks pypdfium2's pointer types."""
+    import pypdfium2.raw as pdfium_c
+
+    prototype = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+    return ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, prototype)
 
 
 def _objects(page: Any, height: float) -> tuple[Rules, int]:
