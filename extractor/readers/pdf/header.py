@@ -23,14 +23,14 @@ from extractor.readers.pdf.phrases import (
     phrases,
     span,
 )
-from extractor.values import clean_text, looks_like_code
+from extractor.values import clean_text
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def _is_row_start(line: Line) -> bool:
     """A line that can only be table content: it holds a code, an amount or a heading number."""
-    if any(looks_like_code(w.text) for w in line.words):
+    if line.has_code:
         return True
     if vocabulary.NUMBERED_HEADING.match(line.text):
         return True
