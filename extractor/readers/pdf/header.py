@@ -160,9 +160,7 @@ def _is_header_text(line: Line, above: list[Line] | None = None) -> bool:
     ]
     raw = [w.text.strip("()[]:;,.*") for w in label if w not in broken]
     # Dates and references ("AR 26/11/06 - MB 15/12/06") are neither header words nor prose.
-    neutral = [
-        w for w in raw if w and (any(c.isdigit() for c in w) or (w.isupper() and len(w) <= 3))
-    ]
+    neutral = [w for w in raw if w and (any(map(str.isdigit, w)) or (w.isupper() and len(w) <= 3))]
     words = [vocabulary.fold(w) for w in raw if w and w not in neutral]
     known = len(broken) + sum(
         w in vocabulary.HEADER_TOKENS
