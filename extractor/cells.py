@@ -63,11 +63,17 @@ def stated(row: RawRow, index: dict[str, int]) -> tuple[bool, tuple[str, ...]]:
     return found, tuple(marks)
 
 
-def unplaced_values(row: RawRow, columns: Columns, issues: list[Issue]) -> list[RawCell]:
-    """Every value under a column we could not place, reported where it stands."""
+def unplaced_values(
+    row: RawRow, columns: Columns, issues: list[Issue], marks: list[str]
+) -> list[RawCell]:
+    """Every value under a column we could not place, reported where it stands; the footnote
+    marks of a notes column ("Nota": "(1)") go to `marks`, for the row's footnotes."""
     found = []
-    for index, header_text in columns.unplaced:
+    for index, header_text in sorted((*columns.unplaced, *columns.notes)):
         if index < len(row.cells) and (cell := row.cells[index]).text:
+            if (index, header_text) in columns.notes and (said := _NOTE_MARKS.fullmatch(cell.text)):
+                marks.extend(_NOTE_MARK.findall(said.group().translate(SUPERSCRIPT_DIGITS)))
+                continue
             found.append(cell)
             code = next((c.text for _, c in row.filled() if looks_like_code(c.value)), "")
             issues.append(
@@ -84,6 +90,14 @@ def unplaced_values(row: RawRow, columns: Columns, issues: list[Issue]) -> list[
                 )
             )
     return found
+
+
+# A notes cell of footnote marks only: "(1)", "1", "*", "(*)", "(1) (2)", "1, 2", "¹".
+_NOTE_MARK = re.compile(r"\d{1,2}|\*{1,3}")
+_NOTE_MARKS = re.compile(
+    r"(?:\((?:\d{1,2}|\*{1,3})\)|\d{1,2}|\*{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})"
+    r"(?:[\s,;]*(?:\((?:\d{1,2}|\*{1,3})\)|\d{1,2}|\*{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}))*"
+)
 
 
 def split_footnote(filled: list[tuple[int, RawCell]]) -> RawCell | None:

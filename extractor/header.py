@@ -50,6 +50,9 @@ class Columns:
     # Grid columns whose header text names no field we know, with that text: a value under
     # one is reported (column-unplaced), never dropped.
     unplaced: tuple[tuple[int, str], ...] = ()
+    # Grid columns headed as notes ("Nota", "Opmerking"), with that text: a footnote mark
+    # there ("(1)") is the row's; any other value is reported like an unplaced one.
+    notes: tuple[tuple[int, str], ...] = ()
     # What the header holds when amount columns carry two effective dates ("Honoraires au
     # 01/01/2025 | Honoraires au 01/03/2025"): the table is refused, saying so (`problem`).
     several_dates: str = ""
@@ -153,6 +156,7 @@ def detect_header(
     index: dict[str, int] = {}
     labels: dict[str, str] = {}
     conditions: dict[str, dict[str, int]] = {}
+    said: dict[str, str] = {}  # each condition as its first column's label says it
     groups = age_groups(above)
     by_group: dict[str, dict[str, int]] = {}
     twice: list[str] = []
@@ -178,6 +182,7 @@ def detect_header(
             and name not in conditions.get(condition, {})
         ):
             conditions.setdefault(condition, {})[name] = column
+            said.setdefault(condition, _negated(condition, label))
         elif name == BOTH_CODES:
             # "Code amb. / hosp." over "726530 / 726541": both codes in one column.
             for code_name in ("code_amb", "code_hos"):
@@ -199,8 +204,12 @@ def detect_header(
     # either: its values are reported like those under a header we do not know.
     unplaced += [(c, "") for c in range(len(row.cells)) if c not in top and c not in sub]
     unplaced.sort()
+    notes = tuple(
+        (c, text) for c, text in unplaced if vocabulary.NOTES_HEADER.match(fold(text).strip(" :."))
+    )
+    unplaced = [place for place in unplaced if place not in notes]
     group = any(vocabulary.GROUP_SESSION.search(fold(label)) for label in top.values())
-    found = tuple(conditions.items())
+    found = tuple((said[condition], group) for condition, group in conditions.items())
     problem = _header_problem(index, twice) or next(
         (
             f"the amounts under '{c}': {p}"
@@ -215,7 +224,7 @@ def detect_header(
         problem = f"the table holds {dated}: split it into one table per date"
     problem = problem or band_problem
     columns = Columns(index, marks, group, row.location, problem, found, bands, tuple(unplaced))
-    return replace(columns, several_dates=dated), consumed
+    return replace(columns, several_dates=dated, notes=notes), consumed
 
 
 def _several_dates(amount_labels: dict[str, list[str]]) -> str:
@@ -277,6 +286,17 @@ def _distinguishing(first: str, label: str) -> str:
     while text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     return text if re.search(r"\w", text) else ""
+
+
+def _negated(condition: str, label: str) -> str:
+    """A condition that is a "not" alone says what of with the word after it in its label:
+    "non conventionnés" ("Honoraires non conventionnés" after "Honoraires conventionnés"),
+    never "non"; its columns stay one group whatever the agreement ("non conventionnée")."""
+    if fold(condition) not in vocabulary.NEGATIONS:
+        return condition
+    words = label.split()
+    at = next((i for i, word in enumerate(words) if word == condition), len(words))
+    return " ".join(words[at : at + 2]) or condition
 
 
 def _header_problem(index: dict[str, int], twice: list[str]) -> str:

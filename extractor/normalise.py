@@ -29,6 +29,7 @@ from extractor.values import (
     age_band_at,
     clean_text,
     exact_age_band,
+    format_age_band,
     looks_like_code,
     narrow_band,
     parse_age_band,
@@ -57,6 +58,8 @@ class _Heading:
     orphan: bool = False  # its parent heading was never seen: pages or lines may be missing
     narrows: bool = False  # a sub-heading giving its parent band the bound it lacked
     lettered: bool = False  # "F. Trajet de soins": a heading, though not a numbered one
+    # A band line read as a group within the band line above it: that band
+    inside: tuple[int | None, int | None] | None = None
 
 
 _NO_COLUMNS = Columns({})
@@ -79,6 +82,8 @@ class _State:
     line_before: str = ""  # a short text line just read: a caption if a table line follows
     refused: list[str] = field(default_factory=list)  # tables refused whole, and why
     under: _Under | None = None  # what the headings give a row; None when they changed
+    coded: bool = False  # a coded line was read since the last header or band line
+    ended: tuple[int | None, int | None] | None = None  # a band a line naming none ended
 
     def band(self) -> tuple[int | None, int | None]:
         for heading in reversed(self.headings):
@@ -139,11 +144,13 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         if (footnote := split_footnote(filled)) is not None:
             _text_row(state, position, footnote)
             continue
+        fresh = state.line_before
         if state.line_before:  # the short line right above a header or a row names its table
             state.caption, state.line_before = state.line_before, ""
         if any(looks_like_code(cell.value) for _, cell in filled):
             # A coded line is a table row: neither a header nor a row of age groups.
             above = None
+            state.coded = True
             _table_row(state, position, row, info, previous)
             continue
         following = _row_at(lines, position + 1)
@@ -155,7 +162,9 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
         header = detect_header(row, following, above)
         above = None
         if header is not None:
-            state.columns, skip_next = header
+            columns, skip_next = header
+            _new_table(state, columns, fresh, row)
+            state.columns = columns
             state.tables += 1
             if state.columns.several_dates:
                 place = str(row.location).partition("#")[2]
@@ -181,6 +190,26 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
     )
 
 
+def _new_table(state: _State, columns: Columns, caption: str, row: RawRow) -> None:
+    """A header of other columns after rows, under a caption naming no age ("Séances à
+    domicile"): whether the band line above the first table rules over this one too, no text
+    says. Its rows keep the band (a band line rules until another), and that is said. A header
+    repeated at a page top, or one right under a band line, says nothing new."""
+    previous, state.coded = (state.columns if state.coded else None), False
+    carried = next((h for h in state.headings if h.level == 0), None)
+    if previous is None or carried is None or not caption or previous.index == columns.index:
+        return
+    state.issues.append(
+        rules.AGE_BAND_CARRIED.issue(
+            row.location,
+            f"the table under '{caption}' has a header of its own: its rows keep the age band"
+            f" {format_age_band(*state.band())} of '{carried.text}' above the table before it;"
+            " check that the band rules over this table too",
+            raw=(caption,),
+        )
+    )
+
+
 def _row_at(lines: tuple[RawRow | SheetRow, ...], position: int) -> RawRow | None:
     return lines[position].expanded() if position < len(lines) else None
 
@@ -199,14 +228,16 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
         if orphan:
             # Not our ancestors: keep no band or section from them.
             state.headings = [h for h in state.headings if not h.number]
-        state.headings.append(_Heading(level, text, _band(state, cell, text), number, orphan))
+        band = _band(state, cell, text)  # before the append: it may end a band line's reign
+        state.headings.append(_Heading(level, text, band, number, orphan))
         state.numbered_headings = True
         state.caption = ""
         return
     if vocabulary.LETTERED_HEADING.match(text):
         # "F. Trajet de soins": a part of an annex, at the top level, its number unknown.
         state.headings = [h for h in state.headings if h.level == 0]
-        state.headings.append(_Heading(1, text, _band(state, cell, text), lettered=True))
+        band = _band(state, cell, text)
+        state.headings.append(_Heading(1, text, band, lettered=True))
         state.caption = ""
         return
     # A raised mark before the text ("¹ Tarif conventionnel") is the mark an amount cell holds.
@@ -232,13 +263,51 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
     else:
         # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a
         # subject before its band ("Mondonderzoeken tot de 67ste verjaardag") narrows it.
+        state.coded = False  # the tables below are this band's
         state.headings = [h for h in state.headings if not h.narrows]
         narrowed = narrow_band(state.band(), *found)
         if narrowed is not None:
             state.headings.append(_Heading(0, text, narrowed, narrows=True))
             return
-        state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
-        state.headings.insert(0, _Heading(0, text, found[0]))
+        _replace_band(state, cell, text, *found)
+
+
+Band = tuple[int | None, int | None]
+
+
+def _replace_band(state: _State, cell: RawCell, text: str, band: Band, start: int) -> None:
+    """A band line in the place of the one above. When that one was a group within a band
+    above it ("Enfants de moins de 3 ans" below "Bénéficiaires de moins de 18 ans") and this
+    one would narrow that band otherwise than it reads ("Enfants de 3 ans et plus": 3 to 17,
+    or 3 and more?), no text says which: its rows carry the band as printed, and that is said."""
+    replaced = next((h for h in state.headings if h.level == 0), None)
+    outer = replaced.band if replaced is not None else None
+    # The band the line above was a group within, or the one a line naming no band ended.
+    before, state.ended = (replaced.inside if replaced is not None else state.ended), None
+    if before is not None and start:
+        nested = narrow_band(before, band, start)
+        if nested is not None and nested != band:
+            state.issues.append(
+                rules.AGE_BAND_UNCLEAR.issue(
+                    cell.location,
+                    f"the band line '{text}' follows a group within the band"
+                    f" {format_age_band(*before)} above it: whether it narrows that band"
+                    f" too ({format_age_band(*nested)}) or stands beside it, no text says; its"
+                    f" rows carry the band as printed, {format_age_band(*band)}; check them",
+                    raw=(text,),
+                )
+            )
+    inside = outer if start and outer is not None and _within(band, outer) else None
+    state.headings = [h for h in state.headings if h.level > 0 and h.band is None]
+    state.headings.insert(0, _Heading(0, text, band, inside=inside))
+
+
+def _within(band: Band, outer: Band) -> bool:
+    """A band narrower than another, inside it."""
+    low, high = band[0] if band[0] is not None else -1, band[1] if band[1] is not None else 999
+    outer_low = outer[0] if outer[0] is not None else -1
+    outer_high = outer[1] if outer[1] is not None else 999
+    return band != outer and outer_low <= low and high <= outer_high
 
 
 def _band(state: _State, cell: RawCell, text: str) -> tuple[int | None, int | None] | None:
@@ -250,17 +319,47 @@ def _band(state: _State, cell: RawCell, text: str) -> tuple[int | None, int | No
 
 
 def _unread_age(state: _State, cell: RawCell, text: str) -> None:
-    """A heading or caption naming an age that no band pattern reads ("plus de 65 ans": 65 or
-    66?) gives its rows no band: said, never guessed. Longer lines are prose."""
-    if len(text) <= _CAPTION_LENGTH and vocabulary.AGE_MENTION.search(fold(text)):
-        state.issues.append(
-            rules.AGE_HEADING_UNREAD.issue(
-                cell.location,
-                f"the heading '{text}' names an age that is no band we read: the rows under it"
-                " carry no age band; check them",
-                raw=(text,),
-            )
+    """A heading or caption naming an age or a beneficiary group that no band pattern reads
+    ("plus de 65 ans": 65 or 66?; "Bénéficiaires adultes": from 18?) gives its rows no band: the
+    band an unnumbered line above it set ends there, and that is said, never guessed. A line
+    naming every beneficiary ends it silently; one naming the beneficiaries in no narrower words
+    only when a band was set. Longer lines are prose."""
+    if len(text) > _CAPTION_LENGTH:
+        return
+    folded = fold(text)
+    everyone = vocabulary.GROUP_OF_EVERYONE.search(folded) is not None
+    unread = vocabulary.AGE_MENTION.search(folded) is not None or (
+        not everyone and vocabulary.GROUP_BY_AGE.search(folded) is not None
+    )
+    named = (
+        vocabulary.GROUP_OF_BENEFICIARIES.search(folded) is not None
+        and not vocabulary.PREFERENTIAL_REGIME.search(folded)
+        and not vocabulary.STANDARD_REGIME.search(folded)
+    )
+    if not (everyone or unread or named):
+        return
+    carried = next((h for h in state.headings if h.level == 0), None)
+    if carried is not None and carried.band is not None and not everyone:
+        state.ended = carried.inside or carried.band
+    state.headings = [h for h in state.headings if h.level > 0]
+    if not unread and (everyone or carried is None):
+        return
+    kind = "an age" if vocabulary.AGE_MENTION.search(folded) else "a beneficiary group"
+    left = state.band()  # a numbered heading's parents may still give one
+    carry = (
+        f"only the band {format_age_band(*left)} of the headings above"
+        if any(left)
+        else "no age band"
+    )
+    ends = f" (the band of '{carried.text}' ends here)" if carried is not None else ""
+    state.issues.append(
+        rules.AGE_HEADING_UNREAD.issue(
+            cell.location,
+            f"the heading '{text}' names {kind} that is no band we read: the rows under it"
+            f" carry {carry}{ends}; check them",
+            raw=(text,),
         )
+    )
 
 
 def _table_row(
@@ -286,7 +385,8 @@ def _table_row(
             )
         )
         return
-    unplaced = unplaced_values(row, columns, state.issues)
+    note_marks: list[str] = []
+    unplaced = unplaced_values(row, columns, state.issues, note_marks)
     code_index = columns.index["code_amb"]
     code_cell = row.cells[code_index] if code_index < len(row.cells) else None
     if (
@@ -420,7 +520,7 @@ def _table_row(
         mark,
         certain,
         unmarked,
-        tuple(dict.fromkeys((*columns.marks, *references, *amount_marks))),
+        tuple(dict.fromkeys((*columns.marks, *references, *amount_marks, *note_marks))),
         under.numbered,
         state.caption,
         on_purpose,

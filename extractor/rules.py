@@ -183,8 +183,25 @@ AGE_UNREADABLE = Rule(
 AGE_HEADING_UNREAD = Rule(
     "age-heading-unread",
     "warning",
-    "a heading or a table's caption names an age that is no band we read (`Kinderen tot 18"
-    " jaar`, `plus de 65 ans`): the rows under it carry no age band; check them",
+    "a heading or a table's caption names an age or a beneficiary group that is no band we read"
+    " (`Kinderen tot 18 jaar`, `plus de 65 ans`, `Bénéficiaires adultes`): the rows under it"
+    " carry no age band (an age band set by an unnumbered line above ends there); check them",
+)
+AGE_BAND_CARRIED = Rule(
+    "age-band-carried",
+    "warning",
+    "a table with a header of other columns follows the rows of another under a caption naming"
+    " no age (`Séances à domicile`), both below one unnumbered age-band line (`Bénéficiaires de"
+    " moins de 18 ans`): its rows keep that band, as a band line rules until another; check that"
+    " it rules over this table too",
+)
+AGE_BAND_UNCLEAR = Rule(
+    "age-band-unclear",
+    "warning",
+    "a band line after one read as a group within a band above both (`Enfants de 3 ans et plus`"
+    " after `Enfants de moins de 3 ans`, below `Bénéficiaires de moins de 18 ans`): whether it"
+    " narrows that band too (3 to 17) or stands beside it (3 and more), no text says; its rows"
+    " carry the band as printed; check them",
 )
 
 REGISTRY: dict[str, Rule] = {
@@ -224,5 +241,7 @@ REGISTRY: dict[str, Rule] = {
         DESCRIPTION_MISSING,
         AGE_UNREADABLE,
         AGE_HEADING_UNREAD,
+        AGE_BAND_CARRIED,
+        AGE_BAND_UNCLEAR,
     )
 }

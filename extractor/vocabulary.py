@@ -151,6 +151,12 @@ AGE_HEADER = re.compile(
     r"(?: (?:du|des) (?:beneficiaires?|patients?)| van de (?:rechthebbende|patient))?$"
 )
 
+# A column of footnote marks ("Nota" over "(1)"): the whole label, stripped of " :.".
+NOTES_HEADER = re.compile(
+    r"^(?:nota(?: bene)?|notes?|remarques?|renvois?|n\.? ?b|opmerking(?:en)?|voetno(?:ot|ten)"
+    r"|noot|noten)$"
+)
+
 # Priority order: "Intervention AMI par patient" is a reimbursement, not a description.
 HEADER_ROLES = {
     "copayment": COPAYMENT_HEADER,
@@ -211,6 +217,9 @@ QUALIFIER_LINE = re.compile(
     r"^(?:met|zonder|avec|sans) (?:e-?)?(?:gmd|dmg|globaal medisch dossier"
     r"|dossier medical global)(?:-e)?$"
 )
+# A word that says "not" of the word after it: a second amount group set apart by it alone
+# ("Honoraires non conventionnés" after "Honoraires conventionnés") has both as condition.
+NEGATIONS = frozenset({"non", "niet", "geen", "pas", "not"})
 # A heading that names the general tariff: its rows keep an empty condition.
 GENERAL_TARIFF = _phrases(
     "algemeen tarief", "tarif general", "tarif normal", "normaal tarief", "gewoon tarief",
@@ -254,6 +263,39 @@ AGE_BANDS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # A number of years or a birthday: a heading naming an age, whether or not AGE_BANDS reads it.
 AGE_MENTION = re.compile(rf"\b\d{{1,3}} ?(?:ans|jaar)\b|\b{_NTH} (?:verjaardag|anniversaire)\b")
+
+# --- Beneficiary groups: whom a heading or a table's caption names -----------------------
+# A line naming a group gives no band we read unless an AGE_BANDS pattern reads one; it still
+# ends the band a line above it set ("Bénéficiaires adultes" after "moins de 18 ans"): "adults"
+# is 18 or more in no text we read, so its rows carry no band, reported, never guessed.
+GROUP_OF_EVERYONE = _phrases(
+    "tous les beneficiaires", "tout beneficiaire", "tous beneficiaires", "chaque beneficiaire",
+    "l'ensemble des beneficiaires", "tous les patients", "tous ages", "tout age",
+    "quel que soit l'age", "quel que soit leur age", "sans limite d'age", "sans distinction d'age",
+    "alle rechthebbenden", "elke rechthebbende", "iedere rechthebbende", "alle patienten",
+    "alle verzekerden", "alle leeftijden", "ongeacht de leeftijd", "ongeacht hun leeftijd",
+    "zonder leeftijdsgrens", "zonder leeftijdsbeperking",
+)  # fmt: skip
+# Narrower than everyone, by age, in words that set no band.
+GROUP_BY_AGE = re.compile(
+    _phrases(
+        "adulte", "adultes", "enfant", "enfants", "jeunes", "mineur", "mineurs", "mineure",
+        "mineures", "majeur", "majeurs", "adolescent", "adolescents", "adolescentes",
+        "nourrisson", "nourrissons", "bebe", "bebes", "nouveau-ne", "nouveau-nes", "senior",
+        "seniors", "personne agee", "personnes agees", "beneficiaires ages", "patients ages",
+        "volwassen", "volwassene", "volwassenen", "kind", "kinderen", "jongere", "jongeren",
+        "jeugd", "minderjarig", "minderjarige", "minderjarigen", "meerderjarig", "meerderjarige",
+        "meerderjarigen", "adolescenten", "tiener", "tieners", "zuigeling", "zuigelingen", "baby",
+        "baby's", "pasgeborene", "pasgeborenen", "oudere", "ouderen", "senioren", "bejaarde",
+        "bejaarden",
+    ).pattern
+    + r"|\b\d{1,3} ?-?plussers?\b"
+)  # fmt: skip
+# The beneficiaries, with no word saying which: a group when a band was set above.
+GROUP_OF_BENEFICIARIES = _phrases(
+    "beneficiaire", "beneficiaires", "rechthebbende", "rechthebbenden", "assure", "assures",
+    "verzekerde", "verzekerden",
+)  # fmt: skip
 
 # --- Dates and circular metadata ----------------------------------------------------------
 MONTHS: dict[str, int] = {

@@ -32,9 +32,11 @@ def write_workbook(
     sheet: str = "Feuil1",
     extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
     sheet_states: dict[str, str] | None = None,
+    number_formats: dict[str, str] | None = None,
 ) -> Path:
     """A workbook whose first sheet holds `rows` from A1; merges like 'A5:B5'; `sheet_states`
-    hides sheets by name ("hidden" or "veryHidden")."""
+    hides sheets by name ("hidden" or "veryHidden"); `number_formats` sets cells' number
+    formats ({"D5": "0%"})."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -45,6 +47,8 @@ def write_workbook(
         worksheet.append(list(values))
     for merge in merges:
         worksheet.merge_cells(merge)
+    for cell, number_format in (number_formats or {}).items():
+        worksheet[cell].number_format = number_format
     for row in hidden_rows:
         worksheet.row_dimensions[row].hidden = True
     for column in hidden_columns:

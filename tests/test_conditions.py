@@ -429,3 +429,40 @@ def test_age_groups_as_column_groups_in_a_pdf(language: str, engine: str, tmp_pa
         ("103132", "75", "", "42.25"),
     ]
     assert issues == []
+
+
+# A second group set apart by a "not" alone ("Honoraires non conventionnés" after "Honoraires
+# conventionnés"): its condition says not what, whatever the agreement of the words after it.
+NEGATED = {
+    "fr": (
+        ("Code", "Libellé", "Honoraires conventionnés", "Intervention conventionnée",
+         "Honoraires non conventionnés", "Intervention non conventionnée"),
+        "non conventionnés",
+    ),
+    "nl": (
+        ("Code", "Omschrijving", "Honorarium geconventioneerd", "Tegemoetkoming geconventioneerd",
+         "Honorarium niet geconventioneerd", "Tegemoetkoming niet geconventioneerd"),
+        "niet geconventioneerd",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_a_second_group_set_apart_by_a_negation(language: str, engine: str, tmp_path: Path) -> None:
+    labels, condition = NEGATED[language]
+    regimes = WORDS[language]["regimes"]
+    top = [*labels[:3], labels[3], None, labels[4], labels[5], None]
+    sub = [None] * 3 + [*regimes, None, *regimes]
+    book = write_workbook(
+        tmp_path / "annex.xlsx",
+        [["Kinésithérapie : tarifs applicables à partir du 1er janvier 2025"], top, sub,
+         ["560011", "Séance", 29.06, 26.06, 22.06, 35, 19.5, 16.5]],
+        merges=("D2:E2", "G2:H2"),
+    )  # fmt: skip
+    rows, issues = _extract(book, tmp_path / "out", "--xlsx-engine", engine)
+    assert _table(rows) == [
+        ("560011", "", "", "29.06", "26.06", "22.06"),
+        ("560011", condition, "", "35.00", "19.50", "16.50"),
+    ]
+    assert [i["rule"] for i in issues] == ["circular-number-missing"]

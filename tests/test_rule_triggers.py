@@ -218,6 +218,18 @@ TRIGGERS: dict[str, Trigger] = {
     "age-heading-unread": Trigger(
         _book("x.xlsx", [GOOD, ["Bénéficiaires de plus de 65 ans"], [726552, "-", "Âgés", *OK]]),
         "warning", f"{X}!A5", "", ("726530", "726552")),
+    "age-band-carried": Trigger(
+        _book("x.xlsx", [GOOD, ["Séances à domicile"],
+                         ["Pseudocode", None, "Description", "Honoraires", "Ticket modérateur avec"
+                          " régime préférentiel", "Ticket modérateur sans régime préférentiel"],
+                         [726552, None, "Domicile", 89.59, 4, 11]],
+              before=[["Bénéficiaires de moins de 18 ans"]]),
+        "warning", f"{X}!7", "", ("726530", "726552")),
+    "age-band-unclear": Trigger(
+        _book("x.xlsx", [["Enfants de moins de 3 ans"], GOOD, ["Enfants de 3 ans et plus"],
+                         [726552, "-", "Enfants", *OK]],
+              before=[["Bénéficiaires de moins de 18 ans"]]),
+        "warning", f"{X}!A7", "", ("726530", "726552")),
     "description-missing": Trigger(
         _book("x.xlsx", [GOOD, [726552, "-", None, *OK]]), "error", f"{X}!A5", "726552",
         ("726530",)),

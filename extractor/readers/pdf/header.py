@@ -49,16 +49,15 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     first = lines[start]
     if _is_row_start(first):
         return None
-    if not header_roles(first.text):
-        # A header may start with group words only ("Je bent" over "gewoon verzekerd"), set
-        # in the size of the header, not of a title above it.
-        following = lines[start + 1] if start + 1 < len(lines) else None
-        if (
-            not _is_header_text(first)
-            or following is None
-            or abs(following.size - first.size) > 0.2 * first.size
-        ):
-            return None
+    # A header is set in one size: a line in another right above it is a title or a table's
+    # caption ("Tarif pour tous les bénéficiaires"), even when it holds a header word.
+    following = lines[start + 1] if start + 1 < len(lines) else None
+    other_size = following is not None and abs(following.size - first.size) > 0.2 * first.size
+    if other_size and not _complete([first]):
+        return None
+    if not header_roles(first.text) and (not _is_header_text(first) or following is None):
+        # A header may start with group words only ("Je bent" over "gewoon verzekerd").
+        return None
     end = start + 1
     while end < len(lines):
         line = lines[end]

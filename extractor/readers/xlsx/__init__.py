@@ -254,6 +254,7 @@ def _document(path: Path, sheet: Sheet, deadline: Deadline, engine: str) -> RawD
         {row for row, _ in covered}
         | {row for row, _ in spans}
         | {row for row, _ in sheet.errors}
+        | {row for row, _ in sheet.percents}
         | formula_rows
     )
     every_column = [(c - 1, column_letter(c)) for c in range(1, sheet.width + 1)]
@@ -358,15 +359,24 @@ def _special_cell(
     values: Sequence[Any],
     convert: _Converter,
 ) -> RawCell:
-    """A cell under a merge, at the start of one, or holding an error value: key is its
-    (row, column)."""
+    """A cell under a merge, at the start of one, or holding an error value or a percentage:
+    key is its (row, column)."""
     letters = column_letter(key[1])
     if key in covered:
         return RawCell(None, line, 1, (), letters)
     if key in sheet.errors:
         return RawCell(sheet.errors[key], line, spans.get(key, 1), (), letters)
-    value = convert(values[key[1] - 1]) if key[1] <= len(values) else None
-    return RawCell(value, line, spans.get(key, 1), (), letters)
+    raw = values[key[1] - 1] if key[1] <= len(values) else None
+    if key in sheet.percents and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return RawCell(_percent(raw, sheet.percents[key]), line, spans.get(key, 1), (), letters)
+    return RawCell(convert(raw), line, spans.get(key, 1), (), letters)
+
+
+def _percent(number: float, scales: bool) -> str:
+    """A number shown as a percentage, as text ("75%"): no amount in euros, whatever column
+    it stands in, so never read as one (0.75 would be 0.75 EUR)."""
+    shown = to_decimal(number) * (100 if scales else 1)
+    return f"{shown.normalize():f}%"
 
 
 class _Converter:

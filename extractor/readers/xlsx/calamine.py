@@ -1,7 +1,7 @@
 """The calamine engine (python-calamine, a Rust reader: the default, fast one).
 
 Calamine tells hidden sheets (sheets_metadata), but does not say which rows and columns are hidden, nor keep error values (#N/A), nor tell
-a formula never computed from an empty cell: those are read from the sheet's XML (marks.py).
+a formula never computed from an empty cell, nor give number formats (a percentage): those are read from the sheet's XML (marks.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,13 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from extractor.readers.xlsx.marks import SheetMarks, scan_sheet, sheet_parts
+from extractor.readers.xlsx.marks import (
+    SheetMarks,
+    percent_cells,
+    percent_styles,
+    scan_sheet,
+    sheet_parts,
+)
 from extractor.readers.xlsx.sheet import Sheet
 
 
@@ -24,6 +30,7 @@ def calamine_sheets(path: Path) -> Iterator[Sheet]:
     ]
     with zipfile.ZipFile(path) as archive:
         parts = sheet_parts(archive, path)
+        percents = percent_styles(archive, path)  # calamine reads no number formats
         workbook = CalamineWorkbook.from_path(str(path))
         try:
             for metadata in workbook.sheets_metadata:
@@ -36,9 +43,10 @@ def calamine_sheets(path: Path) -> Iterator[Sheet]:
                     (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
                     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
                 ]
-                marks = SheetMarks()
+                marks, percent = SheetMarks(), {}
                 if metadata.name in parts:
-                    marks = scan_sheet(archive.read(parts[metadata.name]))
+                    xml = archive.read(parts[metadata.name])
+                    marks, percent = scan_sheet(xml), percent_cells(xml, percents)
                 yield Sheet(
                     metadata.name,
                     iter(sheet.to_python(skip_empty_area=False)),
@@ -50,6 +58,7 @@ def calamine_sheets(path: Path) -> Iterator[Sheet]:
                     marks.errors,
                     marks.formulas,
                     next((word for state, word in hidden_states if metadata.visible == state), ""),
+                    percent,
                 )
         finally:
             workbook.close()

@@ -5,6 +5,7 @@ calculate keeps no value for them: an engine reads an empty cell there).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -14,28 +15,31 @@ from pathlib import Path
 from extractor.errors import UnreadableInputError
 
 
-def sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
-    """Sheet name → its part in the archive, through the package relationships."""
+def _relationships(archive: zipfile.ZipFile, rels_part: str) -> dict[str, tuple[str, str]]:
+    """A relationships part: id → (type, target); empty when the part is missing."""
     from defusedxml import ElementTree
 
-    def relationships(rels_part: str) -> dict[str, tuple[str, str]]:
-        try:
-            root = ElementTree.fromstring(archive.read(rels_part))
-        except KeyError:
-            return {}
-        return {
-            element.get("Id", ""): (element.get("Type", ""), element.get("Target", ""))
-            for element in root
-        }
+    try:
+        root = ElementTree.fromstring(archive.read(rels_part))
+    except KeyError:
+        return {}
+    return {
+        element.get("Id", ""): (element.get("Type", ""), element.get("Target", ""))
+        for element in root
+    }
 
-    def resolve(base: str, target: str) -> str:
-        if target.startswith("/"):
-            return target.lstrip("/")
-        return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
 
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _book(archive: zipfile.ZipFile, path: Path) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The workbook part and its relationships."""
     books = [
-        resolve("", target)
-        for kind, target in relationships("_rels/.rels").values()
+        _resolve("", target)
+        for kind, target in _relationships(archive, "_rels/.rels").values()
         if kind.endswith("/officeDocument")
     ]
     if not books or books[0] not in archive.namelist():
@@ -43,17 +47,119 @@ def sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
             "not a valid XLSX workbook (missing part 'xl/workbook.xml')", path
         )
     book = books[0]
-    targets = relationships(
-        posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
-    )
+    rels = posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
+    return book, _relationships(archive, rels)
+
+
+def sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    """Sheet name → its part in the archive, through the package relationships."""
+    from defusedxml import ElementTree
+
+    book, targets = _book(archive, path)
     parts: dict[str, str] = {}
     for element in ElementTree.fromstring(archive.read(book)).iter():
         if element.tag.rpartition("}")[2] != "sheet":
             continue
         relation = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
         if relation in targets:
-            parts[element.get("name", "")] = resolve(book, targets[relation][1])
+            parts[element.get("name", "")] = _resolve(book, targets[relation][1])
     return parts
+
+
+# --- Percentages: a number shown "75%" is no amount in euros ------------------------------
+# What a format code prints as is, not as a number part: quoted text, an escaped character,
+# [colour] or [$€-80C] brackets, the character after _ (a space its width) or * (a fill).
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].')
+_FORMAT_TEXT = re.compile(r'"[^"]*"|\\.')  # what a format prints as written
+_PERCENT_FORMAT_IDS = {9: True, 10: True}  # built in: "0%", "0.00%"
+# A styles part that may hold one: a percent sign, or a style using format 9 or 10.
+_MAY_HOLD_PERCENT = re.compile(rb"""%|numFmtId\s*=\s*["'](?:9|10)["']""")
+
+
+@functools.lru_cache(maxsize=256)
+def percent_format(code: str) -> bool | None:
+    """Whether a number format shows a percentage: True when its % scales the value (0.75
+    shown 75%), False when it is printed as written ('0" %"': 75 shown 75 %), None if none."""
+    if "%" not in code:
+        return None
+    if "%" in _FORMAT_LITERALS.sub("", code):
+        return True
+    return False if any("%" in text for text in _FORMAT_TEXT.findall(code)) else None
+
+
+def percent_styles(archive: zipfile.ZipFile, path: Path) -> dict[int, bool]:
+    """Cell style index (a cell's `s`) → percent_format of its number format, for the styles
+    showing a percentage; empty, from a byte search, for the many workbooks with none."""
+    from defusedxml import ElementTree
+
+    book, targets = _book(archive, path)
+    part = next((t for kind, t in targets.values() if kind.endswith("/styles")), None)
+    if part is None:
+        return {}
+    try:
+        xml = archive.read(_resolve(book, part))
+    except KeyError:
+        return {}
+    if not _MAY_HOLD_PERCENT.search(xml):
+        return {}
+    root = ElementTree.fromstring(xml)
+    codes = {
+        int(element.get("numFmtId", "-1")): element.get("formatCode", "")
+        for element in root.iter()
+        if element.tag.rpartition("}")[2] == "numFmt"
+    }
+    styles: dict[int, bool] = {}
+    for group in root:
+        if group.tag.rpartition("}")[2] != "cellXfs":
+            continue
+        for index, xf in enumerate(x for x in group if x.tag.rpartition("}")[2] == "xf"):
+            number = int(xf.get("numFmtId", "0"))
+            kind = (
+                percent_format(codes[number])
+                if number in codes
+                else _PERCENT_FORMAT_IDS.get(number)
+            )
+            if kind is not None:
+                styles[index] = kind
+    return styles
+
+
+def percent_cells(xml: bytes, styles: dict[int, bool]) -> dict[tuple[int, int], bool]:
+    """(row, column) → percent_format of the number cells of a sheet whose style shows a
+    percentage; read only when the workbook has such styles, and a sheet using none is told
+    by a byte search."""
+    if not styles:
+        return {}
+    used = b"|".join(str(index).encode() for index in sorted(styles))
+    if not re.search(rb"""\bs\s*=\s*["'](?:""" + used + rb""")["']""", xml):
+        return {}
+    from xml.parsers import expat
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    cells: dict[tuple[int, int], bool] = {}
+    row_number = column = 0
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal row_number, column
+        local = name.rpartition("}")[2]
+        if local == "row":
+            row_number = int(attributes.get("r", row_number + 1))
+            column = 0
+        elif local == "c":
+            if "r" in attributes:
+                letters, row_number = coordinate_from_string(attributes["r"])
+                column = column_index_from_string(letters)
+            else:
+                column += 1
+            style = int(attributes.get("s", "0"))
+            if style in styles and attributes.get("t", "n") == "n":
+                cells[(row_number, column)] = styles[style]
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.Parse(xml, True)
+    return cells
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from extractor.errors import UnreadableInputError
-from extractor.readers.xlsx.marks import scan_sheet, sheet_parts
+from extractor.readers.xlsx.marks import percent_format, scan_sheet, sheet_parts
 from extractor.readers.xlsx.sheet import Sheet
 
 
@@ -33,12 +33,17 @@ def openpyxl_sheets(path: Path) -> Iterator[Sheet]:
         formulas = {name: scan_sheet(archive.read(part)).formulas for name, part in parts.items()}
     for sheet in workbook.worksheets:
         merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges]
-        filled = [
-            (cell.row, cell.column)
-            for row in sheet.iter_rows()
-            for cell in row
-            if cell.value is not None and cell.value != ""
-        ]
+        filled = []
+        percents: dict[tuple[int, int], bool] = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is None or cell.value == "":
+                    continue
+                filled.append((cell.row, cell.column))
+                if type(cell.value) in (int, float) and cell.has_style:
+                    kind = percent_format(cell.number_format)
+                    if kind is not None:
+                        percents[(cell.row, cell.column)] = kind
         filled += list(formulas.get(sheet.title, {}))
         if not filled:
             continue
@@ -62,4 +67,5 @@ def openpyxl_sheets(path: Path) -> Iterator[Sheet]:
             merges,
             formulas=formulas.get(sheet.title, {}),
             hidden="" if sheet.sheet_state == "visible" else sheet.sheet_state,
+            percents=percents,
         )

@@ -23,3 +23,6 @@ class Sheet:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     # "hidden" or "veryHidden" (the XML's words) for a sheet the workbook hides; "" if shown
     hidden: str = ""
+    # (row, column) → the number cells whose format shows a percentage ("0%"): whether the
+    # format scales the value (0.75 shown 75%) or prints a percent sign after it
+    percents: dict[tuple[int, int], bool] = field(default_factory=dict)

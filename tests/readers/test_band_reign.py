@@ -1,0 +1,309 @@
+"""How far an unnumbered age-band line rules: until a line naming another beneficiary group,
+never into the table of a group it does not read a band for (French and Dutch, both engines of
+each format, on files built here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.api import extract_file
+from extractor.model import Extraction
+from extractor.settings import PDF_ENGINES, XLSX_ENGINES, Options, ReadSettings
+from tests.builders import write_workbook
+from tests.pdf_builder import FR_LABELS, NL_LABELS, Grid, Header, Layout, Row, Text, write_pdf
+
+LEAD = {
+    "fr": "Les tarifs ci-dessous sont applicables à partir du 1er janvier 2025.",
+    "nl": "De tarieven hieronder vermeld gelden vanaf 1/01/2025.",
+}
+BAND = {"fr": "Bénéficiaires de moins de 18 ans", "nl": "Rechthebbenden jonger dan 18 jaar"}
+SUBHEADING = {"fr": "Séances à domicile", "nl": "Zittingen aan huis"}  # keeps the band
+LABELS = {
+    "fr": ("Code", "Libellé", "Honoraires", "Intervention avec régime préférentiel",
+           "Intervention sans régime préférentiel"),
+    "nl": ("Code", "Omschrijving", "Honorarium", "Tegemoetkoming met voorkeurregeling",
+           "Tegemoetkoming zonder voorkeurregeling"),
+}  # fmt: skip
+# The second table's caption: a group narrower than everyone that sets no band (adults: from
+# 18? no text we read says so), or every beneficiary.
+GROUPS = {
+    ("fr", "adults"): "Bénéficiaires adultes",
+    ("fr", "everyone"): "Tarif pour tous les bénéficiaires",
+    ("nl", "adults"): "Volwassen rechthebbenden",
+    ("nl", "everyone"): "Voor alle rechthebbenden",
+}
+
+
+def _extract(path: Path, settings: ReadSettings) -> Extraction:
+    [extraction] = extract_file(path, Options(settings=settings))
+    return extraction
+
+
+def _bands(extraction: Extraction) -> dict[str, tuple[int | None, int | None]]:
+    return {row.code_amb: (row.age_min, row.age_max) for row in extraction.rows}
+
+
+def _unread(extraction: Extraction) -> list[tuple[str, str]]:
+    return [
+        (str(i.location), i.message) for i in extraction.issues if i.rule == "age-heading-unread"
+    ]
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize(("language", "group"), sorted(GROUPS))
+def test_xlsx_a_caption_naming_another_group_ends_the_band(
+    tmp_path: Path, language: str, group: str, engine: str
+) -> None:
+    caption, labels = GROUPS[language, group], list(LABELS[language])
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [BAND[language]], labels, [SUBHEADING[language]], ["560011", "Séance", 29.06, 26.06, 22.06],
+        [caption], labels, ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    # The sub-heading names no group: the band rules on; the caption ends it.
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
+    unread = _unread(extraction)
+    if group == "everyone":
+        assert unread == []
+    else:
+        [(where, message)] = unread
+        assert where == f"{language}.xlsx#Feuil1!A6"
+        assert caption in message and f"the band of '{BAND[language]}' ends here" in message
+    assert not [i for i in extraction.issues if i.severity == "error"]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize(("language", "group"), sorted(GROUPS))
+def test_pdf_a_caption_naming_another_group_ends_the_band(
+    tmp_path: Path, language: str, group: str, engine: str
+) -> None:
+    # The first table runs over a page break, its header repeated at the top of page 2: that
+    # header ends nothing; the second table's caption does.
+    header = Header(FR_LABELS if language == "fr" else NL_LABELS)
+    first = [f"{n:05d}{n % 7}" for n in range(56001, 56071)]
+    amounts = ("29,06", "26,06", "22,06", "3,00", "7,00")
+    items: list[object] = [
+        Text(LEAD[language]),
+        Text(BAND[language], 9, bold=True),
+        header,
+        *(Row(code, "Séance", amounts) for code in first),
+        Text(GROUPS[language, group], 9, bold=True),
+        header,
+        Row("560711", "Séance", amounts),
+    ]
+    path = write_pdf(tmp_path / f"{language}.pdf", items, Layout())
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    assert _bands(extraction) == {**dict.fromkeys(first, (None, 17)), "560711": (None, None)}
+    assert {r.source.page for r in extraction.rows} == {1, 2}
+    unread = _unread(extraction)
+    assert len(unread) == (group != "everyone")
+    assert "age-band-carried" not in {i.rule for i in extraction.issues}  # page-top header
+    assert not [i for i in extraction.issues if i.severity == "error"]
+
+
+# A numbered heading naming a group it sets no band for ends an unnumbered band line's reign too.
+NUMBERED = {
+    "fr": ("1. Séances individuelles", "2. Séances pour adultes"),
+    "nl": ("1. Individuele zittingen", "2. Zittingen voor volwassenen"),
+}
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_xlsx_a_numbered_heading_naming_adults_ends_the_band(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    first, second = NUMBERED[language]
+    labels = list(LABELS[language])
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [BAND[language]], [first], labels, ["560011", "Séance", 29.06, 26.06, 22.06],
+        [second], labels, ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, None)}
+    [(where, message)] = _unread(extraction)
+    assert where == f"{language}.xlsx#Feuil1!A6" and second in message
+
+
+# "Kinderen tot 18 jaar" (17 or 18?) after "Vanaf 18 jaar": reported as before, and its rows
+# no longer keep the band of the line above (the warning said they carried none).
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+def test_xlsx_an_unread_age_heading_ends_the_band_above(tmp_path: Path, engine: str) -> None:
+    labels = list(LABELS["nl"])
+    rows: list[list[object]] = [
+        [LEAD["nl"]],
+        ["Rechthebbenden vanaf 18 jaar"], labels, ["560011", "Zitting", 29.06, 26.06, 22.06],
+        ["Kinderen tot 18 jaar"], labels, ["560033", "Zitting", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / "nl.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (18, None), "560033": (None, None)}
+    [(where, message)] = _unread(extraction)
+    assert where == "nl.xlsx#Feuil1!A5" and "carry no age band" in message
+
+
+# A title or caption right above a PDF header, larger than it and holding a header word
+# ("Honoraires", "Tarif"): not the header's first line (its words were spread over the labels
+# of the columns under it, and the table was lost: "no tariff table found").
+TITLES = {"fr": "Honoraires des kinésithérapeutes", "nl": "Honoraria van de kinesitherapeuten"}
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_pdf_a_title_with_a_header_word_right_above_the_header(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    amounts = ("29,06", "26,06", "22,06", "3,00", "7,00")
+    items: list[object] = [
+        Text(LEAD[language]),
+        Text(TITLES[language], 11, bold=True),
+        Header(FR_LABELS if language == "fr" else NL_LABELS),
+        Row("560011", "Séance", amounts),
+        Row("560033", "Séance", amounts),
+    ]
+    path = write_pdf(tmp_path / f"{language}.pdf", items, Layout())
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    assert [(r.code_amb, str(r.fee), str(r.copayment_standard)) for r in extraction.rows] == [
+        ("560011", "29.06", "7.00"),
+        ("560033", "29.06", "7.00"),
+    ]
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+# A table of other columns after the rows of a band line's table, under a caption naming no age:
+# its rows keep the band (a band line rules until another) and that is said; the same header
+# again under a sub-heading (rw-tandarts) says nothing new.
+OTHER_LABELS = {
+    "fr": ("Code", "Libellé", "Honoraires", "Ticket modérateur avec régime préférentiel",
+           "Ticket modérateur sans régime préférentiel"),
+    "nl": ("Code", "Omschrijving", "Honorarium", "Remgeld met voorkeurregeling",
+           "Remgeld zonder voorkeurregeling"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("other", [True, False], ids=["other-header", "same-header"])
+def test_xlsx_a_new_table_under_a_caption_naming_no_age(
+    tmp_path: Path, language: str, engine: str, other: bool
+) -> None:
+    labels = list(LABELS[language])
+    second = list(OTHER_LABELS[language] if other else labels)
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [BAND[language]], labels, ["560011", "Séance", 29.06, 26.06, 22.06],
+        [SUBHEADING[language]], second, ["560033", "Séance", 31.5, 3, 7],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, 17)}
+    carried = [
+        (str(i.location), i.message) for i in extraction.issues if i.rule == "age-band-carried"
+    ]
+    if other:
+        [(where, message)] = carried
+        assert where == f"{language}.xlsx#Feuil1!6"
+        assert SUBHEADING[language] in message and f"of '{BAND[language]}'" in message
+    else:
+        assert carried == []
+
+
+PDF_LABELS = (
+    ("Code", "Libellé", "Honoraires", "Intervention\nmajorée", "Intervention\nnormale"),
+    ("Code", "Libellé", "Honoraires", "Ticket modérateur\nBIM", "Ticket modérateur\nnon BIM"),
+)
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_pdf_a_new_table_under_a_caption_naming_no_age(tmp_path: Path, engine: str) -> None:
+    edges = (40.0, 100.0, 300.0, 370.0, 460.0, 550.0)
+    first, second = (
+        (tuple((label, n, 1) for n, label in enumerate(labels)),) for labels in PDF_LABELS
+    )
+    items: list[object] = [
+        Text(LEAD["fr"]),
+        Text(BAND["fr"], 9, bold=True),
+        Grid(edges, first, (("560011", "Séance", "29,06", "26,06", "22,06"),)),
+        Text(SUBHEADING["fr"], 9, bold=True),
+        Grid(edges, second, (("560033", "Séance", "31,50", "3,00", "7,00"),)),
+    ]
+    path = write_pdf(tmp_path / "fr.pdf", items)
+    extraction = _extract(path, ReadSettings(pdf_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (None, 17)}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-band-carried"]
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+def test_xlsx_a_new_band_line_above_the_caption_says_whose_table_it_is(
+    tmp_path: Path, engine: str
+) -> None:
+    rows: list[list[object]] = [
+        [LEAD["fr"]],
+        [BAND["fr"]], list(LABELS["fr"]), ["560011", "Séance", 29.06, 26.06, 22.06],
+        ["Bénéficiaires de 18 ans et plus"], [SUBHEADING["fr"]], list(OTHER_LABELS["fr"]),
+        ["560033", "Séance", 31.5, 3, 7],
+    ]  # fmt: skip
+    extraction = _extract(
+        write_workbook(tmp_path / "fr.xlsx", rows), ReadSettings(xlsx_engine=engine)
+    )
+    assert _bands(extraction) == {"560011": (None, 17), "560033": (18, None)}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing"]
+
+
+# A band line after one read as a group within a band above both: "Enfants de 3 ans et plus"
+# under "moins de 18 ans" is 3 to 17 if it narrows that band, 3 and more if it stands beside
+# it; no text says which. Its rows carry the band as printed, and that is said (they silently
+# carried 3 and more).
+NESTED = {
+    "fr": ("Bénéficiaires de moins de 18 ans", "Enfants de moins de 3 ans",
+           "Enfants de 3 ans et plus"),
+    "nl": ("Tot 18de verjaardag", "Kinderen tot 3 jaar", "Kinderen vanaf 3 jaar"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", XLSX_ENGINES)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_xlsx_a_band_line_after_a_group_within_a_band(
+    tmp_path: Path, language: str, engine: str
+) -> None:
+    outer, young, older = NESTED[language]
+    rows: list[list[object]] = [
+        [LEAD[language]],
+        [outer], list(LABELS[language]),
+        [young], ["560011", "Séance", 29.06, 26.06, 22.06],
+        [older], ["560033", "Séance", 31.5, 28.5, 24.5],
+    ]  # fmt: skip
+    path = write_workbook(tmp_path / f"{language}.xlsx", rows)
+    extraction = _extract(path, ReadSettings(xlsx_engine=engine))
+    # "tot 3 jaar" (2 or 3?) is no band we read: reported, as before.
+    young_band = (None, 2) if language == "fr" else (None, None)
+    assert _bands(extraction) == {"560011": young_band, "560033": (3, None)}
+    [(where, message)] = [
+        (str(i.location), i.message) for i in extraction.issues if i.rule == "age-band-unclear"
+    ]
+    assert where == f"{language}.xlsx#Feuil1!A6"
+    assert older in message and "3–17" in message and "as printed, 3+" in message
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_pdf_a_band_line_after_a_group_within_a_band(tmp_path: Path, engine: str) -> None:
+    outer, young, older = NESTED["fr"]
+    amounts = ("29,06", "26,06", "22,06", "3,00", "7,00")
+    items: list[object] = [
+        Text(LEAD["fr"]),
+        Text(outer, 9, bold=True),
+        Header(FR_LABELS),
+        Text(young, 8, bold=True),
+        Row("560011", "Séance", amounts),
+        Text(older, 8, bold=True),
+        Row("560033", "Séance", amounts),
+    ]
+    extraction = _extract(write_pdf(tmp_path / "fr.pdf", items), ReadSettings(pdf_engine=engine))
+    assert _bands(extraction) == {"560011": (None, 2), "560033": (3, None)}
+    assert [i.rule for i in extraction.issues] == ["circular-number-missing", "age-band-unclear"]
