@@ -219,7 +219,13 @@ def _amount_texts(values: list[Any]) -> Texts:
 
 
 def _date_texts(values: list[Any]) -> Texts:
+    if set(map(type, values)) <= _DATE_OR_NONE:  # a table has few dates: each written once
+        texts = {value: None if value is None else value.isoformat() for value in set(values)}
+        return list(map(texts.__getitem__, values))
     return [None if value is None else value.isoformat() for value in values]
+
+
+_DATE_OR_NONE = frozenset({date, type(None)})
 
 
 def _integer_texts(values: list[Any]) -> Texts:

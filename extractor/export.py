@@ -114,14 +114,25 @@ def safe_cells(values: Sequence[Any]) -> Sequence[Any]:
     return list(map(spreadsheet_safe, values))
 
 
-def tariffs_csv(rows: Sequence[TariffRow], texts: list[Texts] | None = None) -> str:
-    """tariffs.csv; `texts`: texts_by_column(rows), when the caller has them already."""
-    columns = texts_by_column(rows) if texts is None else texts
+def csv_chunks(header: Sequence[str], columns: Sequence[Sequence[Any]]) -> Iterator[str]:
+    """A CSV (tariffs.csv, valorisations.csv) from its columns, in chunks of a thousand lines:
+    the whole text is never held at once. Each column spreadsheet-safe (safe_cells)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(zip(*map(safe_cells, columns), strict=True))
-    return buffer.getvalue()
+    writer.writerow(header)
+    safe = list(map(safe_cells, columns))
+    count = len(safe[0]) if safe else 0
+    for start in range(0, count, 1000):
+        writer.writerows(zip(*[column[start : start + 1000] for column in safe], strict=True))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def tariffs_csv(rows: Sequence[TariffRow]) -> str:
+    """tariffs.csv as one text (`extract --out -`; write_exports writes it in chunks)."""
+    return "".join(csv_chunks(COLUMNS, texts_by_column(rows)))
 
 
 def _json(data: Any) -> str:
@@ -140,6 +151,20 @@ def json_texts(values: list[Any]) -> list[str]:
     ]  # fmt: skip
 
 
+# Kinds whose equal values have one JSON text (True == 1 but is written true; 0.0 == 0 ...).
+_ONE_TEXT = frozenset({str, int, type(None)})
+
+
+def json_column(values: list[Any]) -> list[str]:
+    """json_texts of a column, each distinct value encoded once where equal values have one
+    text (a column repeats its dates, ages, amounts, sections ...)."""
+    if not set(map(type, values)) <= _ONE_TEXT:
+        return json_texts(values)
+    distinct = list(dict.fromkeys(values))
+    texts = dict(zip(distinct, json_texts(distinct), strict=True))
+    return list(map(texts.__getitem__, values))
+
+
 # A row of tariffs.json with its values' JSON in place of %s: what encoding the row's
 # {column: text} gives (tests/exports hold the two equal).
 _ROW_JSON = "{" + ", ".join(f"{_encode(name).replace('%', '%%')}: %s" for name in COLUMNS) + "}"
@@ -153,11 +178,11 @@ def tariffs_json(
     Each row is its values' JSON put into _ROW_JSON."""
     circulars = json.dumps([circular_record(e) for e in extractions], ensure_ascii=False, indent=2)
     yield '{\n  "circulars": ' + circulars.replace("\n", "\n  ") + ',\n  "rows": ['
-    columns = texts_by_column(rows) if texts is None else texts
+    columns = list(map(json_column, texts_by_column(rows) if texts is None else texts))
     separator = "\n    "
     for start in range(0, len(rows), 1000):
         chunk = [column[start : start + 1000] for column in columns]
-        lines = [_ROW_JSON % values for values in zip(*map(json_texts, chunk), strict=True)]
+        lines = [_ROW_JSON % values for values in zip(*chunk, strict=True)]
         yield separator + ",\n    ".join(lines)
         separator = ",\n    "
     yield "\n  ]\n}\n" if rows else "]\n}\n"
@@ -318,34 +343,48 @@ def write_exports(
     )
     rows = sorted((row for e in extractions for row in e.rows), key=sort_key)
     issues = [issue for extraction in extractions for issue in extraction.issues]
-    outputs: dict[str, str | bytes | Iterator[str]] = {}
-    texts = texts_by_column(rows) if formats & {"csv", "json"} else []
-    if "csv" in formats:
-        outputs["tariffs.csv"] = tariffs_csv(rows, texts)
-    if "json" in formats:
-        outputs["tariffs.json"] = tariffs_json(extractions, rows, texts)
+    # Built one after the other, each part held only while needed: the workbook first (the
+    # most to build, into a few compressed megabytes), then the valorisations (checked before
+    # anything is written), then the tables' texts; the writers below own what they read,
+    # so each is freed once its files are written.
+    workbook = None
+    if "xlsx" in formats:
+        from extractor.exports.workbook import tariffs_xlsx
+
+        workbook = tariffs_xlsx(extractions, rows, report, digests)
+    valorised: dict[str, Iterator[str]] = {}
     if formats & {"valorisations", "fhir"}:
         from extractor.exports import fhir, valorisations
         from extractor.validate import validate_valorisations
 
         records = valorisations.valorisations(rows, validity)
-        lines = valorisations.flat_lines(records)
-        validate_valorisations(lines)  # before anything is written
+        columns = valorisations.flat_columns(records)
+        validate_valorisations(columns)  # before anything is written
         if "valorisations" in formats:
-            outputs["valorisations.json"] = valorisations.valorisations_json(lines)
-            outputs["valorisations.csv"] = valorisations.csv_of_lines(lines)
+            valorised["valorisations.json"] = valorisations.valorisations_json(columns)
+            valorised["valorisations.csv"] = valorisations.csv_of_columns(columns)
         if "fhir" in formats:
-            outputs["chargeitemdefinitions.json"] = fhir.bundle_json(records, settings.fhir_base)
-    if "xlsx" in formats:
-        from extractor.exports.workbook import tariffs_xlsx
-
-        outputs["tariffs.xlsx"] = tariffs_xlsx(extractions, rows, report, digests)
+            valorised["chargeitemdefinitions.json"] = fhir.bundle_json(records, settings.fhir_base)
+        del records, columns
+    outputs: dict[str, str | bytes | Iterator[str]] = {}
+    if formats & {"csv", "json"}:
+        texts = texts_by_column(rows)
+        if "csv" in formats:
+            outputs["tariffs.csv"] = csv_chunks(COLUMNS, texts)
+        if "json" in formats:
+            outputs["tariffs.json"] = tariffs_json(extractions, rows, texts)
+        del texts
+    outputs.update(valorised)
+    del valorised
+    if workbook is not None:
+        outputs["tariffs.xlsx"] = workbook
     if formats & {"csv", "valorisations"}:
         outputs["datapackage.json"] = datapackage_json(formats)
     outputs["issues.json"] = issues_json(issues)
     written = []
-    for name, content in outputs.items():
-        write_atomic(out_dir / name, content)
+    while outputs:  # each writer dropped once written, and what it alone held with it
+        name = next(iter(outputs))
+        write_atomic(out_dir / name, outputs.pop(name))
         written.append(out_dir / name)
     return written
 

@@ -11,7 +11,7 @@ from extractor.conditions import KeyLetterError, key_letters_total
 from extractor.model import Issue, TariffRow
 
 if TYPE_CHECKING:
-    from extractor.exports.valorisations import FlatLine
+    from extractor.exports.valorisations import FlatColumns
 
 _FRAME_COLUMNS = (*(column.name for column in TABLE), "group_session")  # the flag: soft rules
 _GETTERS = tuple(operator.attrgetter(name) for name in _FRAME_COLUMNS)
@@ -133,20 +133,16 @@ def validate_changes(records: list[dict[str, Any]]) -> None:
     CHANGE_TABLE.validate(pd.DataFrame(columns), lazy=True)
 
 
-def validate_valorisations(lines: list[FlatLine]) -> None:
+def validate_valorisations(columns: FlatColumns) -> None:
     """The valorisations must fit schemas/valorisations.py before they are written; a failure
-    here is our bug, not the user's. Checked in their flat form, the lines of valorisations.csv
-    (valorisations.json holds the same records nested)."""
+    here is our bug, not the user's. Checked in their flat form, the columns of
+    valorisations.csv (valorisations.json holds the same records nested)."""
     import pandas as pd
 
     from schemas import VALORISATION_TABLE
 
-    names = list(VALORISATION_TABLE.columns)
-    # One pass over the lines, each read once (a pass per column reads 40,000 dicts 16 times).
-    records = map(operator.itemgetter(*names), lines)
-    cells_of = list(zip(*records, strict=True)) or [()] * len(names)
-    columns: dict[str, Any] = {}
-    for (name, column), values in zip(VALORISATION_TABLE.columns.items(), cells_of, strict=True):
+    frame: dict[str, Any] = {}
+    for (name, column), values in zip(VALORISATION_TABLE.columns.items(), columns, strict=True):
         kind = "Int64" if str(column.dtype) == "Int64" else "str"
-        columns[name] = pd.Series(values, dtype=kind)
-    VALORISATION_TABLE.validate(pd.DataFrame(columns, copy=False), lazy=True)
+        frame[name] = pd.Series(values, dtype=kind)
+    VALORISATION_TABLE.validate(pd.DataFrame(frame, copy=False), lazy=True)

@@ -165,11 +165,11 @@ def test_a_workbook_code_in_other_digits_is_refused(tmp_path: Path) -> None:
     ]
 
 
-def _valorisation_lines(**changes: Any) -> list[dict[str, Any]]:
-    from extractor.exports.valorisations import flat_lines, valorisations
+def _valorisation_lines(**changes: Any) -> list[list[Any]]:
+    from extractor.exports.valorisations import flat_columns, valorisations
 
     records = valorisations([tariff("726530", 1), tariff("726552", 2)])
-    return [dict(line) for line in flat_lines(replace(v, **changes) for v in records)]
+    return flat_columns([replace(v, **changes) for v in records])
 
 
 def test_a_valorisation_in_force_for_one_day_is_valid() -> None:
@@ -184,10 +184,11 @@ def test_a_valorisation_in_force_for_one_day_is_valid() -> None:
 
 @pytest.mark.parametrize("day", ["2025-02-30", "2025-13-01", "2025-1-1", "1 janvier 2025", ""])
 def test_a_valorisation_date_that_is_no_iso_day_is_refused(day: str) -> None:
+    from extractor.exports.valorisations import FIELD_NAMES
     from extractor.validate import validate_valorisations
 
     lines = _valorisation_lines()
-    lines[1]["valid_from"] = day
+    lines[FIELD_NAMES.index("valid_from")][1] = day
     with pytest.raises(pa.errors.SchemaErrors) as refused:
         validate_valorisations(lines)  # type: ignore[arg-type]
     cases = refused.value.failure_cases

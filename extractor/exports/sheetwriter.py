@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -34,7 +34,8 @@ _LETTERS = [column_letter(n) for n in range(1, 16385)]  # every column a sheet c
 
 
 class Sheet:
-    """One worksheet as written: a title, two header rows, lines of plain values."""
+    """One worksheet as written: a title, two header rows, lines of plain values (`tails`:
+    lines of their cells' XML already, from column_tails)."""
 
     def __init__(
         self,
@@ -43,8 +44,11 @@ class Sheet:
         lines: Iterable[Sequence[Any]],
         widths: Sequence[float],
         count: int,
+        *,
+        tails: bool = False,
     ) -> None:
         self.title, self.headers, self.lines, self.widths = title, headers, lines, widths
+        self.tails = tails
         self.last_row = len(headers) + count
         self.last_column = column_letter(len(widths))
 
@@ -61,43 +65,74 @@ def _text(value: str) -> str:
     return f"<is><t{space}>{value}</t></is>"
 
 
+def _tail(value: Any, bold: str = "") -> str:
+    """One cell's XML after its place (`<c r="A7"` + this); "" leaves the cell out (None and
+    ""). Decimal is an amount in EUR; `bold`: a text's style attribute (headers)."""
+    kind = type(value)
+    if kind is str:  # the most frequent kinds first, with their own emptiness tests
+        return f'{bold} t="inlineStr">{_text(value)}</c>' if value else ""
+    if kind is Decimal:
+        return f' s="{AMOUNT}" t="n"><v>{value.normalize():f}</v></c>'
+    if value is None or value == "":
+        return ""
+    if kind not in _KINDS:  # a subclass (an enum's text): written as its base type
+        base = next((k for k in (str, Decimal, int) if isinstance(value, k)), None)
+        value, kind = (value, kind) if base is None else (base(value), base)
+    if kind is str:
+        return f'{bold} t="inlineStr">{_text(value)}</c>'
+    if kind is Decimal:
+        return f' s="{AMOUNT}" t="n"><v>{value.normalize():f}</v></c>'
+    if kind is int:
+        return f' t="n"><v>{value}</v></c>'
+    if kind is date:
+        return f' s="{DATE}" t="n"><v>{(value - _EPOCH).days}</v></c>'
+    if kind is bool:
+        return f' t="b"><v>{int(value)}</v></c>'
+    raise TypeError(f"no cell for {kind.__name__}")
+
+
+def _row(row: int, tails: Iterable[str]) -> str:
+    """One <row> from its cells' tails (_tail), each placed in its column."""
+    cells = "".join(
+        [
+            f'<c r="{letter}{row}"{tail}'
+            for letter, tail in zip(_LETTERS, tails, strict=False)
+            if tail
+        ]
+    )
+    return f'<row r="{row}">{cells}</row>'
+
+
 def _cells(row: int, values: Sequence[Any], style: int = 0) -> str:
-    """One <row>: None and "" leave the cell out; Decimal is an amount in EUR."""
-    parts = [f'<row r="{row}">']
+    """One <row> of values: None and "" leave the cell out; Decimal is an amount in EUR."""
     bold = f' s="{style}"' if style else ""
-    for letter, value in zip(_LETTERS, values, strict=False):
-        kind = type(value)
-        if kind is str:  # the most frequent kinds first, with their own emptiness tests
-            if value:
-                parts.append(f'<c r="{letter}{row}"{bold} t="inlineStr">{_text(value)}</c>')
-            continue
-        if kind is Decimal:
-            parts.append(
-                f'<c r="{letter}{row}" s="{AMOUNT}" t="n"><v>{value.normalize():f}</v></c>'
-            )
-            continue
-        if value is None or value == "":
-            continue
-        if kind not in _KINDS:  # a subclass (an enum's text): written as its base type
-            base = next((k for k in (str, Decimal, int) if isinstance(value, k)), None)
-            value, kind = (value, kind) if base is None else (base(value), base)
-        if kind is str:
-            parts.append(f'<c r="{letter}{row}"{bold} t="inlineStr">{_text(value)}</c>')
-        elif kind is Decimal:
-            parts.append(
-                f'<c r="{letter}{row}" s="{AMOUNT}" t="n"><v>{value.normalize():f}</v></c>'
-            )
-        elif kind is int:
-            parts.append(f'<c r="{letter}{row}" t="n"><v>{value}</v></c>')
-        elif kind is date:
-            days = (value - _EPOCH).days
-            parts.append(f'<c r="{letter}{row}" s="{DATE}" t="n"><v>{days}</v></c>')
-        elif kind is bool:
-            parts.append(f'<c r="{letter}{row}" t="b"><v>{int(value)}</v></c>')
-        else:
-            raise TypeError(f"no cell for {kind.__name__}")
-    parts.append("</row>")
-    return "".join(parts)
+    return _row(row, [_tail(value, bold) for value in values])
+
+
+# Kinds whose equal values are written alike (an int is never equal to a text or a date):
+# a column of these is written once per distinct value. Equal amounts may be written
+# differently (0 and -0, 1.0 and 1.00 as text): those go by their text.
+_BY_VALUE = frozenset({str, int, date, type(None)})
+_BY_TEXT = frozenset({Decimal, type(None)})
+
+
+def column_tails(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[str]:
+    """_tail(convert(value)) of each value of a column, made once per distinct value where
+    that gives the same (a column repeats its dates, sections, amounts ...)."""
+    kinds = set(map(type, values))
+    if kinds <= _BY_VALUE:
+        keys: Sequence[Any] = values
+        firsts = dict.fromkeys(values)
+        made = {value: _tail(convert(value)) for value in firsts}
+    elif kinds <= _BY_TEXT:
+        keys = list(map(str, values))
+        made = {
+            key: _tail(convert(value))
+            for key, value in dict(zip(keys, values, strict=True)).items()
+        }
+    else:
+        return [_tail(convert(value)) for value in values]
+    return list(map(made.__getitem__, keys))
 
 
 def _write_sheet(stream: IO[bytes], sheet: Sheet) -> None:
@@ -120,7 +155,7 @@ def _write_sheet(stream: IO[bytes], sheet: Sheet) -> None:
     row = split
     chunk: list[str] = []
     for row, line in enumerate(sheet.lines, start=split + 1):
-        chunk.append(_cells(row, line))
+        chunk.append(_row(row, line) if sheet.tails else _cells(row, line))
         if len(chunk) == 1000:
             stream.write("".join(chunk).encode())
             chunk = []

@@ -8,8 +8,6 @@ its own record, so no amount is ever chosen over another.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import operator
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,7 +23,7 @@ from extractor.columns import (
     FEE,
     KEY_COLUMNS,
     REGIMES,
-    TEXT_OF,
+    TEXTS_OF,
     Key,
     Regime,
     key_order,
@@ -41,7 +39,7 @@ APPLICABILITY_COLUMNS = tuple(name for name in KEY_COLUMNS if name not in CODE_C
 _KEY_INDEX = {name: index for index, name in enumerate(KEY_COLUMNS)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Valorisation:
     """Fee, reimbursement and patient share of one key for one regime over one validity."""
 
@@ -124,13 +122,6 @@ def _per_language(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ..
     return tuple((language, " | ".join(found)) for language, found in texts.items())
 
 
-# (name, place in the key, value → export text) of the code and the applicability columns.
-_CODE_TEXTS = tuple((name, _KEY_INDEX[name], TEXT_OF[name]) for name in CODE_COLUMNS)
-_APPLICABILITY_TEXTS = tuple(
-    (name, _KEY_INDEX[name], TEXT_OF[name]) for name in APPLICABILITY_COLUMNS
-)
-
-
 @dataclass(frozen=True)
 class Field:
     """One column of valorisations.csv, for its header and its Table Schema."""
@@ -179,67 +170,39 @@ FIELDS: tuple[Field, ...] = (
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
 
-FlatLine = dict[str, str | int | None]
+# The valorisations as valorisations.csv's columns, in FIELD_NAMES order: each a list of
+# one value per record (texts, ages as integers, None for empty).
+FlatColumns = list[list[Any]]
 
 
-def flat_lines(records: Iterable[Valorisation]) -> list[FlatLine]:
-    """Each valorisation as a CSV line's values, in FIELD_NAMES order: its JSON record with
-    the nested objects spread out (tests/exports hold the two equal). What consecutive records
-    share (their key and dates, their labels and sources: the same objects for the two regimes
-    of a group, see valorisations()) is made once."""
-    lines: list[FlatLine] = []
-    head: FlatLine = {}
-    tail: FlatLine = {}
-    last: Valorisation | None = None
-    for v in records:
-        if (
-            last is None
-            or v.key is not last.key
-            or v.valid_from is not last.valid_from
-            or v.valid_to is not last.valid_to
-        ):
-            head = _head(v)
-        if (
-            last is None
-            or v.labels is not last.labels
-            or v.circular is not last.circular
-            or v.sources is not last.sources
-        ):
-            tail = _tail(v)
-        fee, reimbursement, share = v.fee, v.reimbursement, v.patient_share
-        lines.append(
-            {
-                **head,
-                "preferential": "true" if v.regime == "preferential" else "false",
-                "fee": None if fee is None else f"{fee:f}",
-                "reimbursement": None if reimbursement is None else f"{reimbursement:f}",
-                "patient_share": None if share is None else f"{share:f}",
-                **tail,
-            }
-        )
-        last = v
-    return lines
+def flat_columns(records: Sequence[Valorisation]) -> FlatColumns:
+    """Each valorisation as a CSV line's values, a column at a time: line n of the columns is
+    record n's JSON record with the nested objects spread out (tests/exports hold the two
+    equal). Read by the schema check, valorisations.csv and valorisations.json."""
+    keys = [v.key for v in records]
+    made: dict[str, list[Any]] = {
+        name: TEXTS_OF[name]([key[index] for key in keys])
+        for name, index in _KEY_INDEX.items()
+        if name in CODE_COLUMNS or name in APPLICABILITY_COLUMNS
+    }
+    made["valid_from"] = _dates([v.valid_from for v in records])
+    made["valid_to"] = _dates([v.valid_to for v in records])
+    made["preferential"] = ["true" if v.regime == "preferential" else "false" for v in records]
+    made["fee"] = _amounts([v.fee for v in records])
+    made["reimbursement"] = _amounts([v.reimbursement for v in records])
+    made["patient_share"] = _amounts([v.patient_share for v in records])
+    made["circular"] = [v.circular for v in records]
+    for field, texts in (("label", [v.labels for v in records]),
+                         ("source", [v.sources for v in records])):  # fmt: skip
+        # Consecutive records share these tuples (a group's two regimes): each read once.
+        by_language = {pairs: dict(pairs) for pairs in dict.fromkeys(texts)}
+        for language in LANGUAGES:
+            made[f"{field}_{language}"] = [by_language[pairs].get(language) for pairs in texts]
+    return [made[name] for name in FIELD_NAMES]
 
 
-def _head(v: Valorisation) -> FlatLine:
-    """A flat line's codes, dates and applicability (the columns before "preferential")."""
-    key = v.key
-    line: FlatLine = {name: text(key[index]) for name, index, text in _CODE_TEXTS}
-    line["valid_from"] = v.valid_from.isoformat()
-    line["valid_to"] = v.valid_to.isoformat() if v.valid_to else None
-    for name, index, text in _APPLICABILITY_TEXTS:
-        line[name] = text(key[index])
-    return line
-
-
-def _tail(v: Valorisation) -> FlatLine:
-    """A flat line's labels, circular and sources (the columns after the amounts)."""
-    labels, sources = dict(v.labels), dict(v.sources)
-    line: FlatLine = {f"label_{language}": labels.get(language) for language in LANGUAGES}
-    line["circular"] = v.circular
-    for language in LANGUAGES:
-        line[f"source_{language}"] = sources.get(language)
-    return line
+_dates = TEXTS_OF["effective_from"]
+_amounts = TEXTS_OF[FEE]
 
 
 def _record_json() -> str:
@@ -265,37 +228,34 @@ def _record_json() -> str:
 _RECORD_JSON = _record_json()
 
 
-def valorisations_json(lines: Sequence[FlatLine]) -> Iterator[str]:
+def valorisations_json(columns: FlatColumns) -> Iterator[str]:
     """valorisations.json, one record per line (readable in a pull-request diff), in chunks
-    of a thousand: each flat line's values as JSON put into _RECORD_JSON ("preferential" is a
-    JSON boolean there)."""
-    from extractor.export import json_texts
+    of a thousand: each line's values as JSON put into _RECORD_JSON ("preferential" is a JSON
+    boolean there, its text written bare)."""
+    from extractor.export import json_column
 
     preferential = FIELD_NAMES.index("preferential")
+    texts = [
+        column if place == preferential else json_column(column)
+        for place, column in enumerate(columns)
+    ]
+    count = len(columns[0]) if columns else 0
     separator = "\n    "
     yield '{\n  "valorisations": ['
-    for start in range(0, len(lines), 1000):
-        records = []
-        for line in lines[start : start + 1000]:
-            values = list(line.values())
-            texts = json_texts(values)
-            texts[preferential] = str(values[preferential])  # "true" or "false", written bare
-            records.append(_RECORD_JSON % tuple(texts))
-        yield separator + ",\n    ".join(records)
+    for start in range(0, count, 1000):
+        chunk = [column[start : start + 1000] for column in texts]
+        yield separator + ",\n    ".join([_RECORD_JSON % line for line in zip(*chunk, strict=True)])
         separator = ",\n    "
     yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
 
 
 def valorisations_csv(records: list[Valorisation]) -> str:
-    return csv_of_lines(flat_lines(records))
+    return "".join(csv_of_columns(flat_columns(records)))
 
 
-def csv_of_lines(lines: Iterable[FlatLine]) -> str:
-    """valorisations.csv from the flat lines (the ones schemas/valorisations.py checks)."""
-    from extractor.export import safe_cells
+def csv_of_columns(columns: FlatColumns) -> Iterator[str]:
+    """valorisations.csv from the flat columns (the ones schemas/valorisations.py checks), in
+    chunks of a thousand lines."""
+    from extractor.export import csv_chunks
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FIELD_NAMES)
-    writer.writerows(safe_cells(list(line.values())) for line in lines)
-    return buffer.getvalue()
+    return csv_chunks(FIELD_NAMES, columns)

@@ -17,7 +17,7 @@ from typing import Any
 
 from extractor import vocabulary
 from extractor.columns import AMOUNT_COLUMNS, BY_NAME, COLUMNS, KEY_COLUMNS
-from extractor.exports.sheetwriter import Sheet, write_workbook
+from extractor.exports.sheetwriter import Sheet, column_tails, write_workbook
 from extractor.model import Extraction, Issue, TariffRow
 from extractor.report import ChangeReport, change_records
 
@@ -71,17 +71,17 @@ def _sheet(
     widths: Sequence[int] | None = None,
     count: int | None = None,
     *,
-    written: bool = False,
+    tails: bool = False,
 ) -> Sheet:
     """A sheet with a French and a Dutch header row, frozen, filters on the second; `count`:
     how many lines `lines` yields, when it is not a list (the lines are then streamed);
-    `written`: the lines' values are already as written (_value)."""
+    `tails`: the lines are their cells' XML already (column_tails)."""
     if count is None:
         lines = list(lines)
         count = len(lines)
     headers = [[pair[0] for pair in headings], [pair[1] for pair in headings]]
-    values = lines if written else ([_value(value) for value in line] for line in lines)
-    return Sheet(title, headers, values, widths or [16] * len(headings), count)
+    values = lines if tails else ([_value(value) for value in line] for line in lines)
+    return Sheet(title, headers, values, widths or [16] * len(headings), count, tails=tails)
 
 
 def _written(value: Any) -> Any:
@@ -104,13 +104,16 @@ _WRITERS = tuple(
     _written_amount if BY_NAME[name].type == "number" else _written
     for name in COLUMNS
 )  # fmt: skip
-_COLUMN_VALUES = operator.attrgetter(*COLUMNS)
 
 
-def _tariff_cells(rows: Iterable[TariffRow]) -> Iterable[list[Any]]:
-    """The columns of tariffs.csv as written, each column's values converted by its writer."""
-    for row in rows:
-        yield [write(value) for write, value in zip(_WRITERS, _COLUMN_VALUES(row), strict=True)]
+def _tariff_lines(rows: Sequence[TariffRow]) -> Iterable[tuple[str, ...]]:
+    """The lines of the tariff sheet as their cells' XML (column_tails), made a column at a
+    time: each column's values converted by its writer, each distinct value once."""
+    columns = [
+        column_tails(list(map(operator.attrgetter(name), rows)), write)
+        for name, write in zip(COLUMNS, _WRITERS, strict=True)
+    ]
+    return zip(*columns, strict=True)
 
 
 def _width(name: str) -> int:
@@ -190,8 +193,8 @@ def tariffs_xlsx(
     tariff_headings = [(BY_NAME[n].title_fr, BY_NAME[n].title_nl) for n in COLUMNS]
     issues = [issue for extraction in extractions for issue in extraction.issues]
     sheets = [
-        _sheet(SHEETS["tariffs"], tariff_headings, _tariff_cells(rows),
-               [_width(name) for name in COLUMNS], count=len(rows), written=True),
+        _sheet(SHEETS["tariffs"], tariff_headings, _tariff_lines(rows),
+               [_width(name) for name in COLUMNS], count=len(rows), tails=True),
         _sheet(SHEETS["changes"], _pairs(CHANGE_HEADINGS), _change_lines(report)),
         _sheet(SHEETS["summary"], _pairs(SUMMARY_HEADINGS), _summary_lines(extractions, report)),
         _sheet(SHEETS["flagged"], _pairs(FLAGGED_HEADINGS), _flagged_lines(issues),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
@@ -136,3 +136,30 @@ def test_a_row_is_written_as_before_texts_and_amounts_came_first(
             _cells(7, values, style)
         return
     assert _cells(7, values, style) == expected
+
+
+_column_values = st.one_of(
+    _values,
+    st.sampled_from([Decimal("0"), Decimal("-0"), Decimal("1.0"), Decimal("1.00"), 1, True]),
+    st.decimals(allow_nan=False, allow_infinity=False),
+)
+
+
+@given(st.one_of(st.lists(_values), st.lists(st.one_of(st.none(), st.decimals(places=2, allow_nan=False, allow_infinity=False))),
+                 st.lists(_column_values), st.lists(st.sampled_from(["a", "b", None, 3]))))  # fmt: skip
+@example([1, True, 1, None])
+@example([Decimal("0"), Decimal("-0"), Decimal("1.0"), None, Decimal("1.00")])
+def test_a_column_is_written_as_its_values_one_by_one(values: list[object]) -> None:
+    """column_tails makes each distinct value's cell once: the same XML as each value alone,
+    equal values that are written differently (0 and -0, 1 and True, 1.0 and 1.00 once
+    converted to text) each as their own."""
+    from extractor.exports.sheetwriter import _tail, column_tails
+
+    def convert(value: object) -> object:
+        return f"{value:f}" if isinstance(value, Decimal) and value.is_signed() else value
+
+    try:
+        expected = [_tail(convert(value)) for value in values]
+    except IllegalCharacterError:
+        return
+    assert column_tails(values, convert) == expected

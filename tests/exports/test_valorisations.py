@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 from dataclasses import replace
@@ -24,7 +25,8 @@ from extractor.exports.valorisations import (
     FIELD_NAMES,
     LANGUAGES,
     Valorisation,
-    flat_lines,
+    csv_of_columns,
+    flat_columns,
     valorisations,
     valorisations_json,
 )
@@ -219,7 +221,7 @@ def test_each_flat_line_is_its_record_spread_out_in_column_order() -> None:
     assert any(v.valid_to for v in found) and any(len(v.labels) == 2 for v in found)
     assert any(len(v.labels) == 1 for v in found) and any(v.fee is None for v in found)
     # Neighbours each differing from the one before in one field only, the others the same
-    # objects (flat_lines makes what consecutive records share once).
+    # objects (flat_columns reads what consecutive records share once).
     neighbours = [found[0]]
     for change in (
         {"valid_from": date(2025, 2, 1)},
@@ -231,22 +233,42 @@ def test_each_flat_line_is_its_record_spread_out_in_column_order() -> None:
     ):
         neighbours.append(replace(neighbours[-1], **change))  # type: ignore[arg-type]
     found = [*neighbours, *found]
-    lines = flat_lines(found)
+    columns = flat_columns(found)
+    lines = [dict(zip(FIELD_NAMES, line, strict=True)) for line in zip(*columns, strict=True)]
+    assert len(lines) == len(found)
     for valorisation, line in zip(found, lines, strict=True):
         assert list(line.items()) == list(_spread(record(valorisation)).items())
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    written = "".join(valorisations_json(lines)).split("\n")
+    written = "".join(valorisations_json(columns)).split("\n")
     assert [text.strip().removesuffix(",") for text in written[2:-3]] == [
         encode(record(valorisation)) for valorisation in found
     ]
-    assert json.loads("".join(valorisations_json([]))) == {"valorisations": []}
+    assert json.loads("".join(valorisations_json(flat_columns([])))) == {"valorisations": []}
+
+
+def test_valorisations_written_in_chunks_are_each_record_in_order() -> None:
+    """valorisations.json and .csv are written a thousand lines at a time: across the chunks'
+    edges, every record once, in order (the lines as one CSV writer writes them at once)."""
+    [french] = extract_file(FR_2025)
+    found = valorisations(french.rows)
+    many = [replace(v, circular=str(n)) for n in range(2100 // len(found) + 1) for v in found]
+    columns = flat_columns(many)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    written = "".join(valorisations_json(columns)).split("\n")
+    assert [text.strip().removesuffix(",") for text in written[2:-3]] == [
+        encode(record(valorisation)) for valorisation in many
+    ]
+    lines = [FIELD_NAMES, *zip(*columns, strict=True)]
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerows(lines)
+    assert "".join(csv_of_columns(columns)) == expected.getvalue()
 
 
 def test_a_formula_label_is_quoted_in_the_csv() -> None:
     [french] = extract_file(FR_2025)
     rows = [replace(french.rows[0], description="=HYPERLINK(1)")]
     [first, _] = valorisations(rows)
-    assert flat_lines([first])[0]["label_fr"] == "=HYPERLINK(1)"
+    assert flat_columns([first])[FIELD_NAMES.index("label_fr")] == ["=HYPERLINK(1)"]
     from extractor.exports.valorisations import valorisations_csv
 
     assert "'=HYPERLINK(1)" in valorisations_csv([first])
@@ -328,12 +350,12 @@ def test_valorisations_that_break_the_schema_are_never_written(
 
     [french] = extract_file(FR_2025)
     records = valorisations(french.rows)
-    validate_valorisations(flat_lines(records))  # sound as read
+    validate_valorisations(flat_columns(records))  # sound as read
     broken = [*records, records[0]] if damage == "twice" else [
         replace(records[0], **damage), *records[1:]  # type: ignore[arg-type]
     ]  # fmt: skip
     with pytest.raises(pa.errors.SchemaErrors):
-        validate_valorisations(flat_lines(broken))
+        validate_valorisations(flat_columns(broken))
 
 
 def test_exports_are_validated_before_they_are_written(tmp_path: Path) -> None:

@@ -205,18 +205,26 @@ class _Amount(Decimal):
 
 
 def test_tariff_cells_are_the_lines_written_as_before() -> None:
-    """Each column's values converted by their column's writer: what the lines of the
-    tariffs.csv columns (anything neither a number nor a date as text) then _value gave, for
-    the values a column usually holds and for any other."""
+    """Each column's values converted by their column's writer, each distinct value once:
+    what the lines of the tariffs.csv columns (anything neither a number nor a date as text)
+    then _value gave, cell by cell, for the values a column usually holds and for any other;
+    equal amounts written differently (0 and -0, 1.0 and 1.00 beyond 15 digits) each as
+    their own."""
     from dataclasses import replace
     from datetime import date
 
     from extractor.api import extract_file
     from extractor.columns import COLUMNS
-    from extractor.exports.workbook import _tariff_cells, _value
+    from extractor.exports.sheetwriter import _tail
+    from extractor.exports.workbook import _tariff_lines, _value
 
     [french] = extract_file(SAMPLES / "V1 - Soins psychologiques - 01-01-2025-circ OA.xlsx")
     rows = list(french.rows[:6])
+    equal = ["0.00", "-0.00", "1.0000000000000001", "1.00000000000000010", "1.0", "1.00"]
+    rows = [
+        replace(row, reimbursement_preferential=Decimal(text))
+        for row, text in zip(rows, equal, strict=True)
+    ]
     rows += [
         replace(rows[0], section=_Text("1. x"), description="=1+1", code_hos=None, fee=None),
         replace(rows[1], fee=_Amount("1.10"), copayment_standard=Decimal("1E+3"), age_min=True),
@@ -226,10 +234,6 @@ def test_tariff_cells_are_the_lines_written_as_before() -> None:
     lines = [
         [v if isinstance(v, int | Decimal | date | None) else str(v) for v in values]
         for values in ([getattr(row, name) for name in COLUMNS] for row in rows)
-    ]  # what the workbook wrote before _tariff_cells
-    expected = [[_value(value) for value in line] for line in lines]
-    cells = list(_tariff_cells(rows))
-    assert cells == expected
-    assert [[type(value) for value in line] for line in cells] == [
-        [type(value) for value in line] for line in expected
-    ]
+    ]  # what the workbook wrote before it wrote a column at a time
+    expected = [[_tail(_value(value)) for value in line] for line in lines]
+    assert [list(line) for line in _tariff_lines(rows)] == expected

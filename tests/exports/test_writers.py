@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractor.cli import main
@@ -262,6 +262,7 @@ _odd = {
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.fixed_dictionaries({}, optional=_odd), max_size=6))
+@example([{"age_min": 1}, {"age_min": True}, {"age_min": 1}])  # equal, one JSON text each
 def test_tariffs_csv_and_json_hold_each_rows_values(changes: list[dict[str, Any]]) -> None:
     """The columns' texts made a column at a time (tariffs.csv, tariffs.json) are TEXT_OF of
     each value, and each tariffs.json row is its values encoded whole."""
