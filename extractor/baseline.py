@@ -3,13 +3,14 @@ corrigendum, on its own date as known before it), in its language, with the amou
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
-from extractor.columns import row_key
+from extractor.columns import KEY_COLUMNS, row_key
 from extractor.model import TariffRow
 from extractor.report import Version
 from extractor.store import Store, StoredCircular
-from extractor.stored import amounts_once, with_validity
+from extractor.stored import amounts_once, to_store, with_validity
 from extractor.versions import validity
 
 
@@ -32,18 +33,47 @@ def in_force_before(
     else:
         day = unit.effective_from - timedelta(days=1)
         known = [c for c in domain if c.id != unit.id]
-    ids = tuple(c.id for c in known)
-    if not ids:
+    if not known:
         return [], None
-    marks = ", ".join("?" for _ in ids)
-    rows = {r.id: r for r in store.select(f"t.circular_id IN ({marks})", ids)}
-    computed = validity(
-        [c.unit for c in known], store.version_rows(f"circular_id IN ({marks})", ids)
+    ids = json.dumps([c.id for c in known])
+    codes, parameters = "", [ids, day.isoformat()]
+    if unit.scope != "full":  # only the tariffs it lists are compared
+        codes = " AND code_amb IN (SELECT value FROM json_each(?))"
+        parameters.append(json.dumps(sorted({to_store("code_amb", r.code_amb) for r in listed})))
+    # The versions of a key before its latest one on the day are ended by it: per code, its
+    # rows from the earliest of its keys' latest versions on, and one row of each full unit (a
+    # full circular ends the keys it leaves out), are what the validity of the rows in force
+    # on the day depends on; read by index, not the domain's whole history.
+    since = store.connection.execute(
+        "SELECT code_amb, MIN(latest) FROM (SELECT code_amb, MAX(effective_from) AS latest"
+        " FROM tariffs WHERE circular_id IN (SELECT value FROM json_each(?))"
+        f" AND effective_from <= ?{codes} GROUP BY {', '.join(KEY_COLUMNS)}) GROUP BY code_amb",
+        parameters,
+    ).fetchall()
+    where = (
+        "t.circular_id IN (SELECT value FROM json_each(?)) AND t.id IN (SELECT s.id FROM"
+        " json_each(?) w CROSS JOIN tariffs s ON s.code_amb = w.key AND s.effective_from >="
+        " w.value)"
     )
+    read = (ids, json.dumps(dict(since)))
+    rows = {r.id: r for r in store.select(where, read)}
+    full = json.dumps([c.id for c in known if c.scope == "full"])
+    # In the order of the units' rows, unit by unit (whatever index SQLite takes).
+    version_rows = sorted(
+        store.version_rows(
+            f"({where}) OR t.id IN (SELECT (SELECT MIN(id) FROM tariffs"
+            " WHERE circular_id = w.value) FROM json_each(?) w)",
+            (*read, full),
+        ),
+        key=lambda r: (r.unit, r.id),
+    )
+    computed = validity([c.unit for c in known], version_rows)
     in_force = [
         with_validity(rows[i], v)
         for i, v in computed.items()
-        if rows[i].row.effective_from <= day and (v.effective_to is None or day <= v.effective_to)
+        if i in rows
+        and rows[i].row.effective_from <= day
+        and (v.effective_to is None or day <= v.effective_to)
     ]
     chosen = [r for r in amounts_once(in_force, unit.language) if r.row.language == unit.language]
     if unit.scope != "full":

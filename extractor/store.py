@@ -19,8 +19,8 @@ from pathlib import Path
 from extractor.columns import AMOUNT_COLUMNS, KEY_COLUMNS, sql_order
 from extractor.errors import StoreError
 from extractor.model import Extraction, TariffRow
-from extractor.store_schema import MIGRATIONS, SCHEMA_VERSION
-from extractor.store_update import update_after_ingest
+from extractor.store_schema import MIGRATIONS, SCHEMA_VERSION, TARIFF_SETS
+from extractor.store_update import fill_tariff_sets, remove_units, update_after_ingest
 from extractor.store_versions import VersionQueries
 from extractor.stored import (
     STORED,
@@ -98,6 +98,8 @@ class Store(VersionQueries):
             for statements in MIGRATIONS[version:]:
                 for statement in statements:
                     self.connection.execute(statement)
+            if version < TARIFF_SETS:
+                fill_tariff_sets(self)
             self.connection.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -169,7 +171,7 @@ class Store(VersionQueries):
                     " pass --replace to store it again as stated now",
                     info.source_file,
                 )
-            self._delete(stored.id)
+            remove_units(self, [stored.id])
         if info.scope != "corrigendum":
             from extractor.admission import check_same_date
 
@@ -229,24 +231,22 @@ class Store(VersionQueries):
                 if i.raw
             ],
         )
-        if stored is None:
-            update_after_ingest(self, circular_id)
-        else:  # the unit stored before was deleted: its rows' neighbours may change anywhere
-            self.update_effective_to()
+        update_after_ingest(self, circular_id)
         return Ingested(self.circular(circular_id), True)
 
     def retract(self, circular: str) -> list[StoredCircular]:
         """Remove every unit of a circular (its number, or its file name) and recompute."""
-        units = [c for c in self.circulars() if circular in (c.circular, c.source_file)]
-        for unit in units:
-            self._delete(unit.id)
-        self.update_effective_to()
+        units = [
+            stored_circular(row)
+            for row in self.connection.execute(
+                f"SELECT {UNIT_COLUMNS} FROM circulars WHERE id IN (SELECT id FROM circulars"
+                " WHERE circular = ? UNION SELECT id FROM circulars WHERE source_file = ?)"
+                " ORDER BY effective_from, id",
+                (circular, circular),
+            )
+        ]
+        remove_units(self, [unit.id for unit in units])
         return units
-
-    def _delete(self, circular_id: int) -> None:
-        for table in ("flagged", "tariffs"):
-            self.connection.execute(f"DELETE FROM {table} WHERE circular_id = ?", (circular_id,))
-        self.connection.execute("DELETE FROM circulars WHERE id = ?", (circular_id,))
 
     def update_effective_to(self) -> None:
         """Recompute every row's end and whether it is superseded (extractor/versions.py)."""

@@ -93,5 +93,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX tariffs_circular_end ON tariffs (circular_id, effective_to)",
         "CREATE INDEX tariffs_code_end ON tariffs (code_amb, effective_to)",
     ),
+    (  # 6: each unit's tariff set (versions.domain_groups: the smallest unit id of the set) and
+        # its domain link, so that storing or retracting a unit reads the units of its set only
+        # (and a retraction finds its units by number or file by index); filled for
+        # the units already stored when the store is upgraded (store_update.fill_tariff_sets)
+        "ALTER TABLE circulars ADD COLUMN domain_link TEXT",
+        "ALTER TABLE circulars ADD COLUMN tariff_set INTEGER",
+        "CREATE INDEX circulars_domain_link ON circulars (domain_link)",
+        "CREATE INDEX circulars_number ON circulars (circular, effective_from)",
+        "CREATE INDEX circulars_tariff_set ON circulars (tariff_set)",
+        "CREATE INDEX circulars_source ON circulars (source_file)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+TARIFF_SETS = 6  # the version that keeps tariff sets: a store upgraded to it has them filled

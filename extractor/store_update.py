@@ -13,7 +13,13 @@ A unit U taking effect on day d can change (d - 1 is "the eve"):
   any row of the joined group (every full circular of one part now ends rows of the other).
 Rows taking effect after d, or ended before the eve, keep their validity. A row's validity
 depends on the rows of its key from its own date on, and on which full circulars of its group
-list its key: those rows, and one row of every full unit of its group, are what validity sees.
+dated after it list its key: those rows, and one row of each of those full units, are what
+validity sees, with the units of those rows and their groups.
+
+Each unit's group (its tariff set: versions.domain_groups over every unit, named by its
+smallest unit id) and domain link are kept in the circulars table, so that neither storing nor
+retracting a unit reads the units of other sets: a new unit joins the sets its links name
+(by index), and a retraction regroups the units left in its set.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from extractor.columns import AMOUNT_COLUMNS, KEY_COLUMNS
-from extractor.versions import Unit, VersionRow, domain_groups, validity
+from extractor.versions import Unit, VersionRow, domain_groups, domain_link, validity
 
 if TYPE_CHECKING:
     from extractor.store import Store
@@ -41,12 +47,8 @@ def update_after_ingest(store: Store, unit_id: int) -> None:
     connection = store.connection
     for statement in _TEMPORARY:
         connection.execute(statement)
-    units = [c.unit for c in store.circulars()]
-    new = next(u for u in units if u.id == unit_id)
-    groups = domain_groups(units)
-    group = [u.id for u in units if groups[u.id] == groups[unit_id]]
-    apart = domain_groups(u for u in units if u.id != unit_id)
-    joined = len({apart[i] for i in group if i != unit_id}) > 1
+    new = store.circular(unit_id).unit
+    group, joined = _join_sets(store, new)
     day = new.effective_from.isoformat()
     eve = (new.effective_from - timedelta(days=1)).isoformat()
 
@@ -68,12 +70,110 @@ def update_after_ingest(store: Store, unit_id: int) -> None:
         for target in found:
             if joined or target[2] < day:
                 targets[target[0]] = target
+    _recompute(store, targets)
+
+
+def remove_units(store: Store, unit_ids: list[int]) -> None:
+    """Delete these units and recompute the validity of the rows their going can change: the
+    rows of their keys, and when one was a full circular or held its tariff set together, the
+    rows of the units left in their sets (a set may split: each part is a set again)."""
+    connection = store.connection
+    for statement in _TEMPORARY:
+        connection.execute(statement)
+    _fill(connection, "wanted_units", [(i,) for i in unit_ids])
+    removed = _targets(connection, "wanted_units w ON t.circular_id = w.id")
+    keys = {target[5:] for target in removed}
+    marks = ", ".join("?" for _ in unit_ids)
+    sets = {
+        found
+        for (found,) in connection.execute(
+            f"SELECT tariff_set FROM circulars WHERE id IN ({marks})", unit_ids
+        )
+    }
+    full = connection.execute(
+        f"SELECT 1 FROM circulars WHERE id IN ({marks}) AND scope = 'full'", unit_ids
+    ).fetchone()
+    for unit_id in unit_ids:
+        for table in ("flagged", "tariffs"):
+            connection.execute(f"DELETE FROM {table} WHERE circular_id = ?", (unit_id,))
+        connection.execute("DELETE FROM circulars WHERE id = ?", (unit_id,))
+    kept = [
+        found
+        for found in sets
+        if connection.execute("SELECT 1 FROM circulars WHERE tariff_set = ?", (found,)).fetchone()
+    ]
+    left = [c.unit for c in store.units_of_sets(kept)]
+    split = _assign_sets(connection, left) > len(kept)
+    targets: dict[int, tuple[Any, ...]] = {}
+    _fill(connection, "wanted_codes", [(code, None) for code in {key[0] for key in keys}])
+    for target in _targets(connection, "wanted_codes w ON t.code_amb = w.code_amb"):
+        if target[5:] in keys:
+            targets[target[0]] = target
+    if full or split:
+        _fill(connection, "wanted_units", [(u.id,) for u in left])
+        for target in _targets(connection, "wanted_units w ON t.circular_id = w.id"):
+            targets[target[0]] = target
+    _recompute(store, targets)
+
+
+def fill_tariff_sets(store: Store) -> None:
+    """Give every stored unit its domain link and tariff set (a store upgraded to version 6)."""
+    units = [c.unit for c in store.circulars()]
+    store.connection.executemany(
+        "UPDATE circulars SET domain_link = ? WHERE id = ?",
+        [(domain_link(u), u.id) for u in units],
+    )
+    _assign_sets(store.connection, units)
+
+
+def _join_sets(store: Store, new: Unit) -> tuple[list[int], bool]:
+    """Put a unit just inserted in its tariff set, joining the sets it links (a French and a
+    Dutch name of one circular); the ids of the set's units, and whether it joined sets."""
+    connection = store.connection
+    linked = store.linked_sets(new)
+    connection.execute(
+        "UPDATE circulars SET domain_link = ? WHERE id = ?", (domain_link(new), new.id)
+    )
+    if len(linked) > 1:
+        _assign_sets(connection, [*(c.unit for c in store.units_of_sets(linked)), new])
+    else:  # a set of its own, or the one it links to (whose smallest id is older than it)
+        connection.execute(
+            "UPDATE circulars SET tariff_set = ? WHERE id = ?", (min({new.id, *linked}), new.id)
+        )
+    group = [
+        unit
+        for (unit,) in connection.execute(
+            "SELECT id FROM circulars WHERE tariff_set = (SELECT tariff_set FROM circulars"
+            " WHERE id = ?)",
+            (new.id,),
+        )
+    ]
+    return group, len(linked) > 1
+
+
+def _assign_sets(connection: Any, units: list[Unit]) -> int:
+    """Write the tariff set of each of these units (whole sets, so domain_groups over them is
+    their partition in the whole store): the smallest unit id of its group. How many groups
+    they form."""
+    groups = domain_groups(units)
+    smallest: dict[int, int] = {}
+    for unit in units:
+        smallest[groups[unit.id]] = min(smallest.get(groups[unit.id], unit.id), unit.id)
+    connection.executemany(
+        "UPDATE circulars SET tariff_set = ? WHERE id = ? AND tariff_set IS NOT ?",
+        [(smallest[groups[u.id]], u.id, smallest[groups[u.id]]) for u in units],
+    )
+    return len(smallest)
+
+
+def _recompute(store: Store, targets: dict[int, tuple[Any, ...]]) -> None:
+    """Write the validity of the targets' slots where it changed."""
     if not targets:
         return
-    rows, current = _dependencies(store, units, groups, targets.values())
+    units, sets, rows, current = _dependencies(store, targets.values())
     # A version's rows of one key and date share their end: every row of a target's slot is one.
     slots = {(row.key, row.effective_from) for row in rows if row.id in targets}
-    computed = validity(units, rows)
+    computed = validity(units, rows, groups=sets)
     changed = []
     for row in rows:
         if (row.key, row.effective_from) not in slots:
@@ -85,7 +185,7 @@ def update_after_ingest(store: Store, unit_id: int) -> None:
         )
         if current[row.id] != wanted:
             changed.append((wanted[0], int(wanted[1]), row.id))
-    connection.executemany(
+    store.connection.executemany(
         "UPDATE tariffs SET effective_to = ?, superseded = ? WHERE id = ?", changed
     )
 
@@ -120,11 +220,11 @@ def _in_force_on_eve(connection: Any, join: str, eve: str) -> list[tuple[Any, ..
 
 
 def _dependencies(
-    store: Store, units: list[Unit], groups: dict[int, int], targets: Iterable[tuple[Any, ...]]
-) -> tuple[list[VersionRow], dict[int, tuple[str | None, bool]]]:
+    store: Store, targets: Iterable[tuple[Any, ...]]
+) -> tuple[list[Unit], dict[int, int], list[VersionRow], dict[int, tuple[str | None, bool]]]:
     """Every row the targets' validity depends on: the rows of their keys from their dates on,
-    and one row of every full unit of the domain groups those rows belong to; with the
-    validity each has now."""
+    and one row of every later full unit of the tariff sets those rows belong to; the units of
+    those rows and their sets; the validity each row has now."""
     since: dict[str, str] = {}
     keys: set[tuple[Any, ...]] = set()
     for target in targets:
@@ -146,12 +246,20 @@ def _dependencies(
                 found[0], found[1], key, date.fromisoformat(found[2]), amounts
             )
             current[found[0]] = (found[3], bool(found[4]))
-    involved = {groups[row.unit] for row in rows.values()}
-    full = [(u.id,) for u in units if u.scope == "full" and groups[u.id] in involved]
+    # One row of each full unit of these rows' sets dated after the first target (one dated
+    # before ends no target); the units of every row, with their sets.
+    _fill(store.connection, "wanted_units", [(unit,) for unit in {r.unit for r in rows.values()}])
+    full = store.connection.execute(
+        "SELECT c.id FROM circulars c WHERE c.tariff_set IN (SELECT u.tariff_set FROM"
+        " wanted_units w CROSS JOIN circulars u ON u.id = w.id) AND c.scope = 'full'"
+        " AND c.effective_from > ?",
+        (min(since.values(), default=""),),
+    ).fetchall()
     _fill(store.connection, "wanted_units", full)
     for row in store.version_rows(
         "t.id IN (SELECT (SELECT MIN(id) FROM tariffs WHERE circular_id = w.id)"
         " FROM wanted_units w)"
     ):
         rows.setdefault(row.id, row)
-    return list(rows.values()), current
+    units, sets = store.units_and_sets({row.unit for row in rows.values()})
+    return units, sets, list(rows.values()), current

@@ -11,8 +11,15 @@ from datetime import date
 from extractor.columns import KEY_COLUMNS
 from extractor.location import Location
 from extractor.model import Issue, TariffRow
-from extractor.stored import Flag, StoredCircular, StoredRow, with_validity
-from extractor.versions import Unit, VersionRow, domain_groups, validity
+from extractor.stored import (
+    UNIT_COLUMNS,
+    Flag,
+    StoredCircular,
+    StoredRow,
+    stored_circular,
+    with_validity,
+)
+from extractor.versions import Unit, VersionRow, domain_link, validity
 
 
 class VersionQueries:
@@ -40,30 +47,88 @@ class VersionQueries:
     ) -> list[VersionRow]:
         raise NotImplementedError
 
-    def circulars(self) -> list[StoredCircular]:
-        raise NotImplementedError
+    def units_of_sets(self, sets: Iterable[int]) -> list[StoredCircular]:
+        """The stored units of these tariff sets, by effective date and order of storing."""
+        found = self.connection.execute(
+            f"SELECT {UNIT_COLUMNS} FROM circulars WHERE tariff_set IN"
+            " (SELECT value FROM json_each(?)) ORDER BY effective_from, id",
+            (json.dumps(sorted(set(sets))),),
+        )
+        return [stored_circular(row) for row in found]
+
+    def units_and_sets(self, ids: Iterable[int]) -> tuple[list[Unit], dict[int, int]]:
+        """These units, and the tariff set of each."""
+        units, sets = [], {}
+        for *row, tariff_set in self.connection.execute(
+            f"SELECT {UNIT_COLUMNS}, tariff_set FROM circulars WHERE id IN"
+            " (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(ids)),),
+        ):
+            unit = stored_circular(tuple(row)).unit
+            units.append(unit)
+            sets[unit.id] = tariff_set
+        return units, sets
+
+    def linked_sets(self, unit: Unit) -> set[int]:
+        """The tariff sets of the stored units `unit` links to (versions.domain_groups: the
+        same domain link, or the same circular number and effective date), by index."""
+        return {
+            found
+            for (found,) in self.connection.execute(
+                "SELECT tariff_set FROM circulars WHERE domain_link = ? UNION SELECT tariff_set"
+                " FROM circulars WHERE circular = ? AND circular != '' AND effective_from = ?",
+                (domain_link(unit), unit.circular, unit.effective_from.isoformat()),
+            )
+            if found is not None  # a unit being stored has no set yet
+        }
 
     def as_known_on(self, rows: list[StoredRow], known_on: date) -> list[StoredRow]:
-        """These rows with the validity the store gave them at the end of `known_on`.
+        """These rows with the validity the store gave them at the end of `known_on`; `rows`
+        holds every stored row of each key it holds (a code's history, or every row).
 
-        Validity also sees one row of every full circular: a full circular that does not list
-        a key ends it, and it would go unseen among the rows of one code (store_update.py)."""
+        Validity sees the units of the tariff sets of these rows (a set at a past day is part
+        of one now) and one row of each of their full circulars: a full circular that does not
+        list a key ends it, and it would go unseen among the rows of one code (store_update.py).
+        """
         ids = [r.id for r in rows]
         by_id = dict(zip(ids, rows, strict=True))
-        full_units = (
-            "SELECT (SELECT MIN(id) FROM tariffs WHERE circular_id = c.id)"
-            " FROM circulars c WHERE c.scope = 'full'"
-        )
         # One JSON parameter, not one SQL variable per row: a store holds millions of rows.
-        computed = validity(
-            [c.unit for c in self.circulars()],
-            self.version_rows(
-                f"t.id IN (SELECT value FROM json_each(?)) OR t.id IN ({full_units})",
+        sets = [
+            found
+            for (found,) in self.connection.execute(
+                "SELECT DISTINCT c.tariff_set FROM circulars c WHERE c.id IN (SELECT DISTINCT"
+                " t.circular_id FROM tariffs t WHERE t.id IN (SELECT value FROM json_each(?)))",
                 (json.dumps(ids),),
+            )
+        ]
+        units = self.units_of_sets(sets)
+        full_units = [u.id for u in units if u.scope == "full"]
+        computed = validity(
+            [c.unit for c in units],
+            self.version_rows(
+                "t.id IN (SELECT value FROM json_each(?)) OR t.id IN (SELECT (SELECT MIN(id)"
+                " FROM tariffs WHERE circular_id = w.value) FROM json_each(?) w)",
+                (json.dumps(ids), json.dumps(full_units)),
             ),
             known_on,
         )
         return [with_validity(by_id[i], v) for i, v in computed.items() if i in by_id]
+
+    def versions_of(self, codes: Iterable[str], days: Iterable[date]) -> list[StoredRow]:
+        """versions() of the rows of these codes (code_amb as stored) taking effect on these
+        days, in its order: what the exports of a run ask, read by index, not every row."""
+        return [
+            r
+            for r in self.select(
+                "t.code_amb IN (SELECT value FROM json_each(?))"
+                " AND t.effective_from IN (SELECT value FROM json_each(?))",
+                (
+                    json.dumps(sorted(set(codes))),
+                    json.dumps(sorted({day.isoformat() for day in days})),
+                ),
+            )
+            if not r.superseded
+        ]
 
     def versions(self, known_on: date | None = None) -> list[StoredRow]:
         """Every version of every tariff with its validity (valid_from .. valid_to, None: still
@@ -94,11 +159,11 @@ class VersionQueries:
         ]
 
     def domain_units(self, unit: StoredCircular | Unit) -> list[StoredCircular]:
-        """The stored units of the same tariff set as `unit` (which need not be stored)."""
-        stored = self.circulars()
-        probe = unit.unit if isinstance(unit, StoredCircular) else unit
-        groups = domain_groups([*(c.unit for c in stored if c.id != probe.id), probe])
-        return [c for c in stored if groups[c.id] == groups[probe.id]]
+        """The stored units of the same tariff set as `unit` (which need not be stored): those
+        of the sets it links to (a stored unit links to its own)."""
+        return self.units_of_sets(
+            self.linked_sets(unit.unit if isinstance(unit, StoredCircular) else unit)
+        )
 
     def keys_in_force(self, unit_ids: list[int], day: date) -> set[tuple[object, ...]]:
         """The tariff keys of these units in force on a day (every language counted once)."""

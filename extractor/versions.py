@@ -61,9 +61,16 @@ class Validity:
     superseded: bool  # another row of this key and date carries the amounts in force
 
 
+def domain_link(unit: Unit) -> str:
+    """What links units of one domain: its folded name (the unit alone when it has none)."""
+    return fold(unit.domain) or f"#{unit.id}"
+
+
 def domain_groups(units: Iterable[Unit]) -> dict[int, int]:
     """Units of one tariff set share a group: same domain (folded), or the French and Dutch
-    versions of one circular (same number and effective date), which link two domain names."""
+    versions of one circular (same number and effective date), which link two domain names.
+    The store keeps each unit's group and its domain link (extractor/store_update.py), found
+    by these two links."""
     units = list(units)
     parent: dict[int, int] = {u.id: u.id for u in units}
 
@@ -75,7 +82,7 @@ def domain_groups(units: Iterable[Unit]) -> dict[int, int]:
 
     first_of: dict[tuple[Any, ...], int] = {}
     for unit in units:
-        links: list[tuple[Any, ...]] = [("domain", fold(unit.domain) or f"#{unit.id}")]
+        links: list[tuple[Any, ...]] = [("domain", domain_link(unit))]
         if unit.circular:
             links.append(("circular", unit.circular, unit.effective_from))
         for link in links:
@@ -95,12 +102,18 @@ def winner_order(unit: Unit, declared: str) -> tuple[bool, bool, str, int]:
 
 
 def validity(
-    units: Sequence[Unit], rows: Iterable[VersionRow], known_on: date | None = None
+    units: Sequence[Unit],
+    rows: Iterable[VersionRow],
+    known_on: date | None = None,
+    groups: dict[int, int] | None = None,
 ) -> dict[int, Validity]:
     """Each row's last day in force and whether it is superseded; rows of units not yet known
-    on `known_on` are left out of the answer."""
+    on `known_on` are left out of the answer. `groups`: each unit's domain group when known
+    already (the tariff sets the store keeps: domain_groups over every unit it holds), else
+    domain_groups over `units`."""
     known = {u.id: u for u in units if u.known_on(known_on)}
-    groups = domain_groups(known.values())
+    if groups is None:
+        groups = domain_groups(known.values())
     slots: dict[tuple[Any, ...], list[VersionRow]] = {}
     for row in rows:
         if row.unit in known:
