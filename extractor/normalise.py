@@ -83,6 +83,8 @@ class _State:
     refused: list[str] = field(default_factory=list)  # tables refused whole, and why
     under: _Under | None = None  # what the headings give a row; None when they changed
     coded: bool = False  # a coded line was read since the last header or band line
+    # A line naming every beneficiary under a band line: it ends the band at the next header
+    everyone: tuple[RawCell, str] | None = None
     ended: tuple[int | None, int | None] | None = None  # a band a line naming none ended
 
     def band(self) -> tuple[int | None, int | None]:
@@ -151,6 +153,8 @@ def normalise(document: RawDocument, info: CircularInfo) -> Extraction:
             # A coded line is a table row: neither a header nor a row of age groups.
             above = None
             state.coded = True
+            if state.everyone is not None:
+                _everyone_among_rows(state, *state.everyone)
             _table_row(state, position, row, info, previous)
             continue
         following = _row_at(lines, position + 1)
@@ -196,6 +200,9 @@ def _new_table(state: _State, columns: Columns, caption: str, row: RawRow) -> No
     says. Its rows keep the band (a band line rules until another), and that is said. A header
     repeated at a page top, or one right under a band line, says nothing new."""
     previous, state.coded = (state.columns if state.coded else None), False
+    if state.everyone is not None:  # the caption of this table: the band ends, silently
+        state.everyone, state.under = None, None
+        state.headings = [h for h in state.headings if h.level > 0]
     carried = next((h for h in state.headings if h.level == 0), None)
     if previous is None or carried is None or not caption or previous.index == columns.index:
         return
@@ -206,6 +213,22 @@ def _new_table(state: _State, columns: Columns, caption: str, row: RawRow) -> No
             f" {format_age_band(*state.band())} of '{carried.text}' above the table before it;"
             " check that the band rules over this table too",
             raw=(caption,),
+        )
+    )
+
+
+def _everyone_among_rows(state: _State, cell: RawCell, text: str) -> None:
+    """A line naming every beneficiary followed by rows, no header between: a sub-heading
+    (the band ends) or a note (it does not)? The band ends, and that is said."""
+    carried = next(h for h in state.headings if h.level == 0)
+    state.everyone, state.under = None, None
+    state.headings = [h for h in state.headings if h.level > 0]
+    state.issues.append(
+        rules.AGE_HEADING_UNREAD.issue(
+            cell.location,
+            f"the line '{text}' names every beneficiary among the rows of '{carried.text}':"
+            " the rows under it carry no age band (the band ends here); check them",
+            raw=(text,),
         )
     )
 
@@ -263,7 +286,7 @@ def _text_row(state: _State, position: int, cell: RawCell) -> None:
     else:
         # An unnumbered beneficiary-group line rules until the next one; a sub-heading with a
         # subject before its band ("Mondonderzoeken tot de 67ste verjaardag") narrows it.
-        state.coded = False  # the tables below are this band's
+        state.coded, state.everyone = False, None  # the tables below are this band's
         state.headings = [h for h in state.headings if not h.narrows]
         narrowed = narrow_band(state.band(), *found)
         if narrowed is not None:
@@ -339,16 +362,23 @@ def _unread_age(state: _State, cell: RawCell, text: str) -> None:
     if not (everyone or unread or named):
         return
     carried = next((h for h in state.headings if h.level == 0), None)
+    if everyone and not unread:
+        # Every beneficiary: the caption of the next table ends the band silently; a note
+        # among a table's rows ("Le ticket modérateur est identique pour tous les
+        # bénéficiaires.") does not; a line among them that is no sentence may be either.
+        if carried is not None and not text.endswith("."):
+            state.everyone = (cell, text)
+        return
     if carried is not None and carried.band is not None and not everyone:
         state.ended = carried.inside or carried.band
     state.headings = [h for h in state.headings if h.level > 0]
-    if not unread and (everyone or carried is None):
+    if not unread and carried is None:
         return
     kind = "an age" if vocabulary.AGE_MENTION.search(folded) else "a beneficiary group"
     left = state.band()  # a numbered heading's parents may still give one
     carry = (
         f"only the band {format_age_band(*left)} of the headings above"
-        if any(left)
+        if left != (None, None)
         else "no age band"
     )
     ends = f" (the band of '{carried.text}' ends here)" if carried is not None else ""

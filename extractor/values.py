@@ -175,6 +175,11 @@ def age_band_at(text: str) -> tuple[tuple[int | None, int | None], int] | None:
         match = pattern.search(folded)
         if not match:
             continue
+        start, end = match.span()
+        if any(m.start() < start or m.end() > end for m in vocabulary.AGE_MENTION.finditer(folded)):
+            # Another age outside the band: "jonger dan 18 jaar en ouder dan 65 jaar" (read 18
+            # and more), "à partir de 18 ans et jusqu'à 65 ans" (its end dropped): no band.
+            return None
         numbers = [int(group) for group in match.groups()]
         band: tuple[int | None, int | None]
         if kind == "range":

@@ -53,7 +53,7 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     # caption ("Tarif pour tous les bénéficiaires"), even when it holds a header word.
     following = lines[start + 1] if start + 1 < len(lines) else None
     other_size = following is not None and abs(following.size - first.size) > 0.2 * first.size
-    if other_size and not _complete([first]):
+    if (other_size and not _complete([first])) or _names_a_group(first):
         return None
     if not header_roles(first.text) and (not _is_header_text(first) or following is None):
         # A header may start with group words only ("Je bent" over "gewoon verzekerd").
@@ -82,6 +82,23 @@ def header_block_end(lines: list[Line], start: int, rules: Rules) -> int | None:
     left = min(line.x0 for line in block)
     text = " ".join(line.text for line in block)
     return end if names_amounts_only(text) and codes_left_of(lines[end:], left) else None
+
+
+def _names_a_group(line: Line) -> bool:
+    """A line naming a beneficiary group or an age ("Bénéficiaires adultes", "Tarif pour tous
+    les bénéficiaires", "Bénéficiaires de moins de 18 ans") and no regime: a table's caption,
+    never a header's first line, whatever its size (read as one, its words were spread over
+    the labels under it, and the band it sets or ends was lost). Age groups over amount
+    columns are the line above a header, not in it (agegroups.py)."""
+    folded = vocabulary.fold(line.text)
+    return not _names_regime(folded) and any(
+        pattern.search(folded)
+        for pattern in (
+            vocabulary.GROUP_OF_EVERYONE,
+            vocabulary.GROUP_BY_AGE,
+            vocabulary.AGE_MENTION,
+        )
+    )
 
 
 def _below_description_label(block: list[Line], line: Line) -> bool:
