@@ -212,7 +212,7 @@ def whole_command(label: str, arguments: list[str], floor: float | None, runs: i
 # The size curve: the same layouts at growing sizes, whole `extract` (all formats) in a child
 # process. Flat time per row and flat memory per page are the targets; BENCH_CURVE=0 skips it.
 CURVE_XLSX_ROWS = (5_000, 20_000, 100_000)
-CURVE_PDF_ROWS = (3_000, 11_600)  # 130 and 500 pages
+CURVE_PDF_ROWS = (3_000, 5_800, 11_600)  # 130, 250 and 500 pages: memory flat in pages?
 
 
 def size_curve(out: Path) -> list[str]:

@@ -29,7 +29,7 @@ _UNUSUAL = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # what recurs (words, labels); not every line read
 def clean_text(text: str) -> str:
     """Compose accents, drop soft hyphens and zero-width marks, unify spaces; keep dashes."""
     if text.isascii():

@@ -3,7 +3,9 @@ text layers, also when a single number is left; never a shorter table."""
 
 from __future__ import annotations
 
+import gc
 import io
+import weakref
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ import pytest
 from extractor.api import extract_file
 from extractor.cli import main
 from extractor.errors import LimitExceededError, NoTariffTableError, UnreadableInputError
+from extractor.readers import read
+from extractor.readers.pdf import FURNITURE_SAMPLE
 from extractor.readers.pdf.furniture import (
     check_page_numbers,
     is_furniture,
@@ -226,6 +230,43 @@ def test_each_page_is_told_to_the_progress_display_as_it_is_read(
     )
     extract_file(path, Options(settings=settings))
     assert steps == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5)]
+
+
+@pytest.mark.parametrize(
+    ("engine", "parallel_min_pages"),
+    [("pdfium", 2), ("pdfium", 2000), ("pdfplumber", 2000)],  # pdfium: in a second process, here
+)
+def test_a_page_is_let_go_once_its_rows_are_made(
+    tmp_path: Path, engine: str, parallel_min_pages: int
+) -> None:
+    """Memory follows the rows, not the pages: when the next page is asked for, nothing of the
+    pages laid out before it (its lines, their words) is alive any more, the pages held to learn
+    the running headers and footers included; after reading, nothing at all."""
+    rows = [
+        Row(f"{n}{n % 7}", f"Séance {i} – soutien de première ligne au cabinet", AMOUNTS)
+        for i, n in enumerate(range(72650, 72650 + 240))
+    ]
+    path = write_pdf(
+        tmp_path / "c.pdf",
+        [*cover(), Text("Soins psychologiques", 11, bold=True), TableHeader(), *rows],
+        Layout(page_lines=["page {page}/{pages}"]),
+    )
+    seen: dict[int, tuple[weakref.ref[Line | Word], int]] = {}  # by id: the page object, step
+    stale: list[int] = []  # per step, the lines and words of earlier steps still alive
+
+    def step(done: int, total: int | None) -> None:
+        for item in gc.get_objects():
+            if isinstance(item, Line | Word):
+                known = seen.get(id(item))
+                if known is None or known[0]() is not item:  # new, or an id used again
+                    seen[id(item)] = (weakref.ref(item), done)
+        stale.append(sum(1 for ref, first in seen.values() if first < done and ref() is not None))
+
+    settings = ReadSettings(pdf_engine=engine, parallel_min_pages=parallel_min_pages, on_step=step)
+    [document] = read(path, settings)
+    assert len(stale) > 8 and len(document.rows) > 240  # pages after the sample were read
+    assert stale[FURNITURE_SAMPLE:] == [0] * (len(stale) - FURNITURE_SAMPLE)
+    assert not [item for item in gc.get_objects() if isinstance(item, Line | Word)]
 
 
 @pytest.mark.parametrize("engine", PDF_ENGINES)

@@ -8,6 +8,8 @@ columns come from where the header words stand, rows from codes, vertical gaps a
 from __future__ import annotations
 
 import itertools
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 from extractor.errors import ScannedInputError, UnreadableInputError
@@ -20,7 +22,7 @@ from extractor.readers.pdf.furniture import (
     printed_page_number,
     repeated_lines,
 )
-from extractor.readers.pdf.geometry import PageLayout
+from extractor.readers.pdf.geometry import PageData, PageLayout
 from extractor.readers.pdf.layout import PageReader
 from extractor.readers.pdf.pages import pages
 from extractor.settings import DEFAULT_SETTINGS, Deadline, ReadSettings
@@ -33,26 +35,31 @@ FURNITURE_SAMPLE = 6  # pages looked at, ahead of the rest, to learn running hea
 def read_pdf(
     path: Path, settings: ReadSettings = DEFAULT_SETTINGS, deadline: Deadline | None = None
 ) -> list[RawDocument]:
-    document, _ = read_pdf_with_layout(path, settings, deadline)
+    document, _ = _read(path, settings, deadline, keep_layouts=False)
     return [document]
 
 
 def read_pdf_with_layout(
     path: Path, settings: ReadSettings = DEFAULT_SETTINGS, deadline: Deadline | None = None
 ) -> tuple[RawDocument, list[PageLayout]]:
-    """The whole PDF as one RawDocument (one circular), plus per-page layouts.
+    """The whole PDF as one RawDocument (one circular), plus per-page layouts (for inspect)."""
+    return _read(path, settings, deadline, keep_layouts=True)
 
-    Pages stream through: only the first few are held at once (to learn the running headers
-    and footers); for every other page only its rows and its text are kept.
-    """
+
+def _read(
+    path: Path, settings: ReadSettings, deadline: Deadline | None, *, keep_layouts: bool
+) -> tuple[RawDocument, list[PageLayout]]:
+    """Pages stream through: only the first few are held at once (to learn the running headers
+    and footers), each released once laid out; of a page only its rows and text are kept (and
+    its layout when asked for), so memory follows the rows, not the pages."""
     stream = pages(path, settings, deadline or Deadline(path, settings.time_limit_s))
-    sample = list(itertools.islice(stream, FURNITURE_SAMPLE))
+    sample = deque(itertools.islice(stream, FURNITURE_SAMPLE))
     furniture = repeated_lines([page.lines for page in sample])
-    reader = PageReader(path.name)
+    reader = PageReader(path.name, keep_layouts=keep_layouts)
     page_numbers: list[tuple[int, int] | None] = []
     any_text = any_image = False
     for number, (lines, rules, images, (width, height)) in enumerate(
-        itertools.chain(sample, stream), 1
+        itertools.chain(_drained(sample), stream), 1
     ):
         any_text, any_image = any_text or bool(lines), any_image or images > 0
         page_numbers.append(printed_page_number(lines))
@@ -83,3 +90,9 @@ def read_pdf_with_layout(
         tuple(reader.issues),
     )
     return document, reader.layouts
+
+
+def _drained(sample: deque[PageData]) -> Iterator[PageData]:
+    """The sample's pages, each let go as it is handed on."""
+    while sample:
+        yield sample.popleft()

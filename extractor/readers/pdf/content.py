@@ -38,7 +38,7 @@ def with_content_columns(columns: list[Column], region: list[Line]) -> list[Colu
     """The header's columns, plus the columns its coded lines hold where no header text is."""
     if not columns or any("code" in header_roles(c.label) for c in columns):
         return columns
-    coded = [ln for ln in region if any(looks_like_code(w.text) for w in ln.words)][:SAMPLE]
+    coded = [ln for ln in region if ln.has_code][:SAMPLE]
     left, right = columns[0].x0, columns[-1].x1
     before: list[tuple[float, float, str]] = []
     after: list[tuple[float, float, str]] = []

@@ -6,13 +6,15 @@ hold at any scale).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import statistics
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from extractor.location import Location
-from extractor.values import clean_text
+from extractor.values import clean_text, looks_like_code
 
 SUPERSCRIPT_RATIO = 0.85  # a mark is at most this size of the word it sticks to
 STICK_GAP = 0.5  # a mark sticks to a word at most this far away
@@ -69,6 +71,11 @@ class Line:
         return statistics.median(w.size for w in self.words)
 
     @functools.cached_property
+    def has_code(self) -> bool:
+        """A word of the line is a code: asked of every line by header, row and stray steps."""
+        return any(looks_like_code(w.text) for w in self.words)
+
+    @functools.cached_property
     def phrases(self) -> list[list[Word]]:
         """The line cut into phrases (one cell's text each), worked out once: finding the
         header, the boundaries, the rows and their strays all ask for them."""
@@ -106,10 +113,20 @@ class Rules:
     def crossing(self, above: float, below: float, x0: float, x1: float) -> bool:
         """A horizontal rule between two heights that spans most of [x0, x1]."""
         width = max(x1 - x0, 1.0)
+        heights, candidates = self._heights, self.horizontal
+        if heights is not None:  # asked between every two lines: the rules near them only
+            first = bisect.bisect_left(heights, above - 1)
+            candidates = candidates[first : bisect.bisect_right(heights, below + 1, first)]
         return any(
             above - 1 <= y <= below + 1 and min(r1, x1) - max(r0, x0) >= 0.6 * width
-            for y, r0, r1 in self.horizontal
+            for y, r0, r1 in candidates
         )
+
+    @functools.cached_property
+    def _heights(self) -> tuple[float, ...] | None:
+        """The horizontal rules' heights when in order (none is NaN), for bisection."""
+        heights = tuple(y for y, _, _ in self.horizontal)
+        return heights if all(a <= b for a, b in itertools.pairwise(heights)) else None
 
 
 class PageData(NamedTuple):

@@ -6,6 +6,7 @@ another make a column; the boundaries fall on vertical rules or in the gaps the 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import statistics
@@ -22,14 +23,14 @@ from extractor.readers.pdf.phrases import (
     phrases,
     span,
 )
-from extractor.values import clean_text, looks_like_code
+from extractor.values import clean_text
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def _is_row_start(line: Line) -> bool:
     """A line that can only be table content: it holds a code, an amount or a heading number."""
-    if any(looks_like_code(w.text) for w in line.words):
+    if line.has_code:
         return True
     if vocabulary.NUMBERED_HEADING.match(line.text):
         return True
@@ -175,9 +176,7 @@ def _is_header_text(line: Line, above: list[Line] | None = None) -> bool:
     ]
     raw = [w.text.strip("()[]:;,.*") for w in label if w not in broken]
     # Dates and references ("AR 26/11/06 - MB 15/12/06") are neither header words nor prose.
-    neutral = [
-        w for w in raw if w and (any(c.isdigit() for c in w) or (w.isupper() and len(w) <= 3))
-    ]
+    neutral = [w for w in raw if w and (any(map(str.isdigit, w)) or (w.isupper() and len(w) <= 3))]
     words = [vocabulary.fold(w) for w in raw if w and w not in neutral]
     known = len(broken) + sum(
         w in vocabulary.HEADER_TOKENS
@@ -236,8 +235,44 @@ class HeaderScan:
         return len(self.lines)
 
 
+# A header block as its words stand: text, place, size and marks, line by line.
+_HeaderKey = tuple[
+    tuple[tuple[str, float, float, float, float, float, tuple[str, ...], str, str], ...], ...
+]
+
+
 def columns_of(header_lines: list[Line]) -> list[Column]:
-    """Leaf header cells stacked over one another make columns; a label over two is a group."""
+    """Leaf header cells stacked over one another make columns; a label over two is a group.
+
+    The same header stands on every page (and is asked for twice there): its columns are
+    worked out once per look of its words."""
+    key = tuple(
+        tuple(
+            (w.text, w.x0, w.x1, w.top, w.bottom, w.size, tuple(w.marks), w.suffix, w.lead_mark)
+            for w in line.words
+        )
+        for line in header_lines
+    )
+    return list(_columns_of_words(key))
+
+
+@functools.lru_cache(maxsize=64)
+def _columns_of_words(key: _HeaderKey) -> tuple[Column, ...]:
+    """The columns of a header block made anew from its words' key, so that the answer depends
+    on nothing else."""
+    lines = [
+        Line(
+            [
+                Word(text, x0, x1, top, bottom, size, list(marks), suffix, lead)
+                for text, x0, x1, top, bottom, size, marks, suffix, lead in words
+            ]
+        )
+        for words in key
+    ]
+    return tuple(_columns(lines))
+
+
+def _columns(header_lines: list[Line]) -> list[Column]:
     header_phrases = _split_under_gaps(
         [
             part

@@ -30,10 +30,12 @@ from extractor.values import clean_text, looks_like_code
 class PageReader:
     """Turns page after page into rows; the current header's columns carry over page breaks."""
 
-    def __init__(self, file_name: str) -> None:
+    def __init__(self, file_name: str, *, keep_layouts: bool = True) -> None:
         self.file_name = file_name
         self.rows: list[RawRow] = []
         self.issues: list[Issue] = []  # what the layout itself could not decide
+        # Each page's layout, for `inspect` to draw; a box per row that `extract` has no use for.
+        self.keep_layouts = keep_layouts
         self.layouts: list[PageLayout] = []
         self.text: list[str] = []
         self.title = ""
@@ -45,7 +47,8 @@ class PageReader:
         self, number: int, lines: list[Line], rules: Rules, width: float, height: float
     ) -> None:
         layout = PageLayout(number, width, height)
-        self.layouts.append(layout)
+        if self.keep_layouts:
+            self.layouts.append(layout)
         line_numbers = {id(line): n for n, line in enumerate(lines, 1)}
         headers = HeaderScan(lines, rules)
         index = 0
@@ -120,8 +123,9 @@ class PageReader:
                 first = line_numbers[id(block[0])]
                 row = block_row(block, self.columns, self.boundaries, self.file_name, number, first)
                 self.rows.append(row)
-                code = next((c.text for c in row.cells if looks_like_code(c.value)), "")
-                layout.rows.append((code, _box(block), row.location))
+                if self.keep_layouts:
+                    code = next((c.text for c in row.cells if looks_like_code(c.value)), "")
+                    layout.rows.append((code, _box(block), row.location))
 
     def _row_before_page(self, number: int) -> int | None:
         """The coded row the previous page ended its table on (a repeated header aside), when

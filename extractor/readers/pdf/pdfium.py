@@ -5,6 +5,7 @@ the page objects."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -72,12 +73,14 @@ def read_page(document: Any, index: int) -> PageData:
     width, height = page.get_size()
     text = page.get_textpage()
     raw = text.raw
-    char_box = pdfium_c.FPDFText_GetLooseCharBox
+    char_box = _loose_char_box()
+    text_address = ctypes.cast(raw, ctypes.c_void_p).value
     font_size = pdfium_c.FPDFText_GetFontSize
     box = pdfium_c.FS_RECTF()
-    box_pointer = ctypes.byref(box)
+    box_address = ctypes.addressof(box)
+    corners = memoryview(box).cast("B").cast("f")  # left, top, right, bottom, as C floats
     words: list[Word] = []
-    current: list[str] = []
+    start = -1  # where the word being read starts in glyphs (-1: none)
     x0 = x1 = top = bottom = size = char_size = 0.0
     known_top = known_bottom = float("nan")  # the box whose font size char_size is
     count = text.count_chars()
@@ -88,32 +91,44 @@ def read_page(document: Any, index: int) -> PageData:
         glyphs = glyphs.replace("\ufffe", "-")
     for char, glyph in enumerate(glyphs):
         if glyph.isspace() or glyph == "\x00":
-            if current:
-                words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
-                current = []
+            if start >= 0:
+                words.append(Word(clean_text(glyphs[start:char]), x0, x1, top, bottom, size))
+                start = -1
             continue
-        char_box(raw, char, box_pointer)
-        left, right, box_top, box_bottom = box.left, box.right, box.top, box.bottom
+        char_box(text_address, char, box_address)
+        left, box_top, right, box_bottom = corners.tolist()
         if box_top != known_top or box_bottom != known_bottom:
             # A loose box spans the font's ascent to descent: same box heights, same size.
             char_size = round(font_size(raw, char), 3)
             known_top, known_bottom = box_top, box_bottom
         char_top = height - box_top
-        if current and (char_size != size or abs(char_top - top) > 3 or left - x1 > 3 or left < x0):
-            words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
-            current = []
-        if current:
+        if start >= 0 and (
+            char_size != size or abs(char_top - top) > 3 or left - x1 > 3 or left < x0
+        ):
+            words.append(Word(clean_text(glyphs[start:char]), x0, x1, top, bottom, size))
+            start = -1
+        if start >= 0:
             if right > x1:
                 x1 = right
         else:
-            x0, x1, top, bottom, size = left, right, char_top, height - box_bottom, char_size
-        current.append(glyph)
-    if current:
-        words.append(Word(clean_text("".join(current)), x0, x1, top, bottom, size))
+            start, x0, x1 = char, left, right
+            top, bottom, size = char_top, height - box_bottom, char_size
+    if start >= 0:
+        words.append(Word(clean_text(glyphs[start:]), x0, x1, top, bottom, size))
     text.close()
     rules, images = _objects(page, height)
     page.close()
     return PageData(lines_of([w for w in words if w.text]), rules, images, (width, height))
+
+
+@functools.cache
+def _loose_char_box() -> Any:
+    """FPDFText_GetLooseCharBox taking plain addresses: called for every character, and
+    ctypes converts plain addresses faster than it checks pypdfium2's pointer types."""
+    import pypdfium2.raw as pdfium_c
+
+    prototype = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+    return ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, prototype)
 
 
 def _objects(page: Any, height: float) -> tuple[Rules, int]:
@@ -123,17 +138,19 @@ def _objects(page: Any, height: float) -> tuple[Rules, int]:
     horizontal: set[tuple[float, float, float]] = set()
     vertical: set[float] = set()
     images = 0
-    corners = [ctypes.c_float() for _ in range(4)]
-    for item in _page_objects(page):
-        kind = pdfium_c.FPDFPageObj_GetType(item)
+    bounds = _plain_calls()[4]
+    corners = (ctypes.c_float * 4)()
+    corner_addresses = [ctypes.addressof(corners) + 4 * index for index in range(4)]
+    values = memoryview(corners).cast("B").cast("f")
+    for item, kind in _page_objects(page):
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
             continue
         if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
-        if not pdfium_c.FPDFPageObj_GetBounds(item, *corners):
+        if not bounds(item, *corner_addresses):
             raise RuntimeError("a drawing cannot be placed")
-        left, bottom, right, top = (corner.value for corner in corners)
+        left, bottom, right, top = values.tolist()
         width, tall = right - left, top - bottom
         if tall < 1.5 and width > 20:
             horizontal.add((round(height - (top + bottom) / 2, 2), left, right))
@@ -152,25 +169,48 @@ def _objects(page: Any, height: float) -> tuple[Rules, int]:
     return Rules(tuple(sorted(horizontal)), tuple(sorted(vertical))), images
 
 
-def _page_objects(page: Any) -> Iterator[Any]:
-    """Every object of a page, also inside forms (four levels), as raw handles: pypdfium2's
-    wrappers cost more than the work done with them on pages of hundreds of ruled cells."""
+def _page_objects(page: Any) -> Iterator[tuple[int, int]]:
+    """Every object of a page, also inside forms (four levels), as an address and its type:
+    pypdfium2's wrappers cost more than the work done with them on pages of hundreds of ruled
+    cells."""
     import pypdfium2.raw as pdfium_c
 
-    def walk(count: int, get: Any, parent: Any, level: int) -> Iterator[Any]:
+    page_object, form_object, form_count, object_type, _ = _plain_calls()
+
+    def walk(count: int, get: Any, parent: Any, level: int) -> Iterator[tuple[int, int]]:
         for index in range(count):
             item = get(parent, index)
             if not item:
                 raise RuntimeError("a page object is missing")
-            yield item
-            if level < 3 and pdfium_c.FPDFPageObj_GetType(item) == pdfium_c.FPDF_PAGEOBJ_FORM:
-                yield from walk(
-                    pdfium_c.FPDFFormObj_CountObjects(item),
-                    pdfium_c.FPDFFormObj_GetObject,
-                    item,
-                    level + 1,
-                )
+            kind = object_type(item)
+            yield item, kind
+            if level < 3 and kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                yield from walk(form_count(item), form_object, item, level + 1)
 
     yield from walk(
-        pdfium_c.FPDFPage_CountObjects(page.raw), pdfium_c.FPDFPage_GetObject, page.raw, 0
+        pdfium_c.FPDFPage_CountObjects(page.raw),
+        page_object,
+        ctypes.cast(page.raw, ctypes.c_void_p).value,
+        0,
+    )
+
+
+@functools.cache
+def _plain_calls() -> tuple[Any, Any, Any, Any, Any]:
+    """pdfium's page-object calls taking and giving plain addresses (as _loose_char_box):
+    the object of a page or form by index, a form's object count, an object's type and
+    bounds."""
+    import pypdfium2.raw as pdfium_c
+
+    address, number = ctypes.c_void_p, ctypes.c_int
+
+    def plain(function: Any, result: Any, *arguments: Any) -> Any:
+        return ctypes.cast(function, ctypes.CFUNCTYPE(result, *arguments))
+
+    return (
+        plain(pdfium_c.FPDFPage_GetObject, address, address, number),
+        plain(pdfium_c.FPDFFormObj_GetObject, address, address, ctypes.c_ulong),
+        plain(pdfium_c.FPDFFormObj_CountObjects, number, address),
+        plain(pdfium_c.FPDFPageObj_GetType, number, address),
+        plain(pdfium_c.FPDFPageObj_GetBounds, number, address, *[address] * 4),
     )

@@ -12,8 +12,12 @@ from extractor import vocabulary
 from extractor.readers.pdf.geometry import PHRASE_GAP, Word
 from extractor.values import ValueParseError, looks_like_code, parse_amount
 
+# What recurs (header labels, amounts, common words) is asked again within a page or two; a
+# larger cache would fill with lines and codes met once, and so grow with the pages read.
+CACHED = 4096
 
-@functools.lru_cache(maxsize=65536)  # the same labels and lines are asked about on every page
+
+@functools.lru_cache(maxsize=CACHED)  # the same labels and lines are asked about on every page
 def header_roles(text: str) -> frozenset[str]:
     return frozenset(vocabulary.header_roles(text))
 
@@ -51,12 +55,12 @@ def phrases(words: list[Word]) -> list[list[Word]]:
     return runs
 
 
-@functools.lru_cache(maxsize=65536)  # amounts and codes recur on every page
+@functools.lru_cache(maxsize=CACHED)  # amounts and codes recur on every page
 def is_atomic(text: str) -> bool:
     return looks_like_code(text) or is_amount(text)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHED)
 def is_amount(text: str) -> bool:
     if not re.search(r"\d", text):
         return False

@@ -92,8 +92,7 @@ def _split_at_codes(block: list[Line]) -> list[list[Line]]:
     anchors = [
         i
         for i, line in enumerate(block)
-        if any(looks_like_code(w.text) for w in line.words)
-        and not (i and _pair_continues(block[i - 1], line))
+        if line.has_code and not (i and _pair_continues(block[i - 1], line))
     ]
     if len(anchors) <= 1:
         return [block]
@@ -146,13 +145,13 @@ def block_row(
                     texts[column].append(word.lead_mark)
                 texts[column].append(word.full_text)
                 marks[column].extend(word.marks)
-    has_code = any(looks_like_code(w.text) for line in block for w in line.words)
+    has_code = any(line.has_code for line in block)
     first = block[0].text
     is_text = vocabulary.NUMBERED_HEADING.match(first) or vocabulary.FOOTNOTE_LINE.match(first)
     # A footnote may name a code ("(*) Même honoraire que le code 560011"): still a footnote,
     # unless a line under it in the block holds a code (a row the footnote line is glued to).
     footnote = vocabulary.FOOTNOTE_LINE.match(first) and not any(
-        looks_like_code(w.text) for line in block[1:] for w in line.words
+        line.has_code for line in block[1:]
     )
     if footnote or (not has_code and (is_text or prose or amounts_in_amount_columns < 2)):
         text = clean_text(" ".join(line.text for line in block))

@@ -261,7 +261,7 @@ def _pitch(upper: list[Line], lower: list[Line]) -> float:
 
 
 def _coded(block: list[Line]) -> bool:
-    return any(looks_like_code(w.text) for line in block for w in line.words)
+    return any(line.has_code for line in block)
 
 
 def _code(block: list[Line]) -> str:
