@@ -35,7 +35,7 @@ from extractor.stored import (
     stored_rows_of,
     to_store,
 )
-from extractor.versions import VersionRow, validity
+from extractor.versions import DOMAIN_LINK_RULES, VersionRow, validity
 
 __all__ = [
     "MIGRATIONS",
@@ -90,8 +90,9 @@ class Store(VersionQueries):
         self.close()
 
     def _check_schema(self) -> None:
-        """Create a new store, or upgrade an older one in place; refuse a newer one."""
-        if self._version() == SCHEMA_VERSION:
+        """Create a new store, or upgrade an older one in place; refuse a newer one. A store
+        whose domain links were computed by other rules is relinked, its validity recomputed."""
+        if self._version() == SCHEMA_VERSION and self._link_rules() == DOMAIN_LINK_RULES:
             return
         with self.transaction():
             version = self._version()  # another run may have upgraded it while we waited
@@ -99,10 +100,25 @@ class Store(VersionQueries):
                 for statement in statements:
                     self.connection.execute(statement)
             if version < TARIFF_SETS:
+                fill_tariff_sets(self)  # sets as the rules that stored the validity gave them
+            elif self._link_rules() != DOMAIN_LINK_RULES:
                 fill_tariff_sets(self)
-            self.connection.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                self.update_effective_to()  # other sets: other tariffs a full circular ends
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [
+                    ("schema_version", str(SCHEMA_VERSION)),
+                    ("domain_link_rules", str(DOMAIN_LINK_RULES)),
+                ],
             )
+
+    def _link_rules(self) -> int:
+        """The DOMAIN_LINK_RULES the store's links were computed by (1: the first, which
+        stores of schema 6 written before the number was kept used)."""
+        row = self.connection.execute(
+            "SELECT value FROM meta WHERE key = 'domain_link_rules'"
+        ).fetchone()
+        return int(row[0]) if row and row[0].isdigit() else 1
 
     def _version(self) -> int:
         tables = {

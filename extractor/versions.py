@@ -61,6 +61,12 @@ class Validity:
     superseded: bool  # another row of this key and date carries the amounts in force
 
 
+# What domain_link computes, as a number: bump it when domain_link or the fold it uses changes.
+# A store keeps each unit's link; one written under other rules is relinked when it is opened
+# (extractor/store.py), or a new circular would not meet the units of its own domain.
+DOMAIN_LINK_RULES = 1
+
+
 def domain_link(unit: Unit) -> str:
     """What links units of one domain: its folded name (the unit alone when it has none)."""
     return fold(unit.domain) or f"#{unit.id}"

@@ -15,6 +15,7 @@ import pytest
 from extractor.baseline import in_force_before
 from extractor.columns import row_key
 from extractor.errors import StoreError
+from extractor.folding import fold
 from extractor.location import Location
 from extractor.model import CircularInfo, Extraction, TariffRow
 from extractor.report import Version
@@ -367,6 +368,36 @@ def test_a_store_of_version_5_gets_its_tariff_sets_when_upgraded(tmp_path: Path)
             with store.transaction():
                 store.update_effective_to()
             assert _validity(store) == incremental, n
+
+
+def test_a_store_whose_domain_links_other_rules_computed_is_relinked_when_opened(
+    tmp_path: Path,
+) -> None:
+    """Links are kept per unit: were fold or domain_link to change, a store written before would
+    keep the old links, and a new circular would not meet its own domain's units. A store marked
+    with other DOMAIN_LINK_RULES is relinked on opening and its validity recomputed."""
+    rng = random.Random(7)
+    path = tmp_path / "t.sqlite"
+    with Store(path) as store:
+        for n in range(40):
+            extraction, digest = _unit(rng, n)
+            try:
+                with store.transaction():
+                    store.ingest(extraction, digest)
+            except StoreError:
+                continue
+        right = (_sets_held(store), _validity(store))
+    with sqlite3.connect(path) as old:  # as other rules would have left it: each unit alone
+        old.execute("UPDATE circulars SET domain_link = '#' || id, tariff_set = id")
+        old.execute("UPDATE tariffs SET effective_to = NULL, superseded = 0")
+        old.execute("INSERT OR REPLACE INTO meta VALUES ('domain_link_rules', '0')")
+    with sqlite3.connect(path) as old:
+        left = old.execute("SELECT id, effective_to, superseded FROM tariffs ORDER BY id")
+        assert left.fetchall() != right[1]  # a full circular ends tariffs: it is a change
+    with Store(path) as store:
+        assert (_sets_held(store), _validity(store)) == right
+        links = store.connection.execute("SELECT id, domain, domain_link FROM circulars")
+        assert all(link == (fold(domain) or f"#{i}") for i, domain, link in links)
 
 
 def _sqlite_work_beside_other_domains(path: Path, others: int) -> int:
