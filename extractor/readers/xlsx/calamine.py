@@ -10,13 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from extractor.readers.xlsx.marks import (
-    SheetMarks,
-    percent_cells,
-    percent_styles,
-    scan_sheet,
-    sheet_parts,
-)
+from extractor.readers.xlsx.marks import SheetMarks, percent_styles, scan_sheet, sheet_parts
 from extractor.readers.xlsx.sheet import Sheet
 
 
@@ -43,10 +37,9 @@ def calamine_sheets(path: Path) -> Iterator[Sheet]:
                     (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
                     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
                 ]
-                marks, percent = SheetMarks(), {}
+                marks = SheetMarks()
                 if metadata.name in parts:
-                    xml = archive.read(parts[metadata.name])
-                    marks, percent = scan_sheet(xml), percent_cells(xml, percents)
+                    marks = scan_sheet(archive.read(parts[metadata.name]), percents)
                 yield Sheet(
                     metadata.name,
                     iter(sheet.to_python(skip_empty_area=False)),
@@ -58,7 +51,7 @@ def calamine_sheets(path: Path) -> Iterator[Sheet]:
                     marks.errors,
                     marks.formulas,
                     next((word for state, word in hidden_states if metadata.visible == state), ""),
-                    percent,
+                    marks.percents,
                 )
         finally:
             workbook.close()

@@ -124,42 +124,12 @@ def percent_styles(archive: zipfile.ZipFile, path: Path) -> dict[int, bool]:
     return styles
 
 
-def percent_cells(xml: bytes, styles: dict[int, bool]) -> dict[tuple[int, int], bool]:
-    """(row, column) → percent_format of the number cells of a sheet whose style shows a
-    percentage; read only when the workbook has such styles, and a sheet using none is told
-    by a byte search."""
+def _uses_styles(xml: bytes, styles: dict[int, bool]) -> bool:
+    """Whether a cell of the sheet may use one of these styles: a byte search for its s="N"."""
     if not styles:
-        return {}
+        return False
     used = b"|".join(str(index).encode() for index in sorted(styles))
-    if not re.search(rb"""\bs\s*=\s*["'](?:""" + used + rb""")["']""", xml):
-        return {}
-    from xml.parsers import expat
-
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    cells: dict[tuple[int, int], bool] = {}
-    row_number = column = 0
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal row_number, column
-        local = name.rpartition("}")[2]
-        if local == "row":
-            row_number = int(attributes.get("r", row_number + 1))
-            column = 0
-        elif local == "c":
-            if "r" in attributes:
-                letters, row_number = coordinate_from_string(attributes["r"])
-                column = column_index_from_string(letters)
-            else:
-                column += 1
-            style = int(attributes.get("s", "0"))
-            if style in styles and attributes.get("t", "n") == "n":
-                cells[(row_number, column)] = styles[style]
-
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.Parse(xml, True)
-    return cells
+    return re.search(rb"""\bs\s*=\s*["'](?:""" + used + rb""")["']""", xml) is not None
 
 
 @dataclass
@@ -169,6 +139,8 @@ class SheetMarks:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     # (row, column) → the formula of a cell that holds one but no computed value
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    # (row, column) → percent_format of a number cell whose style shows a percentage
+    percents: dict[tuple[int, int], bool] = field(default_factory=dict)
 
 
 _TAG_ATTRIBUTES = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)>"""
@@ -192,14 +164,17 @@ def _has_errors_or_formulas(xml: bytes) -> bool:
     return (b"<f" in xml or b":f" in xml) and _FORMULA_TAG.search(xml) is not None
 
 
-def scan_sheet(xml: bytes) -> SheetMarks:
-    """Hidden rows, hidden columns, error cells and formulas without a computed value.
+def scan_sheet(xml: bytes, percent_styles: dict[int, bool] | None = None) -> SheetMarks:
+    """Hidden rows, hidden columns, error cells, formulas without a computed value and, given
+    the workbook's percent_styles, the number cells shown as a percentage.
 
     Most sheets have none, and a byte search says so. A plain UTF-8 sheet with hidden rows
     is read with a tag pattern (exact there: every '<' opens a tag); anything else (error
-    cells, formulas, comments, CDATA, another encoding) goes through a real XML parser.
+    cells, formulas, percentages, comments, CDATA, another encoding) goes through a real XML
+    parser.
     """
-    has_cells_to_look_at = _has_errors_or_formulas(xml)
+    percent_styles = percent_styles or {}
+    has_cells_to_look_at = _has_errors_or_formulas(xml) or _uses_styles(xml, percent_styles)
     plain = (
         xml.lstrip(b"\xef\xbb\xbf").startswith(b"<")
         and b"\x00" not in xml[:64]  # UTF-16 would hide "hidden" from a byte search
@@ -207,7 +182,7 @@ def scan_sheet(xml: bytes) -> SheetMarks:
     )
     plain = plain and xml.count(b"<?") <= int(xml.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"))
     if not plain or has_cells_to_look_at:
-        return _parse_sheet_marks(xml)
+        return _parse_sheet_marks(xml, percent_styles)
     marks = SheetMarks()
     if b"hidden" not in xml:
         return marks
@@ -231,7 +206,7 @@ def _attributes(text: bytes) -> dict[str, str]:
     }
 
 
-def _parse_sheet_marks(xml: bytes) -> SheetMarks:
+def _parse_sheet_marks(xml: bytes, percent_styles: dict[int, bool]) -> SheetMarks:
     """The same marks through expat: slower, exact on any well-formed sheet."""
     from xml.parsers import expat
 
@@ -262,6 +237,9 @@ def _parse_sheet_marks(xml: bytes) -> SheetMarks:
             else:
                 column += 1
             cell_type, value, formula = attributes.get("t", ""), None, None
+            style = int(attributes.get("s", "0"))
+            if style in percent_styles and cell_type in ("", "n"):
+                marks.percents[(row_number, column)] = percent_styles[style]
         elif local in ("v", "f"):
             reading = local
             if local == "v":
