@@ -19,6 +19,13 @@ NL_HEADER = (
     ["AMB", "HOS", None, None, "rechthebbende met voorkeurregeling", "rechthebbende zonder voorkeurregeling",
      "rechthebbende met voorkeurregeling", "rechthebbende zonder voorkeurregeling"],
 )  # fmt: skip
+# A one-line header of a fee and the two regimes' reimbursements (kinésithérapie annexes).
+FEE_AND_REIMBURSEMENTS_LABELS = {
+    "fr": ("Code", "Libellé", "Honoraires", "Intervention avec régime préférentiel",
+           "Intervention sans régime préférentiel"),
+    "nl": ("Code", "Omschrijving", "Honorarium", "Tegemoetkoming met voorkeurregeling",
+           "Tegemoetkoming zonder voorkeurregeling"),
+}  # fmt: skip
 HEADER_MERGES = ("A{r}:B{r}", "E{r}:F{r}", "G{r}:H{r}", "C{r}:C{s}", "D{r}:D{s}")
 
 

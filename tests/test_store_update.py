@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -192,6 +194,23 @@ def _one_code_unit(day: str, fee: str, codes: tuple[str, ...], n: int) -> Extrac
     return Extraction(info, rows, [])
 
 
+@contextmanager
+def _sqlite_steps(store: Store) -> Iterator[list[int]]:
+    """SQLite's own count of the work it does inside the block (virtual-machine steps, per
+    hundred): a measure of work that load cannot move, unlike a time."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.connection.set_progress_handler(count, 100)
+    try:
+        yield steps
+    finally:
+        store.connection.set_progress_handler(None, 100)
+
+
 def _sqlite_work_of_storing_the_next_version(path: Path, size: int) -> int:
     """SQLite's own count of the work (virtual-machine steps, per hundred) it does to store a
     one-tariff full circular of 2100 over a history of `size` tariffs of its domain, ended in
@@ -199,25 +218,16 @@ def _sqlite_work_of_storing_the_next_version(path: Path, size: int) -> int:
     codes = tuple(f"{101010 + 11 * i}" for i in range(size))
     past = [_one_code_unit("2000-01-01", "10.00", codes, 0),
             _one_code_unit("2001-01-01", "11.00", codes[:1], 1)]  # fmt: skip
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
     with Store(path) as store:
         for n, unit in enumerate(past):
             with store.transaction():
                 store.ingest(unit, f"sha{n}")
-        store.connection.set_progress_handler(count, 100)
-        with store.transaction():
+        with _sqlite_steps(store) as steps, store.transaction():
             store.ingest(_one_code_unit("2100-01-01", "12.00", codes[:1], 9999), "next")
-        store.connection.set_progress_handler(None, 100)
         ends = [(str(r.row.effective_from), r.effective_to) for r in store.history(codes[0])]
     assert ends == [("2000-01-01", date(2000, 12, 31)), ("2001-01-01", date(2099, 12, 31)),
                     ("2100-01-01", None)]  # fmt: skip
-    return steps
+    return steps[0]
 
 
 def test_storing_a_circular_costs_the_same_in_a_store_ten_times_larger(tmp_path: Path) -> None:
@@ -404,13 +414,6 @@ def _sqlite_work_beside_other_domains(path: Path, others: int) -> int:
     """SQLite's count of the work (virtual-machine steps, per hundred) it does to store a
     one-tariff circular of "Soins A", find its domain's units, answer its code as known on a
     day and retract it again, in a store that also holds `others` domains of two circulars."""
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
     with Store(path) as store:
         for n in range(others):
             for year in ("2000", "2001"):
@@ -420,16 +423,17 @@ def _sqlite_work_beside_other_domains(path: Path, others: int) -> int:
                     store.ingest(unit, f"sha{year}{n}")
         with store.transaction():
             store.ingest(_one_code_unit("2000-01-01", "10.00", ("101010",), 9998), "first")
-        store.connection.set_progress_handler(count, 100)
-        with store.transaction():
-            stored = store.ingest(_one_code_unit("2001-01-01", "11.00", ("101010",), 9999), "next")
-        assert [u.circular for u in store.domain_units(stored.circular)] == ["9998/1", "9999/1"]
-        known = store.as_known_on(store.history("101010"), date(2100, 1, 1))
-        with store.transaction():
-            store.retract("9999/1")
-        store.connection.set_progress_handler(None, 100)
+        with _sqlite_steps(store) as steps:
+            with store.transaction():
+                unit = _one_code_unit("2001-01-01", "11.00", ("101010",), 9999)
+                stored = store.ingest(unit, "next")
+            domain = [u.circular for u in store.domain_units(stored.circular)]
+            known = store.as_known_on(store.history("101010"), date(2100, 1, 1))
+            with store.transaction():
+                store.retract("9999/1")
+    assert domain == ["9998/1", "9999/1"]
     assert [r.effective_to for r in known] == [date(2000, 12, 31), None]
-    return steps
+    return steps[0]
 
 
 def test_storing_a_circular_costs_the_same_beside_ten_times_more_domains(tmp_path: Path) -> None:

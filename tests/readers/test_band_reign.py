@@ -11,7 +11,7 @@ import pytest
 from extractor.api import extract_file
 from extractor.model import Extraction
 from extractor.settings import PDF_ENGINES, XLSX_ENGINES, Options, ReadSettings
-from tests.builders import write_workbook
+from tests.builders import FEE_AND_REIMBURSEMENTS_LABELS, write_workbook
 from tests.pdf_builder import FR_LABELS, NL_LABELS, Grid, Header, Layout, Row, Text, write_pdf
 
 LEAD = {
@@ -20,12 +20,7 @@ LEAD = {
 }
 BAND = {"fr": "Bénéficiaires de moins de 18 ans", "nl": "Rechthebbenden jonger dan 18 jaar"}
 SUBHEADING = {"fr": "Séances à domicile", "nl": "Zittingen aan huis"}  # keeps the band
-LABELS = {
-    "fr": ("Code", "Libellé", "Honoraires", "Intervention avec régime préférentiel",
-           "Intervention sans régime préférentiel"),
-    "nl": ("Code", "Omschrijving", "Honorarium", "Tegemoetkoming met voorkeurregeling",
-           "Tegemoetkoming zonder voorkeurregeling"),
-}  # fmt: skip
+LABELS = FEE_AND_REIMBURSEMENTS_LABELS
 # The second table's caption: a group narrower than everyone that sets no band (adults: from
 # 18? no text we read says so), or every beneficiary.
 GROUPS = {

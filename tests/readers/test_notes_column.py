@@ -13,20 +13,18 @@ from typing import Any
 import pytest
 
 from extractor.cli import main
-from tests.builders import write_workbook
+from tests.builders import FEE_AND_REIMBURSEMENTS_LABELS, write_workbook
 from tests.pdf_builder import Line, Text, write_grid_pdf
 
 WORDS = {
     "fr": (
-        ("Code", "Libellé", "Honoraires", "Intervention avec régime préférentiel",
-         "Intervention sans régime préférentiel", "Nota"),
+        (*FEE_AND_REIMBURSEMENTS_LABELS["fr"], "Nota"),
         "Kinésithérapie : tarifs applicables à partir du 1er janvier 2025",
         ("(1) Uniquement pour les pathologies courantes", "(2) Au domicile du bénéficiaire"),
         "voir annexe",
     ),
     "nl": (
-        ("Code", "Omschrijving", "Honorarium", "Tegemoetkoming met voorkeurregeling",
-         "Tegemoetkoming zonder voorkeurregeling", "Opmerking"),
+        (*FEE_AND_REIMBURSEMENTS_LABELS["nl"], "Opmerking"),
         "Kinesitherapie: tarieven van toepassing vanaf 1 januari 2025",
         ("(1) Enkel voor courante pathologie", "(2) Aan huis van de rechthebbende"),
         "zie bijlage",

@@ -9,14 +9,9 @@ import pytest
 
 from extractor.api import extract_file
 from extractor.settings import XLSX_ENGINES, Options, ReadSettings
-from tests.builders import write_workbook
+from tests.builders import FEE_AND_REIMBURSEMENTS_LABELS, write_workbook
 
-LABELS = {
-    "fr": ("Code", "Libellé", "Honoraires", "Intervention avec régime préférentiel",
-           "Intervention sans régime préférentiel"),
-    "nl": ("Code", "Omschrijving", "Honorarium", "Tegemoetkoming met voorkeurregeling",
-           "Tegemoetkoming zonder voorkeurregeling"),
-}  # fmt: skip
+LABELS = FEE_AND_REIMBURSEMENTS_LABELS
 LEAD = {
     "fr": "Kinésithérapie : tarifs applicables à partir du 1er janvier 2025",
     "nl": "Kinesitherapie: tarieven van toepassing vanaf 1 januari 2025",
